@@ -1,0 +1,184 @@
+//! The one error type of the core: every way reading or keeping a credential can fail, each with a
+//! message that says what the file is and what to do next. Messages never carry secret values.
+
+use serde::Serialize;
+
+use crate::token::Kind;
+
+/// Files larger than this are refused before any parsing: real credentials are a few KiB.
+pub const MAX_FILE_SIZE: usize = 1024 * 1024;
+
+/// Result alias for the core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Issuer and serial of the certificate a server token was encrypted for: the public half of the
+/// key pair whose certificate was uploaded to the MDM server entry in ABM or ASM.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Recipient {
+    /// Issuer distinguished name, as `C=DE, O=..., CN=...`.
+    pub issuer: String,
+    /// Serial number, lowercase hex without leading zero bytes.
+    pub serial: String,
+}
+
+impl std::fmt::Display for Recipient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (serial {})", self.issuer, self.serial)
+    }
+}
+
+/// Everything that can go wrong in the core.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The file is larger than [`MAX_FILE_SIZE`]; no credential is that big. The user picked the
+    /// wrong file.
+    #[error(
+        "this file is {size} bytes, far larger than any Apple credential (a few KiB): choose the .pem, .p7m or .vpptoken file Apple gave you"
+    )]
+    TooLarge {
+        /// Size in bytes.
+        size: usize,
+    },
+
+    /// The content is none of the three credentials. `what` names what it looks like, when known.
+    #[error("{}", unrecognized_message(.what))]
+    Unrecognized {
+        /// What the file appears to be ("a PNG image", "a private key"), if it could be told.
+        what: Option<String>,
+    },
+
+    /// The file is one of the three kinds but damaged or truncated.
+    #[error("this looks like {} but it is damaged: {detail}; {}", .kind.article_name(), .kind.download_again())]
+    Corrupt {
+        /// What the file is.
+        kind: Kind,
+        /// What is wrong, in plain words, never with secret values.
+        detail: String,
+    },
+
+    /// A certificate that is not an MDM push certificate (no UID, or a UID without the
+    /// `com.apple.mgmt.` prefix).
+    #[error(
+        "this is a certificate ({subject}) but not an MDM push certificate: {reason}; download the push certificate from identity.apple.com (Apple Push Certificates Portal)"
+    )]
+    NotPushCertificate {
+        /// Subject of the certificate found.
+        subject: String,
+        /// Why it is not a push certificate.
+        reason: String,
+    },
+
+    /// The file is a valid credential of another kind than the one expected (dropped on the wrong
+    /// zone, passed to the wrong command).
+    #[error("this is {}, not {}: drop it on {}", .found.article_name(), .expected.article_name(), .found.zone_name())]
+    WrongKind {
+        /// The kind the caller asked for.
+        expected: Kind,
+        /// The kind the content really is.
+        found: Kind,
+    },
+
+    /// The private key given does not decrypt this server token.
+    #[error(
+        "this ADE server token was encrypted for another key: the certificate {recipient}; use the private key of that certificate (the one uploaded to this MDM server in Apple Business Manager)"
+    )]
+    WrongKey {
+        /// The certificate the token was made for.
+        recipient: Recipient,
+    },
+
+    /// A private key is needed for this operation and none was given or none is on record.
+    #[error("{what} needs a private key: {hint}")]
+    KeyRequired {
+        /// What needs the key.
+        what: String,
+        /// How to provide it.
+        hint: String,
+    },
+
+    /// The private key file cannot be read.
+    #[error("the private key cannot be read: {detail}")]
+    InvalidKey {
+        /// What is wrong with it.
+        detail: String,
+    },
+
+    /// The credential uses an algorithm TokenKeeper does not implement.
+    #[error(
+        "this {} uses {algorithm}, which TokenKeeper does not support (Apple uses RSA with AES-CBC); report it with the file's origin",
+        .kind.display_name()
+    )]
+    UnsupportedAlgorithm {
+        /// What the file is.
+        kind: Kind,
+        /// The algorithm, by name or OID.
+        algorithm: String,
+    },
+
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file concerned.
+        path: String,
+        /// The system error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn unrecognized_message(what: &Option<String>) -> String {
+    match what {
+        Some(what) => format!(
+            "this is {what}, not an Apple MDM credential: TokenKeeper reads APNs push certificates (.pem), ADE server tokens (*_smime.p7m) and Apps and Books tokens (.vpptoken)"
+        ),
+        None => "this file is not an Apple MDM credential: TokenKeeper reads APNs push certificates (.pem), ADE server tokens (*_smime.p7m) and Apps and Books tokens (.vpptoken)".to_owned(),
+    }
+}
+
+impl Error {
+    /// Stable machine-readable kind, as in the command-line contract; the UI switches on it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::TooLarge { .. } => "too_large",
+            Error::Unrecognized { .. } => "unrecognized_file",
+            Error::Corrupt { .. } => "corrupt_file",
+            Error::NotPushCertificate { .. } => "not_push_certificate",
+            Error::WrongKind { .. } => "wrong_kind",
+            Error::WrongKey { .. } => "wrong_key",
+            Error::KeyRequired { .. } => "key_required",
+            Error::InvalidKey { .. } => "invalid_key",
+            Error::UnsupportedAlgorithm { .. } => "unsupported_algorithm",
+            Error::Io { .. } => "io",
+        }
+    }
+
+    /// The `{kind, message}` object sent to the UI and printed by `--json`.
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            kind: self.kind(),
+            message: self.to_string(),
+        }
+    }
+
+    pub(crate) fn corrupt(kind: Kind, detail: impl Into<String>) -> Self {
+        Error::Corrupt {
+            kind,
+            detail: detail.into(),
+        }
+    }
+
+    pub(crate) fn unrecognized(what: impl Into<String>) -> Self {
+        Error::Unrecognized {
+            what: Some(what.into()),
+        }
+    }
+}
+
+/// Serializable form of an [`Error`]: what crosses IPC and what `--json` prints.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ErrorBody {
+    /// Stable kind, such as `wrong_key`.
+    pub kind: &'static str,
+    /// The message for the user.
+    pub message: String,
+}

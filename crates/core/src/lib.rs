@@ -1,0 +1,15 @@
+//! TokenKeeper's core: everything it knows about Apple's three MDM credentials (APNs push
+//! certificates, ADE server tokens, Apps and Books tokens), with no user interface of its own.
+//! The desktop app and the `tokenkeeper` command line are thin shells over this crate.
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod status;
+pub mod token;
+
+#[cfg(feature = "test-support")]
+pub mod testing;
+
+pub use error::{Error, ErrorBody, Recipient, Result};
+pub use status::{State, Status, Thresholds, status};
+pub use token::{Credential, Kind, PrivateKey, read, read_as};

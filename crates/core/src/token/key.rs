@@ -1,0 +1,128 @@
+//! Private keys given by the user: PKCS#1 or PKCS#8, PEM or DER, alone or inside a PEM bundle
+//! with certificates. The key never appears in `Debug`, errors or output.
+
+use openssl::pkey::{PKey, Private};
+use openssl::rsa::{Padding, Rsa};
+use zeroize::Zeroizing;
+
+use super::pem;
+use crate::error::{Error, Result};
+
+/// A private key. `Debug` shows only its type and size.
+pub struct PrivateKey {
+    key: PKey<Private>,
+}
+
+impl std::fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "PrivateKey({:?}, {} bits, redacted)",
+            self.key.id(),
+            self.key.bits()
+        )
+    }
+}
+
+impl PrivateKey {
+    /// Reads a private key from a file's bytes: PEM (`RSA PRIVATE KEY`, `PRIVATE KEY`, also
+    /// inside a bundle with certificates) or DER (PKCS#1 or PKCS#8).
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] when no usable key is found, saying why (encrypted, damaged, a
+    /// certificate instead of a key); [`Error::TooLarge`] past 1 MiB.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        if bytes.len() > crate::error::MAX_FILE_SIZE {
+            return Err(Error::TooLarge { size: bytes.len() });
+        }
+        if let Some(key) = Self::from_pem_blocks(bytes)? {
+            return Ok(key);
+        }
+        Self::from_der(bytes).ok_or_else(|| Error::InvalidKey {
+            detail:
+                "the file holds no private key (expected a PEM or DER RSA key, PKCS#1 or PKCS#8)"
+                    .to_owned(),
+        })
+    }
+
+    /// The key found in a PEM bundle, if the bytes hold any PEM private key block.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] when the only key block is encrypted or damaged.
+    pub(crate) fn from_pem_blocks(bytes: &[u8]) -> Result<Option<Self>> {
+        let text = String::from_utf8_lossy(bytes);
+        let mut problem = None;
+        for block in pem::blocks(&text) {
+            if !block.label.ends_with("PRIVATE KEY") {
+                continue;
+            }
+            if block.encrypted || block.label == "ENCRYPTED PRIVATE KEY" {
+                problem = Some("the private key is protected by a password; export it without one");
+                continue;
+            }
+            let Some(der) = block.der.map(Zeroizing::new) else {
+                problem = Some("the private key block is damaged (its base64 does not decode)");
+                continue;
+            };
+            match Self::from_der(&der) {
+                Some(key) => return Ok(Some(key)),
+                None => problem = Some("the private key block is damaged"),
+            }
+        }
+        match problem {
+            Some(detail) => Err(Error::InvalidKey {
+                detail: detail.to_owned(),
+            }),
+            None => Ok(None),
+        }
+    }
+
+    fn from_der(der: &[u8]) -> Option<Self> {
+        if let Ok(key) = PKey::private_key_from_der(der) {
+            return Some(Self { key });
+        }
+        let rsa = Rsa::private_key_from_der(der).ok()?;
+        PKey::from_rsa(rsa).ok().map(|key| Self { key })
+    }
+
+    /// Wraps a key made by openssl (key generation, tests).
+    pub fn from_pkey(key: PKey<Private>) -> Self {
+        Self { key }
+    }
+
+    /// The DER SubjectPublicKeyInfo of the public half.
+    pub fn public_key_der(&self) -> Option<Vec<u8>> {
+        self.key.public_key_to_der().ok()
+    }
+
+    /// Size of the key in bits.
+    pub fn bits(&self) -> u32 {
+        self.key.bits()
+    }
+
+    /// RSA PKCS#1 v1.5 decryption (CMS key transport). `None` when the key is not RSA or the
+    /// ciphertext does not decrypt with it.
+    pub(crate) fn rsa_pkcs1_decrypt(&self, ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        let rsa = self.key.rsa().ok()?;
+        let size = usize::try_from(rsa.size()).ok()?;
+        if ciphertext.len() != size {
+            return None;
+        }
+        let mut out = Zeroizing::new(vec![0u8; size]);
+        let n = rsa
+            .private_decrypt(ciphertext, &mut out, Padding::PKCS1)
+            .ok()?;
+        out.truncate(n);
+        Some(out)
+    }
+
+    /// The PKCS#8 PEM of the key, for the keychain and exports the user asked for.
+    pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<Vec<u8>>> {
+        self.key
+            .private_key_to_pem_pkcs8()
+            .map(Zeroizing::new)
+            .map_err(|_| Error::InvalidKey {
+                detail: "the key cannot be written as PKCS#8".to_owned(),
+            })
+    }
+}

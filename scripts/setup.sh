@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what TokenKeeper needs to build and test on Debian/Ubuntu, only when it is missing.
+# Sourced by the other scripts; safe to run again (a warm machine skips apt entirely).
+set -euo pipefail
+
+TK_APT_PACKAGES=(build-essential pkg-config libssl-dev openssl ca-certificates)
+
+tk_sudo() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+tk_install_apt() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    if ! command -v apt-get >/dev/null; then
+      echo "missing system packages: ${missing[*]} (install them with your package manager)" >&2
+      return 1
+    fi
+    echo "==> installing ${missing[*]}"
+    tk_sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    tk_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+tk_require_cargo() {
+  if ! command -v cargo >/dev/null; then
+    if [ -x "$HOME/.cargo/bin/cargo" ]; then
+      export PATH="$HOME/.cargo/bin:$PATH"
+    else
+      echo "Rust is not installed: see https://rustup.rs (then run this again)" >&2
+      return 1
+    fi
+  fi
+}
+
+# Build output outside the clone keeps re-runs fast; a fresh machine simply starts empty.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tokenkeeper/target}"

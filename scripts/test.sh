@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `npm test`: installs whatever is missing, then runs every check and every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+
+if [ "$(uname -s)" = "Linux" ]; then tk_install_apt "${TK_APT_PACKAGES[@]}"; fi
+tk_require_cargo
+
+echo "==> cargo fmt"
+cargo fmt --all -- --check
+echo "==> cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "==> cargo test"
+cargo test --workspace --locked
+echo "==> all tests passed"
