@@ -17,9 +17,7 @@ fn tokenkeeper() -> Command {
 }
 
 fn external(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/external")
-        .join(rel)
+    tokenkeeper_core::testing::external_fixture(rel)
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {

@@ -53,6 +53,16 @@ fn inspect(c: &mut Criterion) {
                 .unwrap()
         })
     });
+    // The same with a key freshly loaded from DER, as `inspect --key` must do: OpenSSL builds its
+    // Montgomery and blinding contexts on a key's first private operation.
+    let key_der = key.pkcs1_der();
+    c.bench_function("floor/rsa2048_load_and_private_decrypt", |b| {
+        b.iter(|| {
+            let rsa = openssl::rsa::Rsa::private_key_from_der(black_box(&key_der)).unwrap();
+            rsa.private_decrypt(black_box(&ciphertext), &mut out, Padding::PKCS1)
+                .unwrap()
+        })
+    });
 }
 
 criterion_group!(benches, inspect);

@@ -506,3 +506,23 @@ pub fn random_topic() -> String {
         &h[20..32]
     )
 }
+
+/// Path of a real-world sample under `shared/fixtures/external/` (kept outside the repository,
+/// beside the clone). Set `TOKENKEEPER_EXTERNAL_FIXTURES` to point elsewhere.
+pub fn external_fixture(rel: &str) -> std::path::PathBuf {
+    if let Ok(dir) = std::env::var("TOKENKEEPER_EXTERNAL_FIXTURES") {
+        return std::path::Path::new(&dir).join(rel);
+    }
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .map(|a| a.join("shared/fixtures/external"))
+        .find(|p| p.is_dir())
+        .unwrap_or_else(|| {
+            panic!(
+                "shared/fixtures/external not found above {}: set TOKENKEEPER_EXTERNAL_FIXTURES",
+                manifest.display()
+            )
+        })
+        .join(rel)
+}

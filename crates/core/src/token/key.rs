@@ -77,12 +77,14 @@ impl PrivateKey {
         }
     }
 
+    /// Tries the specific decoders first: OpenSSL 3's generic decoder costs milliseconds.
     fn from_der(der: &[u8]) -> Option<Self> {
-        if let Ok(key) = PKey::private_key_from_der(der) {
-            return Some(Self { key });
-        }
-        let rsa = Rsa::private_key_from_der(der).ok()?;
-        PKey::from_rsa(rsa).ok().map(|key| Self { key })
+        let key = Rsa::private_key_from_der(der)
+            .ok()
+            .and_then(|rsa| PKey::from_rsa(rsa).ok())
+            .or_else(|| PKey::private_key_from_pkcs8(der).ok())
+            .or_else(|| PKey::private_key_from_der(der).ok())?;
+        Some(Self { key })
     }
 
     /// Wraps a key made by openssl (key generation, tests).

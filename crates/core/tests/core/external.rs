@@ -1,14 +1,12 @@
 //! The real-world samples in `../shared/fixtures/external/`, written by people outside this project.
 
-use std::path::PathBuf;
-
 use secrecy::ExposeSecret;
 use tokenkeeper_core::token::ContentCipher;
 use tokenkeeper_core::{Credential, Kind, PrivateKey, read};
 
 pub fn external(rel: &str) -> Vec<u8> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/external");
-    std::fs::read(root.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    let path = tokenkeeper_core::testing::external_fixture(rel);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 const TOKEN: &str = "petarov-apple-mdm-clients/apple-mdm-client-tests-1-server-token.p7m";
