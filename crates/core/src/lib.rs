@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod status;
+pub mod summary;
 pub mod token;
 
 #[cfg(feature = "test-support")]
@@ -13,3 +14,4 @@ pub mod testing;
 pub use error::{Error, ErrorBody, Recipient, Result};
 pub use status::{State, Status, Thresholds, status};
 pub use token::{Credential, Kind, PrivateKey, read, read_as};
+pub use summary::{CredentialSummary, Portal};
