@@ -115,6 +115,90 @@ pub enum Error {
         algorithm: String,
     },
 
+    /// A renewal would change the credential's identity, or add one beside an existing one, and
+    /// the user has not confirmed it. The warning says what would break.
+    #[error("{message}")]
+    NeedsConfirmation {
+        /// Which risk.
+        warning: crate::renewal::WarningKind,
+        /// What would happen and the way out.
+        message: String,
+    },
+
+    /// The file, or its identity, is already on record for another credential.
+    #[error("{message}")]
+    Duplicate {
+        /// Where it is on record and what to do.
+        message: String,
+    },
+
+    /// The file is older than the version on record.
+    #[error("{message}")]
+    OlderFile {
+        /// Both dates and what to do.
+        message: String,
+    },
+
+    /// A push certificate does not match the private key on record (or the key given).
+    #[error("{message}")]
+    KeyMismatch {
+        /// Which key and what to do.
+        message: String,
+    },
+
+    /// Several credentials could be the one renewed; the user must say which.
+    #[error("{message}")]
+    Ambiguous {
+        /// The candidates and what to do.
+        message: String,
+    },
+
+    /// A client or credential named by the user does not exist.
+    #[error("{what} not found{hint}")]
+    NotFound {
+        /// What was looked for.
+        what: String,
+        /// How to list what exists.
+        hint: String,
+    },
+
+    /// A client with this name already exists.
+    #[error("{what} already exists")]
+    AlreadyExists {
+        /// What.
+        what: String,
+    },
+
+    /// A value typed by the user is not acceptable.
+    #[error("{message}")]
+    InvalidInput {
+        /// What is wrong and what is expected.
+        message: String,
+    },
+
+    /// A stored secret no longer matches its recorded hash, or vanished from the keychain.
+    #[error("{message}")]
+    Tampered {
+        /// Which credential and what to do.
+        message: String,
+    },
+
+    /// The OS keychain is locked, missing or refused access.
+    #[error(
+        "the OS keychain is locked or unavailable ({detail}): unlock it (log in to the desktop session, or start gnome-keyring / KWallet on Linux) and try again; nothing was saved"
+    )]
+    KeychainUnavailable {
+        /// What the keychain said.
+        detail: String,
+    },
+
+    /// The database cannot be read or written.
+    #[error("the TokenKeeper database failed: {detail}; nothing was changed")]
+    Database {
+        /// SQLite's message.
+        detail: String,
+    },
+
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
@@ -148,6 +232,21 @@ impl Error {
             Error::KeyRequired { .. } => "key_required",
             Error::InvalidKey { .. } => "invalid_key",
             Error::UnsupportedAlgorithm { .. } => "unsupported_algorithm",
+            Error::NeedsConfirmation { warning, .. } => match warning {
+                crate::renewal::WarningKind::NewTopic => "identity_changed",
+                crate::renewal::WarningKind::NewLocation => "duplicate",
+                _ => "confirmation_required",
+            },
+            Error::Duplicate { .. } => "duplicate",
+            Error::OlderFile { .. } => "older_file",
+            Error::KeyMismatch { .. } => "key_mismatch",
+            Error::Ambiguous { .. } => "ambiguous",
+            Error::NotFound { .. } => "not_found",
+            Error::AlreadyExists { .. } => "already_exists",
+            Error::InvalidInput { .. } => "invalid_input",
+            Error::Tampered { .. } => "tampered",
+            Error::Database { .. } => "database",
+            Error::KeychainUnavailable { .. } => "keychain_unavailable",
             Error::Io { .. } => "io",
         }
     }

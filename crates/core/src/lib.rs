@@ -3,15 +3,20 @@
 //! The desktop app and the `tokenkeeper` command line are thin shells over this crate.
 #![warn(missing_docs)]
 
+pub mod db;
 pub mod error;
+pub mod renewal;
+pub mod secrets;
 pub mod status;
 pub mod summary;
 pub mod token;
+pub mod vault;
 
 #[cfg(feature = "test-support")]
 pub mod testing;
 
 pub use error::{Error, ErrorBody, Recipient, Result};
 pub use status::{State, Status, Thresholds, status};
-pub use token::{Credential, Kind, PrivateKey, read, read_as};
 pub use summary::{CredentialSummary, Portal};
+pub use token::{Credential, Kind, PrivateKey, read, read_as};
+pub use vault::Vault;

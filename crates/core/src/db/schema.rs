@@ -1,0 +1,87 @@
+//! The schema, one migration per change, applied in order and never edited once released.
+//! Timestamps are RFC 3339 UTC text (`2027-03-04T10:00:00Z`), so text order is time order.
+
+/// Every migration; `PRAGMA user_version` counts how many were applied.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: clients, credentials, versions, events, settings.
+    r#"
+    CREATE TABLE clients (
+        id          INTEGER PRIMARY KEY,
+        uid         TEXT NOT NULL UNIQUE,
+        name        TEXT NOT NULL,
+        portal      TEXT NOT NULL CHECK (portal IN ('business', 'school')),
+        notes       TEXT NOT NULL DEFAULT '',
+        created_at  TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX clients_by_name ON clients (name COLLATE NOCASE);
+
+    CREATE TABLE credentials (
+        id                INTEGER PRIMARY KEY,
+        uid               TEXT NOT NULL UNIQUE,
+        client_id         INTEGER NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+        kind              TEXT NOT NULL
+                          CHECK (kind IN ('push_certificate', 'server_token', 'content_token')),
+        label             TEXT NOT NULL,
+        -- topic / consumer key (or recipient) / organisation name
+        identity          TEXT NOT NULL,
+        recipient_issuer  TEXT,
+        recipient_serial  TEXT,
+        expires_at        TEXT,
+        apple_account     TEXT,
+        error             TEXT,
+        -- keychain accounts (service TokenKeeper), never the secrets themselves
+        key_ref           TEXT,
+        secret_ref        TEXT,
+        secret_sha256     TEXT,
+        file_sha256       TEXT NOT NULL,
+        last_state        TEXT,
+        revision          INTEGER NOT NULL DEFAULT 1,
+        created_at        TEXT NOT NULL,
+        updated_at        TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX credentials_by_label ON credentials (client_id, kind, label COLLATE NOCASE);
+    CREATE INDEX credentials_by_identity ON credentials (kind, identity);
+
+    CREATE TABLE versions (
+        id             INTEGER PRIMARY KEY,
+        credential_id  INTEGER NOT NULL REFERENCES credentials (id) ON DELETE CASCADE,
+        revision       INTEGER NOT NULL,
+        file_name      TEXT,
+        file_sha256    TEXT NOT NULL,
+        identity       TEXT NOT NULL,
+        expires_at     TEXT,
+        apple_account  TEXT,
+        -- public facts of the file (the inspect object); a push certificate's public DER
+        details        TEXT NOT NULL,
+        certificate    BLOB,
+        imported_at    TEXT NOT NULL,
+        UNIQUE (credential_id, revision)
+    );
+
+    CREATE TABLE events (
+        id              INTEGER PRIMARY KEY,
+        at              TEXT NOT NULL,
+        kind            TEXT NOT NULL,
+        client          TEXT,
+        credential_uid  TEXT,
+        label           TEXT,
+        message         TEXT NOT NULL
+    );
+    CREATE INDEX events_by_time ON events (at);
+    CREATE INDEX events_by_client ON events (client COLLATE NOCASE, at);
+    CREATE TRIGGER events_are_append_only BEFORE UPDATE ON events
+    BEGIN
+        SELECT RAISE(ABORT, 'the event log is append-only');
+    END;
+    CREATE TRIGGER events_kept_90_days BEFORE DELETE ON events
+    WHEN old.at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-90 days')
+    BEGIN
+        SELECT RAISE(ABORT, 'events are kept at least 90 days');
+    END;
+
+    CREATE TABLE settings (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+    );
+    "#,
+];

@@ -1,0 +1,357 @@
+//! The vault: TokenKeeper's memory. Orchestrates the database (clients, credentials, versions,
+//! the audit log) and the secret store (keys, OAuth values, content tokens). No parsing of its
+//! own: files are read by [`crate::token`], renewals decided by [`crate::renewal`].
+
+mod events;
+mod import;
+mod listing;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+pub use events::{Event, EventFilter};
+pub use import::{Confirmation, Facts, ImportOutcome, ImportPlan, ImportRequest};
+pub use listing::Version;
+
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::secrets::SecretStore;
+use crate::status::Thresholds;
+use crate::summary::Portal;
+
+/// A client organisation.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Client {
+    /// Stable id.
+    pub uid: String,
+    /// Unique name (case-insensitive).
+    pub name: String,
+    /// Apple Business Manager or Apple School Manager.
+    pub portal: Portal,
+    /// Free notes.
+    pub notes: String,
+    /// When it was added.
+    pub created_at: DateTime<Utc>,
+    /// How many credentials it has.
+    pub credentials: u32,
+}
+
+/// TokenKeeper's data: a database and a secret store.
+pub struct Vault {
+    db: Db,
+    secrets: Box<dyn SecretStore>,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("db", &self.db)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Timestamps as stored: RFC 3339 UTC, seconds.
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+pub(crate) fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// A fresh random identifier (128 bits, hex).
+pub(crate) fn new_uid() -> String {
+    let mut b = [0u8; 16];
+    // rand_bytes only fails when the OS has no entropy source; fall back to time and pid.
+    if openssl::rand::rand_bytes(&mut b).is_err() {
+        let seed = format!("{:?}{}", std::time::SystemTime::now(), std::process::id());
+        b.copy_from_slice(&openssl::sha::sha256(seed.as_bytes())[..16]);
+    }
+    crate::token::hex(&b)
+}
+
+fn client_not_found(name: &str) -> Error {
+    Error::NotFound {
+        what: format!("client \"{name}\""),
+        hint: ": `tokenkeeper client list` shows the clients".to_owned(),
+    }
+}
+
+impl Vault {
+    /// A vault over an open database and a secret store.
+    pub fn new(db: Db, secrets: Box<dyn SecretStore>) -> Self {
+        Self { db, secrets }
+    }
+
+    /// The renewal window and grace period the user chose (defaults 30 and 30 days).
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn thresholds(&self) -> Result<Thresholds> {
+        let get = |key: &str| -> Result<Option<u32>> {
+            let v: Option<String> = self
+                .db
+                .conn()
+                .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            Ok(v.and_then(|v| v.parse().ok()))
+        };
+        let d = Thresholds::default();
+        Ok(Thresholds {
+            renewal_window_days: get("renewal_window_days")?.unwrap_or(d.renewal_window_days),
+            grace_days: get("grace_days")?.unwrap_or(d.grace_days),
+        })
+    }
+
+    /// Saves the thresholds.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] past 365 days; [`Error::Database`].
+    pub fn set_thresholds(&mut self, t: Thresholds, now: DateTime<Utc>) -> Result<()> {
+        if t.renewal_window_days > 365 || t.grace_days > 365 {
+            return Err(Error::InvalidInput {
+                message: "the renewal window and the grace period must be 365 days or fewer"
+                    .to_owned(),
+            });
+        }
+        self.db.write(|tx| {
+            for (k, v) in [
+                ("renewal_window_days", t.renewal_window_days),
+                ("grace_days", t.grace_days),
+            ] {
+                tx.execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    params![k, v.to_string()],
+                )?;
+            }
+            events::append(
+                tx,
+                now,
+                "settings_changed",
+                None,
+                None,
+                &format!(
+                    "renewal window {} days, grace period {} days",
+                    t.renewal_window_days, t.grace_days
+                ),
+            )
+        })
+    }
+
+    /// Adds a client.
+    ///
+    /// # Errors
+    /// [`Error::AlreadyExists`] for a name in use (case-insensitive); [`Error::InvalidInput`]
+    /// for an empty name.
+    pub fn add_client(
+        &mut self,
+        name: &str,
+        portal: Portal,
+        notes: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Client> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().any(char::is_control) {
+            return Err(Error::InvalidInput {
+                message: "a client needs a name (printable characters)".to_owned(),
+            });
+        }
+        let uid = new_uid();
+        self.db.write(|tx| {
+            let inserted = tx.execute(
+                "INSERT INTO clients (uid, name, portal, notes, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT DO NOTHING",
+                params![uid, name, portal.id(), notes, ts(now)],
+            )?;
+            if inserted == 0 {
+                return Err(Error::AlreadyExists {
+                    what: format!("a client named \"{name}\""),
+                });
+            }
+            events::append(
+                tx,
+                now,
+                "client_added",
+                Some(name),
+                None,
+                &format!("client added ({})", portal.url()),
+            )
+        })?;
+        self.client(name)
+    }
+
+    /// Changes a client's name, portal or notes.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`], [`Error::AlreadyExists`] when the new name is taken.
+    pub fn update_client(
+        &mut self,
+        name: &str,
+        new_name: &str,
+        portal: Portal,
+        notes: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Client> {
+        let current = self.client(name)?;
+        let new_name = new_name.trim();
+        if new_name.is_empty() {
+            return Err(Error::InvalidInput {
+                message: "a client needs a name".to_owned(),
+            });
+        }
+        self.db.write(|tx| {
+            let taken: Option<String> = tx
+                .query_row(
+                    "SELECT uid FROM clients WHERE name = ?1 COLLATE NOCASE AND uid != ?2",
+                    params![new_name, current.uid],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if taken.is_some() {
+                return Err(Error::AlreadyExists {
+                    what: format!("a client named \"{new_name}\""),
+                });
+            }
+            tx.execute(
+                "UPDATE clients SET name = ?1, portal = ?2, notes = ?3 WHERE uid = ?4",
+                params![new_name, portal.id(), notes, current.uid],
+            )?;
+            let what = if new_name == current.name {
+                "client details changed".to_owned()
+            } else {
+                format!("client renamed from \"{}\"", current.name)
+            };
+            events::append(tx, now, "client_updated", Some(new_name), None, &what)
+        })?;
+        self.client(new_name)
+    }
+
+    /// One client by name (case-insensitive).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`].
+    pub fn client(&self, name: &str) -> Result<Client> {
+        self.clients()?
+            .into_iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name.trim()))
+            .ok_or_else(|| client_not_found(name))
+    }
+
+    /// Every client, by name.
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn clients(&self) -> Result<Vec<Client>> {
+        let mut stmt = self.db.conn().prepare_cached(
+            "SELECT c.uid, c.name, c.portal, c.notes, c.created_at,
+                    (SELECT COUNT(*) FROM credentials cr WHERE cr.client_id = c.id)
+             FROM clients c ORDER BY c.name COLLATE NOCASE",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Client {
+                uid: r.get(0)?,
+                name: r.get(1)?,
+                portal: Portal::parse(&r.get::<_, String>(2)?).unwrap_or_default(),
+                notes: r.get(3)?,
+                created_at: parse_ts(&r.get::<_, String>(4)?).unwrap_or_default(),
+                credentials: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Removes a client, its credentials and their secrets. The audit log keeps their history.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`]; [`Error::Database`].
+    pub fn remove_client(&mut self, name: &str, now: DateTime<Utc>) -> Result<()> {
+        let client = self.client(name)?;
+        let accounts = self.db.write(|tx| {
+            let accounts = secret_accounts(tx, "c.uid = ?1", &client.uid)?;
+            tx.execute("DELETE FROM clients WHERE uid = ?1", [&client.uid])?;
+            events::append(
+                tx,
+                now,
+                "client_removed",
+                Some(&client.name),
+                None,
+                &format!(
+                    "client removed with its {} credential(s)",
+                    client.credentials
+                ),
+            )?;
+            Ok(accounts)
+        })?;
+        self.forget_secrets(&accounts);
+        Ok(())
+    }
+
+    /// Removes one credential and its secrets; its history stays in the audit log.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`]; [`Error::Database`].
+    pub fn remove_credential(&mut self, uid: &str, now: DateTime<Utc>) -> Result<()> {
+        let accounts = self.db.write(|tx| {
+            let found: Option<(String, String)> = tx
+                .query_row(
+                    "SELECT c.name, cr.label FROM credentials cr JOIN clients c ON c.id = cr.client_id
+                     WHERE cr.uid = ?1",
+                    [uid],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let Some((client, label)) = found else {
+                return Err(Error::NotFound {
+                    what: "credential".to_owned(),
+                    hint: String::new(),
+                });
+            };
+            let accounts = secret_accounts(tx, "cr.uid = ?1", uid)?;
+            tx.execute("DELETE FROM credentials WHERE uid = ?1", [uid])?;
+            events::append_for(tx, now, "credential_removed", &client, uid, &label, "credential removed")?;
+            Ok(accounts)
+        })?;
+        self.forget_secrets(&accounts);
+        Ok(())
+    }
+
+    /// Deletes keychain entries no longer referenced. Best effort: an entry left behind is
+    /// unreferenced and harmless, and deleting it must not undo a committed change.
+    fn forget_secrets(&self, accounts: &[String]) {
+        for account in accounts {
+            let _ = self.secrets.delete(account);
+        }
+    }
+}
+
+/// Keychain accounts referenced by the credentials matching `filter` (joined as `cr` and `c`).
+fn secret_accounts(
+    tx: &rusqlite::Transaction<'_>,
+    filter: &str,
+    value: &str,
+) -> Result<Vec<String>> {
+    let sql = format!(
+        "SELECT cr.key_ref, cr.secret_ref FROM credentials cr JOIN clients c ON c.id = cr.client_id
+         WHERE {filter}"
+    );
+    let mut stmt = tx.prepare(&sql)?;
+    let rows = stmt.query_map([value], |r| {
+        Ok((
+            r.get::<_, Option<String>>(0)?,
+            r.get::<_, Option<String>>(1)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (a, b) = row?;
+        out.extend(a);
+        out.extend(b);
+    }
+    Ok(out)
+}

@@ -1,0 +1,129 @@
+//! The audit log: append-only (the schema forbids updates, and deletes younger than 90 days).
+//! Imports, renewals, refusals, accepted warnings, state changes, removals.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Transaction, params};
+use serde::Serialize;
+
+use super::{Vault, parse_ts, ts};
+use crate::error::Result;
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Event {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// What (`imported`, `renewed`, `refused`, `warning_accepted`, `state_changed`, ...).
+    pub kind: String,
+    /// The client's name at the time.
+    pub client: Option<String>,
+    /// The credential concerned.
+    pub credential_uid: Option<String>,
+    /// Its label at the time.
+    pub label: Option<String>,
+    /// What happened, in words.
+    pub message: String,
+}
+
+/// Which events to list.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    /// Only this client's (case-insensitive).
+    pub client: Option<String>,
+    /// Only this credential's.
+    pub credential_uid: Option<String>,
+    /// Only these kinds.
+    pub kinds: Vec<String>,
+    /// Only since then.
+    pub since: Option<DateTime<Utc>>,
+    /// At most this many, newest first (0: all).
+    pub limit: usize,
+}
+
+pub(crate) fn append(
+    tx: &Transaction<'_>,
+    now: DateTime<Utc>,
+    kind: &str,
+    client: Option<&str>,
+    credential: Option<(&str, &str)>,
+    message: &str,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO events (at, kind, client, credential_uid, label, message)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            ts(now),
+            kind,
+            client,
+            credential.map(|c| c.0),
+            credential.map(|c| c.1),
+            message
+        ],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn append_for(
+    tx: &Transaction<'_>,
+    now: DateTime<Utc>,
+    kind: &str,
+    client: &str,
+    uid: &str,
+    label: &str,
+    message: &str,
+) -> Result<()> {
+    append(tx, now, kind, Some(client), Some((uid, label)), message)
+}
+
+impl Vault {
+    /// The audit log, newest first.
+    ///
+    /// # Errors
+    /// [`crate::Error::Database`].
+    pub fn events(&self, filter: &EventFilter) -> Result<Vec<Event>> {
+        let mut stmt = self.db.conn().prepare_cached(
+            "SELECT at, kind, client, credential_uid, label, message FROM events
+             WHERE (?1 IS NULL OR client = ?1 COLLATE NOCASE)
+               AND (?2 IS NULL OR credential_uid = ?2)
+               AND (?3 IS NULL OR at >= ?3)
+             ORDER BY at DESC, id DESC",
+        )?;
+        let rows = stmt.query_map(
+            params![filter.client, filter.credential_uid, filter.since.map(ts)],
+            |r| {
+                Ok(Event {
+                    at: parse_ts(&r.get::<_, String>(0)?).unwrap_or_default(),
+                    kind: r.get(1)?,
+                    client: r.get(2)?,
+                    credential_uid: r.get(3)?,
+                    label: r.get(4)?,
+                    message: r.get(5)?,
+                })
+            },
+        )?;
+        let mut out = Vec::new();
+        for row in rows {
+            let event = row?;
+            if !filter.kinds.is_empty() && !filter.kinds.contains(&event.kind) {
+                continue;
+            }
+            out.push(event);
+            if filter.limit > 0 && out.len() >= filter.limit {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records an event outside any other change (a refusal).
+    pub(crate) fn log(
+        &mut self,
+        now: DateTime<Utc>,
+        kind: &str,
+        client: Option<&str>,
+        message: &str,
+    ) -> Result<()> {
+        self.db
+            .write(|tx| append(tx, now, kind, client, None, message))
+    }
+}

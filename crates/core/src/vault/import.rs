@@ -1,0 +1,658 @@
+//! Import = new credential or renewal. The file is read and every rule checked before anything
+//! is written ([`Vault::plan_import`]); then secrets go to new keychain entries, the database
+//! changes in one transaction, and a failure on either side undoes the other
+//! ([`Vault::import`]).
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Transaction, params};
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use super::{Vault, events, new_uid, parse_ts, ts};
+use crate::error::{Error, Recipient, Result};
+use crate::renewal::{
+    self, Decision, Incoming, OnRecord, Warning, WarningKind, recipient_identity,
+};
+use crate::status::{State, status};
+use crate::token::{self, Credential, Kind, PrivateKey, sha256_hex};
+
+/// A file to import for a client.
+#[derive(Debug, Default)]
+pub struct ImportRequest {
+    /// The client's name.
+    pub client: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// The file's name, kept in the history (never used to decide anything).
+    pub file_name: Option<String>,
+    /// A private key file: decrypts a server token, or the key of a push certificate. Stored in
+    /// the keychain with the credential.
+    pub key: Option<Zeroizing<Vec<u8>>>,
+    /// Which credential it renews, or the label of a new one.
+    pub label: Option<String>,
+    /// The Apple Account used in the portal.
+    pub apple_account: Option<String>,
+    /// The expiry typed by the user, for a server token that cannot be decrypted here.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// What the user confirmed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Confirmation {
+    /// The warnings shown were read and accepted.
+    pub confirmed: bool,
+    /// The user explicitly accepts an APNs certificate with a new topic (devices re-enroll).
+    pub accept_new_identity: bool,
+}
+
+/// The public facts of one side of a renewal, shown side by side before saving.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Facts {
+    /// Topic, consumer key (or recipient), or organisation.
+    pub identity: String,
+    /// Expiry, if known.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Organisation of a content token.
+    pub organisation: Option<String>,
+    /// Certificate a server token is encrypted to.
+    pub recipient: Option<Recipient>,
+    /// The Apple Account on record.
+    pub apple_account: Option<String>,
+}
+
+/// What an import will do, computed without writing anything.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportPlan {
+    /// The client.
+    pub client: String,
+    /// The credential kind.
+    pub kind: Kind,
+    /// New, renewal, or nothing to do.
+    #[serde(flatten)]
+    pub decision: Decision,
+    /// The label it will have.
+    pub label: String,
+    /// The credential as it is now (renewals).
+    pub before: Option<Facts>,
+    /// The credential as it will be.
+    pub after: Facts,
+    /// What must be confirmed.
+    pub warnings: Vec<Warning>,
+    /// Whether the file was decrypted (server tokens).
+    pub decrypted: bool,
+}
+
+/// The result of an import.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportOutcome {
+    /// The plan that was carried out.
+    #[serde(flatten)]
+    pub plan: ImportPlan,
+    /// The credential created or renewed.
+    pub uid: String,
+    /// Its revision after the import.
+    pub revision: u32,
+}
+
+/// A file read and checked, ready to be written.
+struct Prepared {
+    plan: ImportPlan,
+    credential: Credential,
+    file_sha256: String,
+    key_to_store: Option<PrivateKey>,
+    target: Option<Target>,
+    /// The state right after the import, so the first listing records no false change.
+    state: State,
+}
+
+/// The stored credential a renewal replaces.
+struct Target {
+    id: i64,
+    revision: u32,
+    key_ref: Option<String>,
+    secret_ref: Option<String>,
+    apple_account: Option<String>,
+}
+
+impl Vault {
+    /// Reads the file and applies the renewal rules, without writing anything: what the
+    /// confirmation screen shows.
+    ///
+    /// # Errors
+    /// Every reading error of [`crate::token`], every refusal of [`crate::renewal`],
+    /// [`Error::KeyMismatch`], [`Error::NotFound`] for an unknown client.
+    pub fn plan_import(&self, req: &ImportRequest, now: DateTime<Utc>) -> Result<ImportPlan> {
+        self.prepare(req, now).map(|p| p.plan)
+    }
+
+    /// Imports a file for a client: a new credential or a renewal, all or nothing. Refusals
+    /// are recorded in the audit log.
+    ///
+    /// # Errors
+    /// As [`Vault::plan_import`], plus [`Error::NeedsConfirmation`] when a warning was not
+    /// confirmed, [`Error::KeychainUnavailable`] and [`Error::Database`] (nothing written).
+    pub fn import(
+        &mut self,
+        req: &ImportRequest,
+        confirmation: Confirmation,
+        now: DateTime<Utc>,
+    ) -> Result<ImportOutcome> {
+        let result = self
+            .prepare(req, now)
+            .and_then(|p| check_confirmed(p, confirmation))
+            .and_then(|p| self.commit(p, req, now));
+        if let Err(e) = &result {
+            let refused = !matches!(
+                e,
+                Error::NotFound { .. } | Error::Database { .. } | Error::KeychainUnavailable { .. }
+            );
+            if refused {
+                let name = req.file_name.as_deref().unwrap_or("a file");
+                let _ = self.log(
+                    now,
+                    "refused",
+                    Some(req.client.trim()),
+                    &format!("{name} refused: {e}"),
+                );
+            }
+        }
+        result
+    }
+
+    fn prepare(&self, req: &ImportRequest, now: DateTime<Utc>) -> Result<Prepared> {
+        let client = self.client(&req.client)?;
+        let given_key = req
+            .key
+            .as_ref()
+            .map(|k| PrivateKey::from_bytes(k))
+            .transpose()?;
+        let kind = token::sniff::sniff(&req.bytes)?;
+        let records = self.records(kind)?;
+        let (credential, key_used) = match (kind, given_key) {
+            (Kind::ServerToken, None) => self.read_server_token(&req.bytes, &records)?,
+            (_, key) => {
+                let credential = token::read(&req.bytes, key.as_ref())?;
+                (credential, key)
+            }
+        };
+        let file_sha256 = sha256_hex(&req.bytes);
+        let incoming = incoming(&credential, &file_sha256, req)?;
+        let verdict = renewal::decide(
+            &client.name,
+            &incoming,
+            &records.iter().map(|r| r.0.clone()).collect::<Vec<_>>(),
+        )?;
+        let target_record = match &verdict.decision {
+            Decision::Renew { uid } | Decision::AlreadyOnRecord { uid } => {
+                records.iter().find(|r| &r.0.uid == uid)
+            }
+            Decision::New { .. } => None,
+        };
+        if let Credential::PushCertificate(cert) = &credential {
+            self.check_push_key(
+                cert,
+                req.key.is_some(),
+                target_record.and_then(|r| r.1.as_deref()),
+            )?;
+        }
+        let target = match target_record {
+            Some(r) => Some(self.target(&r.0.uid)?),
+            None => None,
+        };
+        let label = match (&verdict.decision, target_record) {
+            (Decision::New { label }, _) => label.clone(),
+            (_, Some(r)) => r.0.label.clone(),
+            (_, None) => String::new(),
+        };
+        let apple_account = req
+            .apple_account
+            .clone()
+            .filter(|a| !a.trim().is_empty())
+            .or_else(|| target.as_ref().and_then(|t| t.apple_account.clone()));
+        let before = target_record.map(|r| Facts {
+            identity: r.0.identity.clone(),
+            expires_at: r.0.expires_at,
+            organisation: (kind == Kind::ContentToken).then(|| r.0.identity.clone()),
+            recipient: r.0.recipient.clone(),
+            apple_account: r.0.apple_account.clone(),
+        });
+        let after = Facts {
+            identity: incoming.identity.clone(),
+            expires_at: incoming.expires_at,
+            organisation: match &credential {
+                Credential::ContentToken(t) => Some(t.org_name.clone()),
+                _ => None,
+            },
+            recipient: incoming.recipient.clone(),
+            apple_account,
+        };
+        let state = status(after.expires_at, None, now, self.thresholds()?).state;
+        // Only a key the user gave is stored; a key already on record stays where it is.
+        let key_to_store = if req.key.is_some() { key_used } else { None };
+        Ok(Prepared {
+            plan: ImportPlan {
+                client: client.name,
+                kind,
+                decision: verdict.decision,
+                label,
+                before,
+                after,
+                warnings: verdict.warnings,
+                decrypted: incoming.decrypted || kind != Kind::ServerToken,
+            },
+            credential,
+            file_sha256,
+            key_to_store,
+            target,
+            state,
+        })
+    }
+
+    /// Reads a server token with the key on record for its recipient, if there is one.
+    fn read_server_token(
+        &self,
+        bytes: &[u8],
+        records: &[(OnRecord, Option<String>)],
+    ) -> Result<(Credential, Option<PrivateKey>)> {
+        let Credential::ServerToken(locked) = token::read(bytes, None)? else {
+            return Err(Error::Unrecognized { what: None });
+        };
+        let key_ref = records
+            .iter()
+            .find(|(r, key)| key.is_some() && r.recipient.as_ref() == Some(&locked.recipient))
+            .and_then(|(_, key)| key.clone());
+        let Some(key_ref) = key_ref else {
+            return Ok((Credential::ServerToken(locked), None));
+        };
+        let key_bytes = self.secrets.get(&key_ref)?.ok_or_else(|| Error::Tampered {
+            message: "the private key on record for this MDM server is missing from the keychain: import the token with --key".to_owned(),
+        })?;
+        let key = PrivateKey::from_bytes(&key_bytes)?;
+        let credential = token::read(bytes, Some(&key))?;
+        Ok((credential, None))
+    }
+
+    /// A push certificate must match the key the user gave, or the key on record.
+    fn check_push_key(
+        &self,
+        cert: &token::PushCertificate,
+        key_given: bool,
+        key_on_record: Option<&str>,
+    ) -> Result<()> {
+        if key_given {
+            if cert.key_matches == Some(false) {
+                return Err(Error::KeyMismatch {
+                    message: "the private key given does not match this certificate: it was made from another CSR; give the key that made the CSR uploaded to identity.apple.com".to_owned(),
+                });
+            }
+            return Ok(());
+        }
+        let Some(account) = key_on_record else {
+            return Ok(());
+        };
+        let Some(key) = self.secrets.get(account)? else {
+            return Ok(());
+        };
+        let key = PrivateKey::from_bytes(&key)?;
+        if !cert.matches(&key) {
+            return Err(Error::KeyMismatch {
+                message: "this certificate was not made from the CSR whose private key is on record: the MDM could not use it; upload TokenKeeper's CSR when you Renew at identity.apple.com, or give the matching key".to_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Every credential of `kind` with its key account.
+    fn records(&self, kind: Kind) -> Result<Vec<(OnRecord, Option<String>)>> {
+        let mut stmt = self.db.conn().prepare_cached(
+            "SELECT cr.uid, c.name, cr.label, cr.identity, cr.recipient_issuer, cr.recipient_serial,
+                    cr.expires_at, cr.file_sha256, cr.apple_account, cr.key_ref
+             FROM credentials cr JOIN clients c ON c.id = cr.client_id WHERE cr.kind = ?1",
+        )?;
+        let rows = stmt.query_map([kind.id()], |r| {
+            let issuer: Option<String> = r.get(4)?;
+            let serial: Option<String> = r.get(5)?;
+            Ok((
+                OnRecord {
+                    uid: r.get(0)?,
+                    client: r.get(1)?,
+                    label: r.get(2)?,
+                    identity: r.get(3)?,
+                    recipient: issuer
+                        .zip(serial)
+                        .map(|(issuer, serial)| Recipient { issuer, serial }),
+                    expires_at: r.get::<_, Option<String>>(6)?.as_deref().and_then(parse_ts),
+                    file_sha256: r.get(7)?,
+                    apple_account: r.get(8)?,
+                },
+                r.get(9)?,
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn target(&self, uid: &str) -> Result<Target> {
+        Ok(self.db.conn().query_row(
+            "SELECT id, revision, key_ref, secret_ref, apple_account FROM credentials WHERE uid = ?1",
+            [uid],
+            |r| {
+                Ok(Target {
+                    id: r.get(0)?,
+                    revision: r.get(1)?,
+                    key_ref: r.get(2)?,
+                    secret_ref: r.get(3)?,
+                    apple_account: r.get(4)?,
+                })
+            },
+        )?)
+    }
+
+    /// Writes a prepared import: keychain first (new entries only), then one transaction;
+    /// each side undone if the other fails.
+    fn commit(
+        &mut self,
+        p: Prepared,
+        req: &ImportRequest,
+        now: DateTime<Utc>,
+    ) -> Result<ImportOutcome> {
+        let uid = match &p.plan.decision {
+            Decision::AlreadyOnRecord { uid } => {
+                let revision = p.target.as_ref().map_or(1, |t| t.revision);
+                return Ok(ImportOutcome {
+                    uid: uid.clone(),
+                    revision,
+                    plan: p.plan,
+                });
+            }
+            Decision::Renew { uid } => uid.clone(),
+            Decision::New { .. } => new_uid(),
+        };
+        let revision = p.target.as_ref().map_or(1, |t| t.revision + 1);
+        // Stage the secrets under fresh accounts; the previous ones stay until commit.
+        let mut staged: Vec<String> = Vec::new();
+        let mut stage = |what: &str, secret: &[u8]| -> Result<String> {
+            let account = format!("{uid}/{what}/{revision}");
+            match self.secrets.put(&account, secret) {
+                Ok(()) => {
+                    staged.push(account.clone());
+                    Ok(account)
+                }
+                Err(e) => Err(e),
+            }
+        };
+        let staged_result = (|| -> Result<(Option<String>, Option<String>, Option<String>)> {
+            let secret = secret_bytes(&p.credential)?;
+            let secret_ref = secret.as_ref().map(|s| stage("secret", s)).transpose()?;
+            let secret_sha = secret.as_ref().map(|s| sha256_hex(s));
+            let key_ref = match &p.key_to_store {
+                Some(key) => Some(stage("key", &key.to_pkcs8_pem()?)?),
+                None => None,
+            };
+            Ok((secret_ref, secret_sha, key_ref))
+        })();
+        let (secret_ref, secret_sha, key_ref) = match staged_result {
+            Ok(v) => v,
+            Err(e) => {
+                self.forget_secrets(&staged);
+                return Err(e);
+            }
+        };
+        let written = self.db.write(|tx| {
+            write_credential(
+                tx,
+                &p,
+                req,
+                &uid,
+                revision,
+                (
+                    secret_ref.as_deref(),
+                    secret_sha.as_deref(),
+                    key_ref.as_deref(),
+                ),
+                now,
+            )
+        });
+        if let Err(e) = written {
+            self.forget_secrets(&staged);
+            return Err(e);
+        }
+        // Committed: the superseded secrets are no longer referenced.
+        if let Some(t) = &p.target {
+            let mut old = Vec::new();
+            if secret_ref.is_some() {
+                old.extend(t.secret_ref.clone());
+            }
+            if key_ref.is_some() {
+                old.extend(t.key_ref.clone());
+            }
+            self.forget_secrets(&old);
+        }
+        Ok(ImportOutcome {
+            uid,
+            revision,
+            plan: p.plan,
+        })
+    }
+}
+
+fn check_confirmed(p: Prepared, c: Confirmation) -> Result<Prepared> {
+    for w in &p.plan.warnings {
+        let ok = match w.kind {
+            WarningKind::NewTopic => c.accept_new_identity,
+            _ => c.confirmed || c.accept_new_identity,
+        };
+        if !ok {
+            return Err(Error::NeedsConfirmation {
+                warning: w.kind,
+                message: w.message.clone(),
+            });
+        }
+    }
+    Ok(p)
+}
+
+/// The renewal rules' view of the file.
+fn incoming(credential: &Credential, file_sha256: &str, req: &ImportRequest) -> Result<Incoming> {
+    let label = req
+        .label
+        .as_ref()
+        .map(|l| l.trim().to_owned())
+        .filter(|l| !l.is_empty());
+    Ok(match credential {
+        Credential::PushCertificate(c) => Incoming {
+            kind: Kind::PushCertificate,
+            identity: c.topic.to_string(),
+            decrypted: true,
+            recipient: None,
+            expires_at: Some(c.not_after),
+            file_sha256: file_sha256.to_owned(),
+            label,
+        },
+        Credential::ServerToken(t) => {
+            let expires_at = match (&t.contents, req.expires_at) {
+                (Some(c), _) => Some(c.expires_at),
+                (None, typed) => typed,
+            };
+            Incoming {
+                kind: Kind::ServerToken,
+                identity: t
+                    .consumer_key
+                    .clone()
+                    .unwrap_or_else(|| recipient_identity(&t.recipient)),
+                decrypted: t.decrypted,
+                recipient: Some(t.recipient.clone()),
+                expires_at,
+                file_sha256: file_sha256.to_owned(),
+                label,
+            }
+        }
+        Credential::ContentToken(t) => Incoming {
+            kind: Kind::ContentToken,
+            identity: t.org_name.clone(),
+            decrypted: true,
+            recipient: None,
+            expires_at: Some(t.expires_at),
+            file_sha256: file_sha256.to_owned(),
+            label,
+        },
+    })
+}
+
+/// The secret a credential brings: the OAuth values of a decrypted server token, the content
+/// token file. Push certificates carry none.
+fn secret_bytes(credential: &Credential) -> Result<Option<Zeroizing<Vec<u8>>>> {
+    use secrecy::ExposeSecret;
+    Ok(match credential {
+        Credential::PushCertificate(_) => None,
+        Credential::ServerToken(t) => t.contents.as_ref().map(|c| {
+            let json = serde_json::json!({
+                "consumer_key": c.consumer_key,
+                "consumer_secret": c.secrets.consumer_secret.expose_secret(),
+                "access_token": c.secrets.access_token.expose_secret(),
+                "access_secret": c.secrets.access_secret.expose_secret(),
+                "access_token_expiry": ts(c.expires_at),
+            });
+            Zeroizing::new(json.to_string().into_bytes())
+        }),
+        Credential::ContentToken(t) => {
+            Some(Zeroizing::new(t.secret.expose_secret().as_bytes().to_vec()))
+        }
+    })
+}
+
+fn write_credential(
+    tx: &Transaction<'_>,
+    p: &Prepared,
+    req: &ImportRequest,
+    uid: &str,
+    revision: u32,
+    (secret_ref, secret_sha, key_ref): (Option<&str>, Option<&str>, Option<&str>),
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let plan = &p.plan;
+    let after = &plan.after;
+    let expires = after.expires_at.map(ts);
+    let state = p.state;
+    let issuer = after.recipient.as_ref().map(|r| r.issuer.clone());
+    let serial = after.recipient.as_ref().map(|r| r.serial.clone());
+    let id: i64 = match &p.target {
+        None => {
+            tx.execute(
+                "INSERT INTO credentials (uid, client_id, kind, label, identity, recipient_issuer,
+                    recipient_serial, expires_at, apple_account, key_ref, secret_ref, secret_sha256,
+                    file_sha256, last_state, revision, created_at, updated_at)
+                 SELECT ?1, id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15
+                 FROM clients WHERE name = ?16 COLLATE NOCASE",
+                params![
+                    uid,
+                    plan.kind.id(),
+                    plan.label,
+                    after.identity,
+                    issuer,
+                    serial,
+                    expires,
+                    after.apple_account,
+                    key_ref,
+                    secret_ref,
+                    secret_sha,
+                    p.file_sha256,
+                    state.id(),
+                    revision,
+                    ts(now),
+                    plan.client,
+                ],
+            )?;
+            tx.last_insert_rowid()
+        }
+        Some(t) => {
+            let changed = tx.execute(
+                "UPDATE credentials SET identity = ?1, recipient_issuer = ?2, recipient_serial = ?3,
+                    expires_at = ?4, apple_account = ?5, key_ref = COALESCE(?6, key_ref),
+                    secret_ref = COALESCE(?7, secret_ref), secret_sha256 = COALESCE(?8, secret_sha256),
+                    file_sha256 = ?9, error = NULL, last_state = ?10, revision = ?11, updated_at = ?12
+                 WHERE id = ?13 AND revision = ?14",
+                params![
+                    after.identity,
+                    issuer,
+                    serial,
+                    expires,
+                    after.apple_account,
+                    key_ref,
+                    secret_ref,
+                    secret_sha,
+                    p.file_sha256,
+                    state.id(),
+                    revision,
+                    ts(now),
+                    t.id,
+                    t.revision,
+                ],
+            )?;
+            if changed == 0 {
+                // Another process renewed it between the check and this write.
+                return Err(Error::Database {
+                    detail: "the credential changed while this import was checked; import the file again".to_owned(),
+                });
+            }
+            t.id
+        }
+    };
+    let details = serde_json::to_string(&p.credential).map_err(|e| Error::Database {
+        detail: e.to_string(),
+    })?;
+    let certificate = match &p.credential {
+        Credential::PushCertificate(c) => Some(c.der.clone()),
+        _ => None,
+    };
+    tx.execute(
+        "INSERT INTO versions (credential_id, revision, file_name, file_sha256, identity, expires_at,
+            apple_account, details, certificate, imported_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            id,
+            revision,
+            req.file_name,
+            p.file_sha256,
+            after.identity,
+            expires,
+            after.apple_account,
+            details,
+            certificate,
+            ts(now),
+        ],
+    )?;
+    let expiry_text = after.expires_at.map_or("expiry unknown".to_owned(), |e| {
+        format!("expires {}", ts(e))
+    });
+    let (kind, message) = match &plan.before {
+        None => (
+            "imported",
+            format!(
+                "{} added ({}, {expiry_text})",
+                plan.kind.display_name(),
+                after.identity
+            ),
+        ),
+        Some(before) => (
+            "renewed",
+            format!(
+                "{} renewed to revision {revision} ({expiry_text}; was {})",
+                plan.kind.display_name(),
+                before.expires_at.map_or("unknown".to_owned(), ts)
+            ),
+        ),
+    };
+    events::append_for(tx, now, kind, &plan.client, uid, &plan.label, &message)?;
+    for w in &plan.warnings {
+        events::append_for(
+            tx,
+            now,
+            "warning_accepted",
+            &plan.client,
+            uid,
+            &plan.label,
+            &w.message,
+        )?;
+    }
+    Ok(())
+}

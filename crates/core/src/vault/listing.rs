@@ -1,0 +1,294 @@
+//! Reading the vault: every credential with its state, sorted by urgency; a credential's
+//! history; state changes recorded in the audit log; stored secrets read back and checked
+//! against their recorded hash.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use super::{Vault, events, parse_ts, ts};
+use crate::error::{Error, Result};
+use crate::status::{State, status};
+use crate::summary::{CredentialSummary, Portal};
+use crate::token::{Kind, sha256_hex};
+
+/// Reason put on a credential whose stored secret changed outside TokenKeeper.
+pub const TAMPERED: &str = "stored token changed outside TokenKeeper: import the file again";
+/// Reason put on a credential whose stored secret vanished from the keychain.
+pub const MISSING: &str = "stored token missing from the keychain: import the file again";
+
+/// One accepted file in a credential's history.
+#[derive(Debug, Clone, Serialize)]
+pub struct Version {
+    /// 1 for the first file, then one more per renewal.
+    pub revision: u32,
+    /// The file's name when imported.
+    pub file_name: Option<String>,
+    /// SHA-256 of the file.
+    pub file_sha256: String,
+    /// Identity at that revision.
+    pub identity: String,
+    /// Expiry at that revision.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Apple Account recorded with it.
+    pub apple_account: Option<String>,
+    /// When it was imported.
+    pub imported_at: DateTime<Utc>,
+}
+
+fn kind_from_id(id: &str) -> Kind {
+    match id {
+        "server_token" => Kind::ServerToken,
+        "content_token" => Kind::ContentToken,
+        _ => Kind::PushCertificate,
+    }
+}
+
+impl Vault {
+    /// Every credential of every client with its state at `now`: most urgent first, then
+    /// soonest to expire, then by client.
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn summaries(&self, now: DateTime<Utc>) -> Result<Vec<CredentialSummary>> {
+        Ok(self.rows(now)?.into_iter().map(|(s, _)| s).collect())
+    }
+
+    fn rows(&self, now: DateTime<Utc>) -> Result<Vec<(CredentialSummary, Option<String>)>> {
+        let thresholds = self.thresholds()?;
+        let mut stmt = self.db.conn().prepare_cached(
+            "SELECT cr.uid, c.name, c.portal, cr.kind, cr.label, cr.identity, cr.apple_account,
+                    cr.expires_at, cr.revision, cr.error, cr.last_state
+             FROM credentials cr JOIN clients c ON c.id = cr.client_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let expires_at = r.get_ref(7)?.as_str_or_null()?.and_then(parse_ts);
+            let error = r.get_ref(9)?.as_str_or_null()?;
+            Ok((
+                CredentialSummary {
+                    uid: r.get(0)?,
+                    client: r.get(1)?,
+                    portal: Portal::parse(r.get_ref(2)?.as_str()?).unwrap_or_default(),
+                    kind: kind_from_id(r.get_ref(3)?.as_str()?),
+                    label: r.get(4)?,
+                    identity: r.get(5)?,
+                    apple_account: r.get(6)?,
+                    expires_at,
+                    revision: r.get(8)?,
+                    status: status(expires_at, error, now, thresholds),
+                },
+                r.get(10)?,
+            ))
+        })?;
+        let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        out.sort_by(|(a, _), (b, _)| {
+            b.status
+                .state
+                .urgency()
+                .cmp(&a.status.state.urgency())
+                .then_with(|| match (a.expires_at, b.expires_at) {
+                    (Some(x), Some(y)) => x.cmp(&y),
+                    (None, Some(_)) => std::cmp::Ordering::Less,
+                    (Some(_), None) => std::cmp::Ordering::Greater,
+                    (None, None) => std::cmp::Ordering::Equal,
+                })
+                .then_with(|| a.client.to_lowercase().cmp(&b.client.to_lowercase()))
+                .then_with(|| a.label.cmp(&b.label))
+        });
+        Ok(out)
+    }
+
+    /// Records in the audit log every credential whose state differs from the last one
+    /// recorded (Active -> Renewal Required, ...). Returns the summaries and how many changed.
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn record_state_changes(
+        &mut self,
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<CredentialSummary>, usize)> {
+        let rows = self.rows(now)?;
+        let changed: Vec<&CredentialSummary> = rows
+            .iter()
+            .filter(|(s, last)| last.as_deref() != Some(s.status.state.id()))
+            .map(|(s, _)| s)
+            .collect();
+        let count = changed.len();
+        if count > 0 {
+            self.db.write(|tx| {
+                for s in &changed {
+                    tx.execute(
+                        "UPDATE credentials SET last_state = ?1 WHERE uid = ?2",
+                        params![s.status.state.id(), s.uid],
+                    )?;
+                    let mut message = format!("now {}", s.status.state.label());
+                    if let Some(reason) = &s.status.reason {
+                        message.push_str(&format!(": {reason}"));
+                    }
+                    events::append_for(
+                        tx,
+                        now,
+                        "state_changed",
+                        &s.client,
+                        &s.uid,
+                        &s.label,
+                        &message,
+                    )?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok((rows.into_iter().map(|(s, _)| s).collect(), count))
+    }
+
+    /// A credential's accepted files, newest first.
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn versions(&self, uid: &str) -> Result<Vec<Version>> {
+        let mut stmt = self.db.conn().prepare_cached(
+            "SELECT v.revision, v.file_name, v.file_sha256, v.identity, v.expires_at, v.apple_account,
+                    v.imported_at
+             FROM versions v JOIN credentials cr ON cr.id = v.credential_id
+             WHERE cr.uid = ?1 ORDER BY v.revision DESC",
+        )?;
+        let rows = stmt.query_map([uid], |r| {
+            Ok(Version {
+                revision: r.get(0)?,
+                file_name: r.get(1)?,
+                file_sha256: r.get(2)?,
+                identity: r.get(3)?,
+                expires_at: r.get::<_, Option<String>>(4)?.as_deref().and_then(parse_ts),
+                apple_account: r.get(5)?,
+                imported_at: parse_ts(&r.get::<_, String>(6)?).unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Changes a credential's label or Apple Account on record.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`], [`Error::AlreadyExists`] for a label in use by the client.
+    pub fn update_credential(
+        &mut self,
+        uid: &str,
+        label: &str,
+        apple_account: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let label = label.trim();
+        if label.is_empty() {
+            return Err(Error::InvalidInput {
+                message: "a credential needs a label".to_owned(),
+            });
+        }
+        let account = apple_account.map(str::trim).filter(|a| !a.is_empty());
+        self.db.write(|tx| {
+            let client: Option<String> = tx
+                .query_row(
+                    "SELECT c.name FROM credentials cr JOIN clients c ON c.id = cr.client_id WHERE cr.uid = ?1",
+                    [uid],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let client = client.ok_or_else(|| Error::NotFound {
+                what: "credential".to_owned(),
+                hint: String::new(),
+            })?;
+            tx.execute(
+                "UPDATE credentials SET label = ?1, apple_account = ?2, updated_at = ?3 WHERE uid = ?4",
+                params![label, account, ts(now), uid],
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    Error::AlreadyExists {
+                        what: format!("a credential labelled \"{label}\" for {client}"),
+                    }
+                }
+                other => other.into(),
+            })?;
+            events::append_for(
+                tx,
+                now,
+                "credential_updated",
+                &client,
+                uid,
+                label,
+                &format!(
+                    "label and Apple Account on record set ({})",
+                    account.unwrap_or("no Apple Account")
+                ),
+            )
+        })
+    }
+
+    /// Reads a credential's stored secret (the OAuth values of a server token, the content
+    /// token file) and checks it against the hash recorded when it was saved. A mismatch or a
+    /// missing entry puts the credential in Error and is recorded.
+    ///
+    /// # Errors
+    /// [`Error::Tampered`], [`Error::NotFound`] (no secret for this credential),
+    /// [`Error::KeychainUnavailable`].
+    pub fn read_secret(&mut self, uid: &str, now: DateTime<Utc>) -> Result<Zeroizing<Vec<u8>>> {
+        let found: Option<(Option<String>, Option<String>, String, String)> = self
+            .db
+            .conn()
+            .query_row(
+                "SELECT cr.secret_ref, cr.secret_sha256, c.name, cr.label
+                 FROM credentials cr JOIN clients c ON c.id = cr.client_id WHERE cr.uid = ?1",
+                [uid],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let not_found = || Error::NotFound {
+            what: "stored secret".to_owned(),
+            hint: String::new(),
+        };
+        let (Some(account), Some(expected), client, label) = found.ok_or_else(not_found)? else {
+            return Err(not_found());
+        };
+        let problem = match self.secrets.get(&account)? {
+            Some(secret) if sha256_hex(&secret) == expected => return Ok(secret),
+            Some(_) => TAMPERED,
+            None => MISSING,
+        };
+        self.db.write(|tx| {
+            tx.execute(
+                "UPDATE credentials SET error = ?1, last_state = ?2 WHERE uid = ?3",
+                params![problem, State::Error.id(), uid],
+            )?;
+            events::append_for(tx, now, "secret_tampered", &client, uid, &label, problem)
+        })?;
+        Err(Error::Tampered {
+            message: format!("{client} \"{label}\": {problem}"),
+        })
+    }
+
+    /// Reads back every stored secret ([`Vault::read_secret`]); returns the problems found.
+    ///
+    /// # Errors
+    /// [`Error::KeychainUnavailable`], [`Error::Database`].
+    pub fn verify_secrets(&mut self, now: DateTime<Utc>) -> Result<Vec<Error>> {
+        let uids: Vec<String> = {
+            let mut stmt = self
+                .db
+                .conn()
+                .prepare("SELECT uid FROM credentials WHERE secret_ref IS NOT NULL")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        let mut problems = Vec::new();
+        for uid in uids {
+            match self.read_secret(&uid, now) {
+                Ok(_) => {}
+                Err(e @ Error::Tampered { .. }) => problems.push(e),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(problems)
+    }
+}
