@@ -5,10 +5,10 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, Utc};
 use tokenkeeper_core::{Credential, Error, PrivateKey, Thresholds, status};
 
-use crate::read_file;
+use crate::{date, read_file};
 
 /// Arguments of `inspect`.
 #[derive(Debug, clap::Args)]

@@ -1,14 +1,21 @@
 //! `tokenkeeper`: the command-line twin of the TokenKeeper app, for scripts and monitoring.
 //! Parses arguments, reads the clock and files, and hands everything else to the core.
 
+mod client;
+mod events;
+mod export;
+mod import;
 mod inspect;
+mod status;
+mod vault;
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use chrono::{DateTime, Local, Utc};
 use clap::{Parser, Subcommand};
-use tokenkeeper_core::Error;
+use tokenkeeper_core::{Error, Thresholds};
 
 /// Exit status of a command that could not do its job.
 const EXIT_FAILURE: u8 = 3;
@@ -20,7 +27,7 @@ const EXIT_USAGE: u8 = 64;
 #[derive(Debug, Parser)]
 #[command(name = "tokenkeeper", version, about, long_about = None)]
 struct Cli {
-    /// The TokenKeeper database (default: the app's own, in the OS app-data directory).
+    /// The TokenKeeper database (default: the desktop app's own, in the OS app-data directory).
     #[arg(long, global = true, value_name = "PATH")]
     db: Option<PathBuf>,
 
@@ -32,6 +39,28 @@ struct Cli {
 enum Command {
     /// Read a credential file and say what it is, whom it belongs to and when it expires.
     Inspect(inspect::Args),
+    /// Add, list, edit or remove clients.
+    #[command(subcommand)]
+    Client(client::Args),
+    /// Import a credential file for a client: a new credential or a renewal.
+    Import(import::Args),
+    /// Every credential's state; exit 0 all active, 1 renewal required, 2 expired/lapsed/error.
+    Status(status::Args),
+    /// The audit log.
+    Events(events::Args),
+    /// Export the credential list as CSV, a calendar (ICS) or JSON.
+    Export(export::Args),
+    /// Read back every stored secret from the keychain and check it was not changed.
+    Verify,
+    /// Show or change the renewal window and grace period (days).
+    Settings {
+        /// Days before expiry when renewal becomes required.
+        #[arg(long)]
+        renewal_window: Option<u32>,
+        /// Days after expiry during which renewing still avoids re-enrollment.
+        #[arg(long)]
+        grace: Option<u32>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -47,10 +76,7 @@ fn main() -> ExitCode {
         }
     };
     let json = cli.command.json();
-    let result = match &cli.command {
-        Command::Inspect(args) => inspect::run(args),
-    };
-    match result {
+    match run(&cli) {
         Ok(code) => code,
         Err(e) => {
             report(&e, json);
@@ -59,22 +85,77 @@ fn main() -> ExitCode {
     }
 }
 
-impl Command {
-    fn json(&self) -> bool {
-        match self {
-            Command::Inspect(args) => args.json,
+fn run(cli: &Cli) -> Result<ExitCode, Error> {
+    if let Command::Inspect(args) = &cli.command {
+        return inspect::run(args);
+    }
+    let mut vault = vault::open(cli.db.as_deref())?;
+    match &cli.command {
+        Command::Inspect(_) => Ok(ExitCode::SUCCESS),
+        Command::Client(args) => client::run(args, &mut vault).map(|()| ExitCode::SUCCESS),
+        Command::Import(args) => import::run(args, &mut vault).map(|()| ExitCode::SUCCESS),
+        Command::Status(args) => status::run(args, &mut vault),
+        Command::Events(args) => events::run(args, &vault).map(|()| ExitCode::SUCCESS),
+        Command::Export(args) => export::run(args, &vault).map(|()| ExitCode::SUCCESS),
+        Command::Verify => {
+            let problems = vault.verify_secrets(Utc::now())?;
+            for p in &problems {
+                eprintln!("error: {p}");
+            }
+            if problems.is_empty() {
+                println!("Every stored secret matches what was imported.");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                Ok(ExitCode::from(2))
+            }
+        }
+        Command::Settings { renewal_window, grace } => {
+            let current = vault.thresholds()?;
+            let wanted = Thresholds {
+                renewal_window_days: renewal_window.unwrap_or(current.renewal_window_days),
+                grace_days: grace.unwrap_or(current.grace_days),
+            };
+            if wanted != current {
+                vault.set_thresholds(wanted, Utc::now())?;
+            }
+            println!(
+                "Renewal window: {} days before expiry\nGrace period: {} days after expiry (a figure vendors report; Apple does not document it)",
+                wanted.renewal_window_days, wanted.grace_days
+            );
+            Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-/// Prints a failure: `error: <message>` on stderr, and the `{kind, message}` object on stdout
-/// with `--json`.
+impl Command {
+    fn json(&self) -> bool {
+        match self {
+            Command::Inspect(args) => args.json,
+            Command::Client(args) => args.json(),
+            Command::Import(args) => args.json,
+            Command::Status(args) => args.json,
+            Command::Events(args) => args.json,
+            Command::Export(_) | Command::Verify | Command::Settings { .. } => false,
+        }
+    }
+}
+
+/// Prints a failure: `error: <message>` on stderr (with a hint when the user can override it),
+/// and the `{kind, message}` object on stdout with `--json`.
 fn report(e: &Error, json: bool) {
     eprintln!("error: {e}");
+    if let Some(hint) = import::hint(e) {
+        eprintln!("hint: {hint}");
+    }
     if json {
         let body = serde_json::json!({ "error": e.body() });
         let _ = writeln!(std::io::stdout(), "{body}");
     }
+}
+
+/// A date in the user's time zone.
+fn date(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local).format("%-d %b %Y %H:%M %Z").to_string()
 }
 
 /// Reads a file the user named, with the size limit applied before reading it all.
