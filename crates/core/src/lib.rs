@@ -5,6 +5,7 @@
 
 pub mod db;
 pub mod error;
+pub mod export;
 pub mod renewal;
 pub mod secrets;
 pub mod status;
@@ -16,6 +17,7 @@ pub mod vault;
 pub mod testing;
 
 pub use error::{Error, ErrorBody, Recipient, Result};
+pub use export::{ExportFormat, export};
 pub use status::{State, Status, Thresholds, status};
 pub use summary::{CredentialSummary, Portal};
 pub use token::{Credential, Kind, PrivateKey, read, read_as};
