@@ -72,10 +72,19 @@ pub fn run(args: &Args, vault: &mut Vault) -> Result<(), Error> {
     let now = Utc::now();
     let mut out = std::io::stdout().lock();
     match args {
-        Args::Add { name, portal: p, notes, json } => {
+        Args::Add {
+            name,
+            portal: p,
+            notes,
+            json,
+        } => {
             let client = vault.add_client(name, portal(p), notes, now)?;
             if *json {
-                let _ = writeln!(out, "{}", serde_json::to_string_pretty(&client).unwrap_or_default());
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&client).unwrap_or_default()
+                );
             } else {
                 let _ = writeln!(out, "Added {} ({})", client.name, client.portal.url());
             }
@@ -83,9 +92,16 @@ pub fn run(args: &Args, vault: &mut Vault) -> Result<(), Error> {
         Args::List { json } => {
             let clients = vault.clients()?;
             if *json {
-                let _ = writeln!(out, "{}", serde_json::to_string_pretty(&clients).unwrap_or_default());
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&clients).unwrap_or_default()
+                );
             } else if clients.is_empty() {
-                let _ = writeln!(out, "No clients yet: add one with `tokenkeeper client add NAME`.");
+                let _ = writeln!(
+                    out,
+                    "No clients yet: add one with `tokenkeeper client add NAME`."
+                );
             } else {
                 for c in clients {
                     let _ = writeln!(
@@ -99,7 +115,12 @@ pub fn run(args: &Args, vault: &mut Vault) -> Result<(), Error> {
                 }
             }
         }
-        Args::Edit { name, rename, portal: p, notes } => {
+        Args::Edit {
+            name,
+            rename,
+            portal: p,
+            notes,
+        } => {
             let current = vault.client(name)?;
             let updated = vault.update_client(
                 name,

@@ -34,7 +34,11 @@ pub fn run(args: &Args, vault: &Vault) -> Result<(), Error> {
     })?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&events).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&events).unwrap_or_default()
+        );
         return Ok(());
     }
     for e in events {
@@ -43,7 +47,14 @@ pub fn run(args: &Args, vault: &Vault) -> Result<(), Error> {
             (Some(c), None) => c.clone(),
             _ => String::new(),
         };
-        let _ = writeln!(out, "{}  {:<17} {:<28} {}", date(e.at), e.kind, whom, e.message);
+        let _ = writeln!(
+            out,
+            "{}  {:<17} {:<28} {}",
+            date(e.at),
+            e.kind,
+            whom,
+            e.message
+        );
     }
     Ok(())
 }

@@ -61,7 +61,10 @@ pub fn run(args: &Args, vault: &mut Vault) -> Result<(), Error> {
     let req = ImportRequest {
         client: args.client.clone(),
         bytes: read_file(&args.file)?,
-        file_name: args.file.file_name().map(|n| n.to_string_lossy().into_owned()),
+        file_name: args
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned()),
         key: match &args.key {
             Some(k) => Some(Zeroizing::new(read_file(k)?)),
             None => None,
@@ -77,7 +80,11 @@ pub fn run(args: &Args, vault: &mut Vault) -> Result<(), Error> {
     let outcome = vault.import(&req, confirmation, Utc::now())?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&outcome).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&outcome).unwrap_or_default()
+        );
         return Ok(());
     }
     let plan = &outcome.plan;

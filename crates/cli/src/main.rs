@@ -109,7 +109,10 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
                 Ok(ExitCode::from(2))
             }
         }
-        Command::Settings { renewal_window, grace } => {
+        Command::Settings {
+            renewal_window,
+            grace,
+        } => {
             let current = vault.thresholds()?;
             let wanted = Thresholds {
                 renewal_window_days: renewal_window.unwrap_or(current.renewal_window_days),
@@ -155,7 +158,9 @@ fn report(e: &Error, json: bool) {
 
 /// A date in the user's time zone.
 fn date(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Local).format("%-d %b %Y %H:%M %Z").to_string()
+    t.with_timezone(&Local)
+        .format("%-d %b %Y %H:%M %Z")
+        .to_string()
 }
 
 /// Reads a file the user named, with the size limit applied before reading it all.

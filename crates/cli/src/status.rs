@@ -66,7 +66,11 @@ pub fn run(args: &Args, vault: &mut Vault) -> Result<ExitCode, Error> {
                 reason: r.status.reason.as_deref(),
             })
             .collect();
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&json).unwrap_or_default()
+        );
     } else if rows.is_empty() {
         let _ = writeln!(
             out,

@@ -12,9 +12,13 @@ pub fn open(db: Option<&Path>) -> Result<Vault, Error> {
     let path = match db {
         Some(p) => p.to_path_buf(),
         None => Db::default_path().ok_or_else(|| Error::InvalidInput {
-            message: "no app-data directory on this system: give the database with --db PATH".to_owned(),
+            message: "no app-data directory on this system: give the database with --db PATH"
+                .to_owned(),
         })?,
     };
     let db = Db::open(&path)?;
-    Ok(Vault::new(db, Box::new(Keychain::new(Keychain::default_service()))))
+    Ok(Vault::new(
+        db,
+        Box::new(Keychain::new(Keychain::default_service())),
+    ))
 }

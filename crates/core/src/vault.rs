@@ -5,6 +5,7 @@
 mod events;
 mod import;
 mod listing;
+mod lookup;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -13,6 +14,7 @@ use serde::Serialize;
 pub use events::{Event, EventFilter};
 pub use import::{Confirmation, Facts, ImportOutcome, ImportPlan, ImportRequest};
 pub use listing::Version;
+pub use lookup::FileMatch;
 
 use crate::db::Db;
 use crate::error::{Error, Result};
