@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use super::Vault;
-use super::import::recipient_identity;
 use crate::error::Result;
+use crate::renewal::recipient_identity;
 use crate::token::{self, Credential, Kind};
 
 /// What a file is and whose it probably is.
