@@ -115,6 +115,17 @@ pub enum Error {
         algorithm: String,
     },
 
+    /// The OS keychain cannot be used right now: it is locked, access was refused, no keychain
+    /// service is running (Linux without gnome-keyring or KWallet), or the platform reported a
+    /// failure. Nothing was stored or read; the user unlocks the keychain and tries again.
+    #[error(
+        "the OS keychain is locked or unavailable ({detail}): unlock it (log in to the desktop session, or start gnome-keyring / KWallet on Linux) and try again; nothing was saved"
+    )]
+    KeychainUnavailable {
+        /// What the platform said, never with secret values.
+        detail: String,
+    },
+
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
@@ -148,6 +159,7 @@ impl Error {
             Error::KeyRequired { .. } => "key_required",
             Error::InvalidKey { .. } => "invalid_key",
             Error::UnsupportedAlgorithm { .. } => "unsupported_algorithm",
+            Error::KeychainUnavailable { .. } => "keychain_unavailable",
             Error::Io { .. } => "io",
         }
     }

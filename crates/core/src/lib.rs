@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod secrets;
 pub mod status;
 pub mod summary;
 pub mod token;
@@ -12,6 +13,7 @@ pub mod token;
 pub mod testing;
 
 pub use error::{Error, ErrorBody, Recipient, Result};
+pub use secrets::{Keychain, MemoryStore, SecretStore};
 pub use status::{State, Status, Thresholds, status};
-pub use token::{Credential, Kind, PrivateKey, read, read_as};
 pub use summary::{CredentialSummary, Portal};
+pub use token::{Credential, Kind, PrivateKey, read, read_as};

@@ -1,8 +1,9 @@
 //! Integration tests of the core: real-world samples, minted fixtures in every layout, errors,
-//! and property tests that no input makes a parser panic.
+//! the real OS keychain, and property tests that no input makes a parser panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod external;
 mod fixtures;
+mod keychain;
 mod mixups;
 mod never_panics;
