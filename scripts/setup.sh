@@ -3,7 +3,12 @@
 # Sourced by the other scripts; safe to run again (a warm machine skips apt entirely).
 set -euo pipefail
 
-TK_APT_PACKAGES=(build-essential pkg-config libssl-dev openssl ca-certificates)
+# libdbus-1-dev: the keyring crate talks to the Secret Service through libdbus. dbus, gnome-keyring
+# and libsecret-tools: scripts/with-keychain.sh runs the tests against a private, unlocked keyring.
+# dbus-x11 is the light provider of the session bus gnome-keyring depends on (apt would otherwise
+# pick dbus-user-session, which brings systemd).
+TK_APT_PACKAGES=(build-essential pkg-config libssl-dev openssl ca-certificates
+  libdbus-1-dev dbus dbus-x11 gnome-keyring libsecret-tools)
 
 tk_sudo() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

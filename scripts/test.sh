@@ -12,5 +12,13 @@ cargo fmt --all -- --check
 echo "==> cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "==> cargo test"
-cargo test --workspace --locked --no-fail-fast
+if [ "$(uname -s)" = "Linux" ]; then
+  # A private D-Bus session and unlocked gnome-keyring: the keychain tests use a real keyring,
+  # never the user's own.
+  scripts/with-keychain.sh cargo test --workspace --locked --no-fail-fast
+else
+  # The native keychain is there; the test entries go under a service name of their own.
+  TOKENKEEPER_REAL_KEYCHAIN=1 TOKENKEEPER_KEYCHAIN_SERVICE="TokenKeeper-test-$$" \
+    cargo test --workspace --locked --no-fail-fast
+fi
 echo "==> all tests passed"

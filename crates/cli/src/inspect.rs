@@ -44,12 +44,6 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn date(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Local)
-        .format("%-d %b %Y %H:%M %Z")
-        .to_string()
-}
-
 /// The human summary: kind, identity, expiry, days left, state.
 fn summary(credential: &Credential, now: DateTime<Utc>) -> String {
     let mut lines: Vec<(&str, String)> = Vec::new();

@@ -373,7 +373,7 @@ fn no_secret_in_the_database_file_or_output() {
     }
     assert!(
         output.contains("CK_cli_store")
-            && output.contains("key_mismatch")
+            && output.contains("does not match this certificate")
             && output.contains("Every stored secret matches"),
         "{output}"
     );

@@ -45,22 +45,41 @@ fn seeded() -> Vault {
     let ca = TestCa::new();
     let key = KeyPair::shared(0);
     let abm = abm_certificate(key, "Bench MDM", 1);
-    let yes = Confirmation { confirmed: true, accept_new_identity: false };
+    let yes = Confirmation {
+        confirmed: true,
+        accept_new_identity: false,
+    };
     for i in 0..CLIENTS {
         let name = format!("Client {i:04}");
         vault.add_client(&name, Portal::Business, "", now).unwrap();
         let spread = |k: usize| now + Duration::days(((i * 7 + k * 131) % 760) as i64 - 60);
-        let push = pem(&PushCertificateSpec::new(&random_topic()).expiring(spread(0)).issue(&ca, key));
+        let push = pem(&PushCertificateSpec::new(&random_topic())
+            .expiring(spread(0))
+            .issue(&ca, key));
         let mut ade = ServerTokenSpec::new(&format!("CK_{i}"), spread(1));
         ade.consumer_secret = format!("CS_{i}");
         let files = [
             (push, None, None),
             (ade.build(&abm), Some("ABM".to_owned()), Some(spread(1))),
-            (ContentTokenSpec::new(&format!("Org {i}"), spread(2)).build(), Some("Main Street".to_owned()), None),
-            (ContentTokenSpec::new(&format!("Org {i}"), spread(3)).build(), Some("Harbour".to_owned()), None),
+            (
+                ContentTokenSpec::new(&format!("Org {i}"), spread(2)).build(),
+                Some("Main Street".to_owned()),
+                None,
+            ),
+            (
+                ContentTokenSpec::new(&format!("Org {i}"), spread(3)).build(),
+                Some("Harbour".to_owned()),
+                None,
+            ),
         ];
         for (bytes, label, expires_at) in files {
-            let req = ImportRequest { client: name.clone(), bytes, label, expires_at, ..Default::default() };
+            let req = ImportRequest {
+                client: name.clone(),
+                bytes,
+                label,
+                expires_at,
+                ..Default::default()
+            };
             vault.import(&req, yes, now).unwrap();
         }
     }
@@ -71,7 +90,9 @@ fn listing(c: &mut Criterion) {
     let vault = seeded();
     let now = Utc::now();
     assert_eq!(vault.summaries(now).unwrap().len(), CLIENTS * 4);
-    c.bench_function("vault/summaries_10k", |b| b.iter(|| vault.summaries(black_box(now)).unwrap()));
+    c.bench_function("vault/summaries_10k", |b| {
+        b.iter(|| vault.summaries(black_box(now)).unwrap())
+    });
 }
 
 criterion_group! {

@@ -183,12 +183,14 @@ pub enum Error {
         message: String,
     },
 
-    /// The OS keychain is locked, missing or refused access.
+    /// The OS keychain cannot be used right now: it is locked, access was refused, no keychain
+    /// service is running (Linux without gnome-keyring or KWallet), or the platform reported a
+    /// failure. Nothing was stored or read; the user unlocks the keychain and tries again.
     #[error(
         "the OS keychain is locked or unavailable ({detail}): unlock it (log in to the desktop session, or start gnome-keyring / KWallet on Linux) and try again; nothing was saved"
     )]
     KeychainUnavailable {
-        /// What the keychain said.
+        /// What the platform said, never with secret values.
         detail: String,
     },
 

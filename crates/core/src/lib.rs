@@ -18,6 +18,7 @@ pub mod testing;
 
 pub use error::{Error, ErrorBody, Recipient, Result};
 pub use export::{ExportFormat, export};
+pub use secrets::{Keychain, MemoryStore, SecretStore};
 pub use status::{State, Status, Thresholds, status};
 pub use summary::{CredentialSummary, Portal};
 pub use token::{Credential, Kind, PrivateKey, read, read_as};

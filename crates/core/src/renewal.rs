@@ -60,7 +60,8 @@ pub struct Incoming {
 pub enum Decision {
     /// Add a new credential with this label.
     New {
-        /// Its label.
+        /// Its label (serialized once, as the plan's own `label`).
+        #[serde(skip)]
         label: String,
     },
     /// Renew the credential `uid`; the previous version stays in its history.

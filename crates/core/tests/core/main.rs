@@ -1,9 +1,10 @@
 //! Integration tests of the core: real-world samples, minted fixtures in every layout, errors,
-//! and property tests that no input makes a parser panic.
+//! the real OS keychain, and property tests that no input makes a parser panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod external;
 mod fixtures;
+mod keychain;
 mod mixups;
 mod never_panics;
 mod vault;
@@ -12,5 +13,5 @@ use std::sync::Arc;
 
 /// The secret store of integration tests: the real OS keychain (see `keychain.rs`).
 pub fn keychain_store() -> Arc<dyn tokenkeeper_core::secrets::SecretStore> {
-    Arc::new(tokenkeeper_core::secrets::MemoryStore::default())
+    Arc::new(keychain::real_keychain())
 }
