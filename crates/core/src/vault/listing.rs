@@ -82,19 +82,16 @@ impl Vault {
             ))
         })?;
         let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-        out.sort_by(|(a, _), (b, _)| {
-            b.status
-                .state
-                .urgency()
-                .cmp(&a.status.state.urgency())
-                .then_with(|| match (a.expires_at, b.expires_at) {
-                    (Some(x), Some(y)) => x.cmp(&y),
-                    (None, Some(_)) => std::cmp::Ordering::Less,
-                    (Some(_), None) => std::cmp::Ordering::Greater,
-                    (None, None) => std::cmp::Ordering::Equal,
-                })
-                .then_with(|| a.client.to_lowercase().cmp(&b.client.to_lowercase()))
-                .then_with(|| a.label.cmp(&b.label))
+        // Most urgent first, then soonest to expire (unknown first: it needs a look), then by
+        // client and label. The key is computed once per row, not per comparison.
+        out.sort_by_cached_key(|(s, _)| {
+            (
+                std::cmp::Reverse(s.status.state.urgency()),
+                s.expires_at.is_some(),
+                s.expires_at,
+                s.client.to_lowercase(),
+                s.label.clone(),
+            )
         });
         Ok(out)
     }
