@@ -6,6 +6,7 @@ mod events;
 mod import;
 mod listing;
 mod lookup;
+mod notify;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};

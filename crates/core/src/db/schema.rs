@@ -84,4 +84,14 @@ pub const MIGRATIONS: &[&str] = &[
         value  TEXT NOT NULL
     );
     "#,
+    // 2: reminders already sent, so a restart never repeats one.
+    r#"
+    CREATE TABLE reminders_sent (
+        credential_uid  TEXT NOT NULL,
+        revision        INTEGER NOT NULL,
+        milestone       TEXT NOT NULL,
+        sent_at         TEXT NOT NULL,
+        PRIMARY KEY (credential_uid, revision, milestone)
+    );
+    "#,
 ];

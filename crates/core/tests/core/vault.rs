@@ -747,3 +747,69 @@ fn urgency_order_and_thresholds() {
         ]
     );
 }
+
+#[test]
+fn reminders_survive_a_restart_and_restart_after_renewal() {
+    let mut env = Env::new();
+    env.client("Acme");
+    let topic = random_topic();
+    let key = KeyPair::shared(0);
+    env.import("Acme", push_cert(&topic, now() + Duration::days(10), key))
+        .unwrap();
+    let n = env
+        .vault
+        .pending_notification(now())
+        .unwrap()
+        .expect("due: 10 days left");
+    assert_eq!(n.reminders[0].milestone, "before-14");
+    assert!(n.title.starts_with("Acme: APNs certificate"), "{}", n.title);
+    assert!(n.title.ends_with("expires in 10 days"), "{}", n.title);
+    env.vault.mark_notified(&n, now()).unwrap();
+    // Restart: a new vault on the same file remembers what was sent.
+    env.reopen_with(Box::new(Shared(env.secrets.clone())));
+    assert!(
+        env.vault
+            .pending_notification(now() + Duration::hours(5))
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        env.vault.next_reminder_at(now()).unwrap(),
+        Some(now() + Duration::days(3))
+    );
+    // Snoozed for a day: nothing, and the scheduler wakes at the end of the snooze at the earliest.
+    let later = now() + Duration::days(3);
+    env.vault
+        .snooze_until(later + Duration::days(1), later)
+        .unwrap();
+    assert!(env.vault.pending_notification(later).unwrap().is_none());
+    assert_eq!(
+        env.vault
+            .pending_notification(later + Duration::days(1))
+            .unwrap()
+            .unwrap()
+            .reminders[0]
+            .milestone,
+        "before-7"
+    );
+    // A renewal starts the series afresh.
+    env.import("Acme", push_cert(&topic, now() + Duration::days(20), key))
+        .unwrap();
+    let n = env
+        .vault
+        .pending_notification(later + Duration::days(1))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (n.reminders[0].revision, n.reminders[0].milestone.as_str()),
+        (2, "before-30")
+    );
+    let sent = env
+        .vault
+        .events(&EventFilter {
+            kinds: vec!["notification_sent".into()],
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(sent.len(), 1);
+}

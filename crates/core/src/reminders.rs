@@ -1,0 +1,499 @@
+//! Which reminders are due, purely from the credentials, what was already sent and `now`.
+//!
+//! Each credential walks a series of milestones: 30, 14, 7, 3 and 1 days before expiry (a
+//! setting), at expiry, every 7 days during the grace period and daily in its last 7 days, at
+//! lapse, and at once when it enters Error. Each (credential, revision, milestone) fires once; a
+//! renewal bumps the revision and starts the series afresh. After a long sleep only the latest
+//! milestone passed is due, never a burst of stale ones. Several due together are grouped into
+//! one notification.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::status::{State, Thresholds, status};
+use crate::summary::CredentialSummary;
+use crate::token::Kind;
+
+/// The reminder settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Milestones {
+    /// Days before expiry to remind at (defaults 30, 14, 7, 3, 1).
+    pub days_before: Vec<u32>,
+    /// During grace, remind every this many days (default 7; 0 turns it off).
+    pub grace_every_days: u32,
+    /// Remind daily in the last this many days of grace (default 7).
+    pub grace_daily_last_days: u32,
+}
+
+impl Default for Milestones {
+    fn default() -> Self {
+        Self {
+            days_before: vec![30, 14, 7, 3, 1],
+            grace_every_days: 7,
+            grace_daily_last_days: 7,
+        }
+    }
+}
+
+/// One reminder due for one credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reminder {
+    /// The credential.
+    pub uid: String,
+    /// Its revision: a renewal starts the series afresh.
+    pub revision: u32,
+    /// Which milestone (`before-30`, `expiry`, `grace-7`, `lapse`, `error`).
+    pub milestone: String,
+    /// When the milestone was reached.
+    pub at: DateTime<Utc>,
+    /// The client.
+    pub client: String,
+    /// What it is, in words ("APNs certificate", "ADE token \"Cupertino ABM\"").
+    pub what: String,
+    /// The state now.
+    pub state: State,
+    /// Whole days left (negative once expired).
+    pub days_left: Option<i64>,
+    /// The Error reason, if any.
+    pub reason: Option<String>,
+}
+
+/// A notification: one or several reminders grouped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notification {
+    /// Title naming the client and the credential (or how many).
+    pub title: String,
+    /// What to do.
+    pub body: String,
+    /// The credential to open when clicked (the most urgent one).
+    pub open_uid: Option<String>,
+    /// The reminders it carries, to record as sent.
+    pub reminders: Vec<Reminder>,
+}
+
+/// Identifies a reminder already sent: (credential, revision, milestone).
+pub type SentKey = (String, u32, String);
+
+fn what(s: &CredentialSummary) -> String {
+    let kind = match s.kind {
+        Kind::PushCertificate => "APNs certificate",
+        Kind::ServerToken => "ADE token",
+        Kind::ContentToken => "Apps and Books token",
+    };
+    format!("{kind} \"{}\"", s.label)
+}
+
+/// Every milestone of a credential with its moment, in time order.
+fn milestones_of(
+    expiry: DateTime<Utc>,
+    thresholds: Thresholds,
+    m: &Milestones,
+) -> Vec<(String, DateTime<Utc>)> {
+    let mut out: Vec<(String, DateTime<Utc>)> = m
+        .days_before
+        .iter()
+        .map(|&d| (format!("before-{d}"), expiry - Duration::days(i64::from(d))))
+        .collect();
+    out.push(("expiry".to_owned(), expiry));
+    let grace = i64::from(thresholds.grace_days);
+    let daily_from = grace - i64::from(m.grace_daily_last_days);
+    let mut day = 1;
+    while day < grace {
+        let every = i64::from(m.grace_every_days);
+        let weekly = every > 0 && day % every == 0;
+        if weekly || day > daily_from {
+            out.push((format!("grace-{day}"), expiry + Duration::days(day)));
+        }
+        day += 1;
+    }
+    out.push(("lapse".to_owned(), expiry + Duration::days(grace)));
+    out.sort_by_key(|(_, at)| *at);
+    out.dedup_by_key(|(_, at)| *at);
+    out
+}
+
+/// The reminders due at `now`: for each credential, its latest milestone passed, if not sent.
+pub fn due(
+    credentials: &[CredentialSummary],
+    sent: &HashSet<SentKey>,
+    now: DateTime<Utc>,
+    thresholds: Thresholds,
+    milestones: &Milestones,
+) -> Vec<Reminder> {
+    let mut out = Vec::new();
+    for c in credentials {
+        let st = status(c.expires_at, c.status.reason.as_deref(), now, thresholds);
+        let latest = if st.state == State::Error {
+            Some(("error".to_owned(), now))
+        } else {
+            c.expires_at.and_then(|e| {
+                milestones_of(e, thresholds, milestones)
+                    .into_iter()
+                    .rev()
+                    .find(|(_, at)| *at <= now)
+            })
+        };
+        let Some((milestone, at)) = latest else {
+            continue;
+        };
+        // Past the lapse reminder, nothing more: the credential must be re-created.
+        if sent.contains(&(c.uid.clone(), c.revision, milestone.clone())) {
+            continue;
+        }
+        out.push(Reminder {
+            uid: c.uid.clone(),
+            revision: c.revision,
+            milestone,
+            at,
+            client: c.client.clone(),
+            what: what(c),
+            state: st.state,
+            days_left: st.days_left,
+            reason: st.reason,
+        });
+    }
+    out
+}
+
+/// The next moment a reminder can become due (for the scheduler to sleep until), if any.
+pub fn next_due(
+    credentials: &[CredentialSummary],
+    now: DateTime<Utc>,
+    thresholds: Thresholds,
+    milestones: &Milestones,
+) -> Option<DateTime<Utc>> {
+    credentials
+        .iter()
+        .filter_map(|c| c.expires_at)
+        .filter_map(|e| {
+            milestones_of(e, thresholds, milestones)
+                .into_iter()
+                .map(|(_, at)| at)
+                .find(|at| *at > now)
+        })
+        .min()
+}
+
+fn phrase(r: &Reminder, thresholds: Thresholds) -> String {
+    match (r.state, r.days_left) {
+        (State::Error, _) => r
+            .reason
+            .clone()
+            .unwrap_or_else(|| "needs attention".to_owned()),
+        (_, Some(d)) if d > 1 => format!("expires in {d} days"),
+        (_, Some(1)) => "expires tomorrow".to_owned(),
+        (_, Some(0)) => "expires today".to_owned(),
+        (State::Expired, Some(d)) => {
+            let left = i64::from(thresholds.grace_days) + d;
+            format!(
+                "expired {} days ago; vendors report {left} days of grace left",
+                -d
+            )
+        }
+        (State::Lapsed, _) => "lapsed: past the grace period".to_owned(),
+        _ => "expiry unknown".to_owned(),
+    }
+}
+
+fn advice(r: &Reminder) -> &'static str {
+    match r.state {
+        State::Error => "Open TokenKeeper to see why and what to do.",
+        State::Lapsed => {
+            "Devices must re-enroll (APNs) or the token must be re-created: open TokenKeeper for the steps."
+        }
+        State::Expired => {
+            "Renew it now, before the grace period ends, to avoid re-enrolling devices."
+        }
+        _ => "Renew it now: nothing is lost by renewing early.",
+    }
+}
+
+/// Groups due reminders into notifications: one for a single reminder, one summary for several
+/// (most urgent first), never a burst.
+pub fn group(mut reminders: Vec<Reminder>, thresholds: Thresholds) -> Option<Notification> {
+    reminders.sort_by_key(|r| (std::cmp::Reverse(r.state.urgency()), r.days_left));
+    let first = reminders.first()?;
+    let open_uid = Some(first.uid.clone());
+    let (title, body) = if let [only] = reminders.as_slice() {
+        (
+            format!(
+                "{}: {} {}",
+                only.client,
+                only.what,
+                phrase(only, thresholds)
+            ),
+            advice(only).to_owned(),
+        )
+    } else {
+        let urgent = reminders
+            .iter()
+            .filter(|r| r.state != State::RenewalRequired && r.state != State::Active)
+            .count();
+        let title = if urgent > 0 {
+            format!(
+                "{} credentials need attention ({urgent} expired or in error)",
+                reminders.len()
+            )
+        } else {
+            format!("{} credentials need renewal", reminders.len())
+        };
+        let mut lines: Vec<String> = reminders
+            .iter()
+            .take(5)
+            .map(|r| format!("{}: {} {}", r.client, r.what, phrase(r, thresholds)))
+            .collect();
+        if reminders.len() > 5 {
+            lines.push(format!("and {} more", reminders.len() - 5));
+        }
+        (title, lines.join("\n"))
+    };
+    Some(Notification {
+        title,
+        body,
+        open_uid,
+        reminders,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::summary::Portal;
+    use chrono::TimeZone;
+
+    fn cred(uid: &str, expiry: Option<DateTime<Utc>>, revision: u32) -> CredentialSummary {
+        CredentialSummary {
+            uid: uid.to_owned(),
+            client: "Acme".to_owned(),
+            portal: Portal::Business,
+            kind: Kind::PushCertificate,
+            label: "APNs certificate".to_owned(),
+            identity: "com.apple.mgmt.x".to_owned(),
+            apple_account: None,
+            expires_at: expiry,
+            revision,
+            status: status(expiry, None, Utc::now(), Thresholds::default()),
+        }
+    }
+
+    fn expiry() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2027, 3, 4, 9, 0, 0)
+            .single()
+            .expect("date")
+    }
+
+    /// Simulates months of hourly checks, recording what fires; returns the milestones fired.
+    fn simulate(
+        creds: &mut [CredentialSummary],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        sent: &mut HashSet<SentKey>,
+        renew_at: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    ) -> Vec<(String, u32, String)> {
+        let t = Thresholds::default();
+        let m = Milestones::default();
+        let mut fired = Vec::new();
+        let mut now = from;
+        while now <= to {
+            if let Some((when, new_expiry)) = renew_at {
+                if now >= when && creds[0].expires_at != Some(new_expiry) {
+                    creds[0].expires_at = Some(new_expiry);
+                    creds[0].revision += 1;
+                }
+            }
+            for r in due(creds, sent, now, t, &m) {
+                sent.insert((r.uid.clone(), r.revision, r.milestone.clone()));
+                fired.push((now.format("%Y-%m-%d").to_string(), r.revision, r.milestone));
+            }
+            now += Duration::hours(1);
+        }
+        fired
+    }
+
+    #[test]
+    fn a_full_series_across_months() {
+        let mut creds = vec![cred("a", Some(expiry()), 1)];
+        let mut sent = HashSet::new();
+        let fired = simulate(
+            &mut creds,
+            expiry() - Duration::days(60),
+            expiry() + Duration::days(40),
+            &mut sent,
+            None,
+        );
+        let names: Vec<&str> = fired.iter().map(|f| f.2.as_str()).collect();
+        assert_eq!(
+            names,
+            vec![
+                "before-30",
+                "before-14",
+                "before-7",
+                "before-3",
+                "before-1",
+                "expiry",
+                "grace-7",
+                "grace-14",
+                "grace-21",
+                "grace-24",
+                "grace-25",
+                "grace-26",
+                "grace-27",
+                "grace-28",
+                "grace-29",
+                "lapse"
+            ]
+        );
+        assert_eq!(fired[0].0, "2027-02-02");
+        assert_eq!(fired.last().map(|f| f.0.as_str()), Some("2027-04-03"));
+    }
+
+    #[test]
+    fn a_restart_does_not_repeat_and_a_long_sleep_fires_only_the_latest() {
+        let mut creds = vec![cred("a", Some(expiry()), 1)];
+        let mut sent = HashSet::new();
+        let first = simulate(
+            &mut creds,
+            expiry() - Duration::days(31),
+            expiry() - Duration::days(29),
+            &mut sent,
+            None,
+        );
+        assert_eq!(first.len(), 1);
+        // "Restart": same sent set (it lives in the database), same moment again.
+        let again = simulate(
+            &mut creds,
+            expiry() - Duration::days(29),
+            expiry() - Duration::days(29),
+            &mut sent,
+            None,
+        );
+        assert!(again.is_empty());
+        // Asleep from 29 to 2 days before: only before-3 fires, not 14 and 7.
+        let woke = simulate(
+            &mut creds,
+            expiry() - Duration::days(2),
+            expiry() - Duration::days(2),
+            &mut sent,
+            None,
+        );
+        assert_eq!(
+            woke.iter().map(|f| f.2.as_str()).collect::<Vec<_>>(),
+            vec!["before-3"]
+        );
+    }
+
+    #[test]
+    fn a_renewal_starts_the_series_afresh() {
+        let mut creds = vec![cred("a", Some(expiry()), 1)];
+        let mut sent = HashSet::new();
+        let renewed = expiry() + Duration::days(365);
+        let fired = simulate(
+            &mut creds,
+            expiry() - Duration::days(20),
+            renewed - Duration::days(25),
+            &mut sent,
+            Some((expiry() - Duration::days(5), renewed)),
+        );
+        let got: Vec<(u32, &str)> = fired.iter().map(|f| (f.1, f.2.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, "before-30"),
+                (1, "before-14"),
+                (1, "before-7"),
+                (2, "before-30")
+            ]
+        );
+    }
+
+    #[test]
+    fn errors_fire_at_once_and_once() {
+        let mut c = cred("e", Some(expiry() + Duration::days(200)), 1);
+        c.status.reason = Some("stored token changed outside TokenKeeper".to_owned());
+        let mut sent = HashSet::new();
+        let now = expiry();
+        let d = due(
+            &[c.clone()],
+            &sent,
+            now,
+            Thresholds::default(),
+            &Milestones::default(),
+        );
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].milestone, "error");
+        sent.insert(("e".to_owned(), 1, "error".to_owned()));
+        assert!(
+            due(
+                &[c],
+                &sent,
+                now + Duration::days(3),
+                Thresholds::default(),
+                &Milestones::default()
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn several_at_once_make_one_notification() {
+        let now = expiry();
+        let creds: Vec<CredentialSummary> = (0..7)
+            .map(|i| {
+                let mut c = cred(&format!("c{i}"), Some(now + Duration::days(10 + i)), 1);
+                c.client = format!("Client {i}");
+                c
+            })
+            .collect();
+        let d = due(
+            &creds,
+            &HashSet::new(),
+            now,
+            Thresholds::default(),
+            &Milestones::default(),
+        );
+        assert_eq!(d.len(), 7);
+        let n = group(d, Thresholds::default()).expect("one notification");
+        assert_eq!(n.title, "7 credentials need renewal");
+        assert!(
+            n.body
+                .starts_with("Client 0: APNs certificate \"APNs certificate\" expires in 10 days")
+        );
+        assert!(n.body.ends_with("and 2 more"));
+        assert_eq!(n.open_uid.as_deref(), Some("c0"));
+        let single = group(
+            due(
+                &creds[..1],
+                &HashSet::new(),
+                now,
+                Thresholds::default(),
+                &Milestones::default(),
+            ),
+            Thresholds::default(),
+        )
+        .expect("one");
+        assert_eq!(
+            single.title,
+            "Client 0: APNs certificate \"APNs certificate\" expires in 10 days"
+        );
+        assert!(single.body.contains("Renew it now"));
+        assert!(group(Vec::new(), Thresholds::default()).is_none());
+    }
+
+    #[test]
+    fn next_due_is_the_next_milestone() {
+        let creds = vec![cred("a", Some(expiry()), 1), cred("b", None, 1)];
+        let t = Thresholds::default();
+        let m = Milestones::default();
+        assert_eq!(
+            next_due(&creds, expiry() - Duration::days(40), t, &m),
+            Some(expiry() - Duration::days(30))
+        );
+        assert_eq!(
+            next_due(&creds, expiry() - Duration::days(2), t, &m),
+            Some(expiry() - Duration::days(1))
+        );
+        assert_eq!(next_due(&creds, expiry() + Duration::days(31), t, &m), None);
+    }
+}

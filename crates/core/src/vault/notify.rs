@@ -1,0 +1,153 @@
+//! Reminders kept across restarts: which are due now (grouped into one notification), marking
+//! them sent, when the next one can be due, the milestone settings and the snooze.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use super::{Vault, events, parse_ts, ts};
+use crate::error::{Error, Result};
+use crate::reminders::{self, Milestones, Notification, SentKey};
+
+impl Vault {
+    /// The reminder milestones the user chose (defaults: 30, 14, 7, 3, 1 days before; weekly,
+    /// then daily, in grace).
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn milestones(&self) -> Result<Milestones> {
+        Ok(self
+            .setting("milestones")?
+            .and_then(|v| serde_json::from_str(&v).ok())
+            .unwrap_or_default())
+    }
+
+    /// Saves the reminder milestones.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for days past a year; [`Error::Database`].
+    pub fn set_milestones(&mut self, m: &Milestones, now: DateTime<Utc>) -> Result<()> {
+        if m.days_before.iter().any(|&d| d == 0 || d > 365) {
+            return Err(Error::InvalidInput {
+                message: "reminder days must be between 1 and 365".to_owned(),
+            });
+        }
+        let json = serde_json::to_string(m).map_err(|e| Error::InvalidInput {
+            message: e.to_string(),
+        })?;
+        self.set_setting("milestones", &json, now, "reminder milestones changed")
+    }
+
+    /// Until when reminders are paused, if they are.
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn snoozed_until(&self) -> Result<Option<DateTime<Utc>>> {
+        Ok(self.setting("snoozed_until")?.as_deref().and_then(parse_ts))
+    }
+
+    /// Pauses every reminder until `until` ("snooze all for a day").
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn snooze_until(&mut self, until: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
+        self.set_setting(
+            "snoozed_until",
+            &ts(until),
+            now,
+            &format!("reminders snoozed until {}", ts(until)),
+        )
+    }
+
+    /// The notification due now, if any: every due reminder grouped into one. Nothing while
+    /// snoozed.
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn pending_notification(&self, now: DateTime<Utc>) -> Result<Option<Notification>> {
+        if self.snoozed_until()?.is_some_and(|until| now < until) {
+            return Ok(None);
+        }
+        let thresholds = self.thresholds()?;
+        let due = reminders::due(
+            &self.summaries(now)?,
+            &self.sent()?,
+            now,
+            thresholds,
+            &self.milestones()?,
+        );
+        Ok(reminders::group(due, thresholds))
+    }
+
+    /// Records a notification as delivered: its reminders never fire again for this revision.
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn mark_notified(&mut self, n: &Notification, now: DateTime<Utc>) -> Result<()> {
+        self.db.write(|tx| {
+            for r in &n.reminders {
+                tx.execute(
+                    "INSERT OR IGNORE INTO reminders_sent (credential_uid, revision, milestone, sent_at)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![r.uid, r.revision, r.milestone, ts(now)],
+                )?;
+            }
+            events::append(tx, now, "notification_sent", None, None, &format!("{}: {}", n.title, n.body.replace('\n', "; ")))
+        })
+    }
+
+    /// When a reminder can next become due (the scheduler sleeps until then), counting the
+    /// end of a snooze.
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn next_reminder_at(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+        let next = reminders::next_due(
+            &self.summaries(now)?,
+            now,
+            self.thresholds()?,
+            &self.milestones()?,
+        );
+        Ok(match self.snoozed_until()? {
+            Some(until) if until > now => Some(next.map_or(until, |n| n.max(until))),
+            _ => next,
+        })
+    }
+
+    fn sent(&self) -> Result<HashSet<SentKey>> {
+        let mut stmt = self
+            .db
+            .conn()
+            .prepare_cached("SELECT credential_uid, revision, milestone FROM reminders_sent")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<HashSet<_>>>()?)
+    }
+
+    pub(crate) fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .db
+            .conn()
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    fn set_setting(
+        &mut self,
+        key: &str,
+        value: &str,
+        now: DateTime<Utc>,
+        message: &str,
+    ) -> Result<()> {
+        self.db.write(|tx| {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
+            events::append(tx, now, "settings_changed", None, None, message)
+        })
+    }
+}
