@@ -13,5 +13,5 @@ export TOKENKEEPER_BENCH_DB="$CARGO_TARGET_DIR/bench-data/vault-10k.db"
 cargo bench -p tokenkeeper-core --bench inspect -- "$@"
 cargo bench -p tokenkeeper-core --bench vault -- "$@"
 cargo build --release -p tokenkeeper
-hyperfine --warmup 3 --runs 30 -N \
+hyperfine --warmup 3 --runs 30 -N -i \
   "$CARGO_TARGET_DIR/release/tokenkeeper --db $TOKENKEEPER_BENCH_DB status --json"
