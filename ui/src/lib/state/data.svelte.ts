@@ -1,0 +1,48 @@
+// The app's shared data: every credential (indexed once for the dashboard), the clients and the
+// thresholds. Raw state: ten thousand rows must not become ten thousand deep proxies.
+
+import * as api from '../api';
+import type { ApiError, Client, CredentialSummary, Thresholds } from '../api';
+import { toApiError } from '../api';
+import { indexCredentials, type Row } from '../credentials';
+
+class Data {
+  credentials = $state.raw<CredentialSummary[]>([]);
+  rows = $state.raw<Row[]>([]);
+  clients = $state.raw<Client[]>([]);
+  settings = $state.raw<Thresholds>({ renewal_window_days: 30, grace_days: 30 });
+  /** The first load finished (successfully or not). */
+  loaded = $state(false);
+  /** Why the last load failed, shown in a banner. */
+  error = $state.raw<ApiError | null>(null);
+  /** Bumped after every change, so open pages reload what they show. */
+  version = $state(0);
+
+  async refresh(): Promise<void> {
+    try {
+      const [credentials, clients, settings] = await Promise.all([
+        api.listCredentials(),
+        api.listClients(),
+        api.getSettings(),
+      ]);
+      performance.mark('tk:credentials-loaded');
+      this.credentials = credentials;
+      this.rows = indexCredentials(credentials);
+      this.clients = clients;
+      this.settings = settings;
+      this.error = null;
+    } catch (e) {
+      this.error = toApiError(e);
+    } finally {
+      this.loaded = true;
+      this.version++;
+    }
+  }
+
+  clientNamed(name: string): Client | undefined {
+    const lower = name.toLowerCase();
+    return this.clients.find((c) => c.name.toLowerCase() === lower);
+  }
+}
+
+export const data = new Data();

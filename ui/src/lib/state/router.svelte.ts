@@ -1,0 +1,64 @@
+// Hash routes (they work from Tauri's custom protocol without a server):
+// #/ dashboard, #/clients, #/clients/<name>, #/events, #/settings.
+
+export type Route =
+  | { page: 'dashboard' }
+  | { page: 'clients' }
+  | { page: 'client'; name: string }
+  | { page: 'events' }
+  | { page: 'settings' };
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '').replace(/^\/+/, '');
+  const [head, ...rest] = path.split('/');
+  switch (head) {
+    case 'clients':
+      if (rest.length && rest[0]) {
+        try {
+          return { page: 'client', name: decodeURIComponent(rest.join('/')) };
+        } catch {
+          return { page: 'clients' };
+        }
+      }
+      return { page: 'clients' };
+    case 'events':
+      return { page: 'events' };
+    case 'settings':
+      return { page: 'settings' };
+    default:
+      return { page: 'dashboard' };
+  }
+}
+
+export function href(route: Route): string {
+  switch (route.page) {
+    case 'dashboard':
+      return '#/';
+    case 'client':
+      return `#/clients/${encodeURIComponent(route.name)}`;
+    default:
+      return `#/${route.page}`;
+  }
+}
+
+export const clientHref = (name: string) => href({ page: 'client', name });
+
+class Router {
+  route = $state<Route>(parseRoute(typeof location === 'undefined' ? '' : location.hash));
+
+  constructor() {
+    if (typeof window !== 'undefined') {
+      window.addEventListener('hashchange', () => {
+        this.route = parseRoute(location.hash);
+      });
+    }
+  }
+
+  go(route: Route) {
+    const target = href(route);
+    if (location.hash === target) this.route = parseRoute(target);
+    else location.hash = target;
+  }
+}
+
+export const router = new Router();
