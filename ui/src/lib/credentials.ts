@@ -53,6 +53,8 @@ export interface Row {
   /** Lowercased client, label, title, identity, Apple Account and state, for search. */
   readonly text: string;
   readonly tab: Tab;
+  /** Lowercased client name, for sorting. */
+  readonly clientKey: string;
 }
 
 /** Most urgent first; then soonest expiry (unknown first); then client and label. */
@@ -63,13 +65,14 @@ export function compareRows(a: Row, b: Row): number {
   const bn = Number.isNaN(b.expiry);
   if (an !== bn) return an ? -1 : 1;
   if (!an && a.expiry !== b.expiry) return a.expiry - b.expiry;
-  const ac = a.c.client.toLowerCase();
-  const bc = b.c.client.toLowerCase();
-  if (ac !== bc) return ac < bc ? -1 : 1;
+  if (a.clientKey !== b.clientKey) return a.clientKey < b.clientKey ? -1 : 1;
   return a.c.label < b.c.label ? -1 : a.c.label > b.c.label ? 1 : 0;
 }
 
-/** Builds the rows once per list: search text lowercased, sorted by urgency. */
+/**
+ * Builds the rows once per list: search text lowercased, sorted by urgency. The shell already
+ * sends them in that order, so the sort is skipped when a linear check confirms it.
+ */
 export function indexCredentials(list: readonly CredentialSummary[]): Row[] {
   const rows: Row[] = new Array(list.length);
   for (let i = 0; i < list.length; i++) {
@@ -90,9 +93,13 @@ export function indexCredentials(list: readonly CredentialSummary[]): Row[] {
       expiry: c.expires_at ? Date.parse(c.expires_at) : NaN,
       text,
       tab: tabOf(c.status.state),
+      clientKey: c.client.toLowerCase(),
     };
   }
-  return rows.sort(compareRows);
+  for (let i = 1; i < rows.length; i++) {
+    if (compareRows(rows[i - 1], rows[i]) > 0) return rows.sort(compareRows);
+  }
+  return rows;
 }
 
 /** The search terms of a query: lowercased words, every one must match. */

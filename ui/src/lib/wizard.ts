@@ -128,7 +128,8 @@ export function reduce(s: WizardState, e: WizardEvent): WizardState {
     case 'acknowledge':
       return { ...s, acknowledged: e.value };
     case 'save':
-      return canSave(s) ? { ...s, step: 'saving', error: null } : s;
+      // The error stays: a refusal lifted by a confirmation still shapes what is confirmed.
+      return canSave(s) ? { ...s, step: 'saving' } : s;
     case 'saved':
       if (s.step !== 'saving') return s;
       return { ...s, step: 'saved', outcome: e.outcome };
