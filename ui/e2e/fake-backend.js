@@ -91,7 +91,11 @@
         if (u) return u;
         if (!a.expires_at !== !b.expires_at) return a.expires_at ? 1 : -1;
         if (a.expires_at !== b.expires_at) return a.expires_at < b.expires_at ? -1 : 1;
-        return a.client.toLowerCase().localeCompare(b.client.toLowerCase()) || a.label.localeCompare(b.label);
+        // As the core: lowercase client names, then labels, by code point (not by locale).
+        const ac = a.client.toLowerCase();
+        const bc = b.client.toLowerCase();
+        if (ac !== bc) return ac < bc ? -1 : 1;
+        return a.label < b.label ? -1 : a.label > b.label ? 1 : 0;
       });
     }
     function facts(x, org) {

@@ -279,53 +279,68 @@ describe('dashboard', () => {
   test('10,000 credentials: first render and keystrokes (measured, printed)', async () => {
     const { page, context } = await openApp(browser, server.url, { bulk: 10_000 });
     const rows = page.locator('[data-testid="credential-list"] a.row');
-    await rows.first().waitFor();
+    const firstRenders = [];
+    // Three loads: the machine is shared, one figure alone says little.
+    for (let load = 0; load < 3; load++) {
+      if (load > 0) await page.reload();
+      await rows.first().waitFor();
+      firstRenders.push(
+        await page.evaluate(() => {
+          const one = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
+          return { data_to_rows: one('tk:dashboard-rendered') - one('tk:credentials-loaded'), page_to_rows: one('tk:dashboard-rendered') };
+        }),
+      );
+    }
     const figures = await page.evaluate(async () => {
-      const one = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
-      const loaded = one('tk:credentials-loaded');
-      const rendered = one('tk:dashboard-rendered');
       const rendered_rows = document.querySelectorAll('[data-testid="credential-list"] a.row').length;
       const total = Number(document.querySelector('[data-tab="all"] .count')?.textContent?.replace(/\D/g, ''));
-
       const flush = () => new Promise((ok) => queueMicrotask(() => ok(undefined)));
       const list = () => /** @type {HTMLElement} */ (document.querySelector('[data-testid="credential-list"]'));
 
       // Back to the dashboard from another page: the whole list view mounts again, laid out.
-      location.hash = '#/settings';
-      await new Promise((ok) => setTimeout(ok, 50));
-      const t0 = performance.now();
-      location.hash = '#/';
-      while (!document.querySelector('[data-testid="credential-list"] a.row')) await new Promise((ok) => requestAnimationFrame(ok));
-      void list().offsetHeight;
-      const remount = performance.now() - t0;
+      const remounts = [];
+      for (let i = 0; i < 3; i++) {
+        location.hash = '#/settings';
+        await new Promise((ok) => setTimeout(ok, 50));
+        const t0 = performance.now();
+        location.hash = '#/';
+        while (!document.querySelector('[data-testid="credential-list"] a.row')) await new Promise((ok) => setTimeout(ok, 0));
+        void list().offsetHeight;
+        remounts.push(performance.now() - t0);
+      }
 
-      // Keystrokes: input event -> filtered, re-rendered and laid out.
+      // Keystrokes: input event -> filtered, re-rendered and laid out (three rounds).
       const input = /** @type {HTMLInputElement} */ (document.getElementById('search'));
       const keystrokes = [];
-      for (const text of ['c', 'cl', 'cli', 'clie', 'client 00', 'client 004', 'client 0042', 'client 004', 'client', 'dental', 'com.apple', '']) {
-        await new Promise((ok) => setTimeout(ok, 20));
-        const start = performance.now();
-        input.value = text;
-        input.dispatchEvent(new Event('input', { bubbles: true }));
-        await flush();
-        await flush();
-        void list()?.offsetHeight;
-        keystrokes.push({ text, ms: performance.now() - start, rows: document.querySelector('[data-tab="all"] .count')?.textContent });
+      for (let round = 0; round < 3; round++) {
+        for (const text of ['c', 'cl', 'cli', 'clie', 'client 00', 'client 004', 'client 0042', 'client 004', 'client', 'dental', 'com.apple', '']) {
+          await new Promise((ok) => setTimeout(ok, 20));
+          const start = performance.now();
+          input.value = text;
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+          await flush();
+          await flush();
+          void list()?.offsetHeight;
+          keystrokes.push({ round, text, ms: performance.now() - start, rows: document.querySelector('[data-tab="all"] .count')?.textContent });
+        }
       }
       // Scrolling far down keeps the DOM small.
       list().scrollTop = 400_000;
       await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
       const after_scroll = document.querySelectorAll('[data-testid="credential-list"] a.row').length;
-      return { first_render_ms: rendered - loaded, navigation_to_rendered_ms: rendered, rendered_rows, total, remount_ms: remount, keystrokes, after_scroll };
+      return { rendered_rows, total, remounts, keystrokes, after_scroll };
     });
     const ms = (v) => `${v.toFixed(1)} ms`;
-    const worst = Math.max(...figures.keystrokes.map((k) => k.ms));
-    const median = figures.keystrokes.map((k) => k.ms).sort((a, b) => a - b)[Math.floor(figures.keystrokes.length / 2)];
-    console.log(`# 10,000 rows: ${figures.total} credentials, ${figures.rendered_rows} rows in the DOM (${figures.after_scroll} after scrolling)`);
-    console.log(`# first render (data received -> list rendered): ${ms(figures.first_render_ms)}; page start -> list rendered: ${ms(figures.navigation_to_rendered_ms)}`);
-    console.log(`# dashboard remount with 10,000 rows (hash change -> rows laid out): ${ms(figures.remount_ms)}`);
-    console.log(`# keystroke (input -> filtered, rendered, laid out): median ${ms(median)}, worst ${ms(worst)}`);
-    for (const k of figures.keystrokes) console.log(`#   "${k.text}" -> ${k.rows} matches in ${ms(k.ms)}`);
+    const sortedMs = (list) => [...list].sort((a, b) => a - b);
+    const median = (list) => sortedMs(list)[Math.floor(list.length / 2)];
+    const keyMs = figures.keystrokes.map((k) => k.ms);
+    const load = (await import('node:os')).loadavg()[0];
+    console.log(`# 10,000 rows (machine load ${load.toFixed(1)} on ${(await import('node:os')).cpus().length} cores): ${figures.total} credentials, ${figures.rendered_rows} rows in the DOM (${figures.after_scroll} after scrolling)`);
+    console.log(`# first render, data received -> list rendered: ${firstRenders.map((f) => ms(f.data_to_rows)).join(', ')} (median ${ms(median(firstRenders.map((f) => f.data_to_rows)))})`);
+    console.log(`# page start -> list rendered (includes the fake backend making 10,000 rows): ${firstRenders.map((f) => ms(f.page_to_rows)).join(', ')}`);
+    console.log(`# dashboard remount (hash change -> rows laid out): ${figures.remounts.map(ms).join(', ')}`);
+    console.log(`# keystroke (input -> filtered, rendered, laid out), ${keyMs.length} keystrokes: median ${ms(median(keyMs))}, 90th percentile ${ms(sortedMs(keyMs)[Math.floor(keyMs.length * 0.9)])}, worst ${ms(Math.max(...keyMs))}, ${keyMs.filter((v) => v < 16).length}/${keyMs.length} under 16 ms`);
+    for (const k of figures.keystrokes.filter((k) => k.round === 2)) console.log(`#   "${k.text}" -> ${k.rows} matches in ${ms(k.ms)}`);
     assert.equal(figures.total, 10_000);
     assert.ok(figures.rendered_rows < 60, `windowed: ${figures.rendered_rows} rows in the DOM`);
     assert.ok(figures.after_scroll < 60);

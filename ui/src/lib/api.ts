@@ -65,8 +65,8 @@ export interface Version {
   imported_at: Timestamp;
 }
 
-/** vault/events.rs `Event`: one entry of the audit log. */
-export interface Event {
+/** vault/events.rs `Event`: one entry of the audit log (renamed: `Event` is the DOM's). */
+export interface AuditEvent {
   at: Timestamp;
   kind: string;
   client: string | null;
@@ -95,7 +95,7 @@ export const EVENT_KINDS = [
 export interface ClientCredential {
   summary: CredentialSummary;
   versions: Version[];
-  events: Event[];
+  events: AuditEvent[];
 }
 
 /** vault/lookup.rs `FileMatch`: what a file is and whose it probably is. */
@@ -271,7 +271,7 @@ export const removeCredential = (uid: string) => call<void>('remove_credential',
 export const updateCredential = (uid: string, label: string, appleAccount: string | null) =>
   call<void>('update_credential', { uid, label, appleAccount });
 
-export const listEvents = (query: EventQuery) => call<Event[]>('list_events', { query });
+export const listEvents = (query: EventQuery) => call<AuditEvent[]>('list_events', { query });
 
 export const getSettings = () => call<Thresholds>('get_settings');
 

@@ -18,13 +18,18 @@ class Data {
   /** Bumped after every change, so open pages reload what they show. */
   version = $state(0);
 
+  #seq = 0;
+
+  /** Reloads everything; a slower, older reload never overwrites a newer one. */
   async refresh(): Promise<void> {
+    const mine = ++this.#seq;
     try {
       const [credentials, clients, settings] = await Promise.all([
         api.listCredentials(),
         api.listClients(),
         api.getSettings(),
       ]);
+      if (mine !== this.#seq) return;
       performance.mark('tk:credentials-loaded');
       this.credentials = credentials;
       this.rows = indexCredentials(credentials);
@@ -32,10 +37,12 @@ class Data {
       this.settings = settings;
       this.error = null;
     } catch (e) {
-      this.error = toApiError(e);
+      if (mine === this.#seq) this.error = toApiError(e);
     } finally {
-      this.loaded = true;
-      this.version++;
+      if (mine === this.#seq) {
+        this.loaded = true;
+        this.version++;
+      }
     }
   }
 
