@@ -246,7 +246,7 @@ describe('dashboard', () => {
     assert.deepEqual(await page.locator('[data-testid="credential-list"] [data-state]').allInnerTexts(), ['Lapsed', 'Expired']);
     await page.keyboard.press('End');
     assert.equal(await rows.count(), COUNTS.error);
-    assert.match(await rows.first().innerText(), /expiry unknown: import the token with its private key/);
+    assert.match(await rows.first().innerText(), /Expiry unknown: import the token with its private key/);
     await page.keyboard.press('Home');
 
     const search = page.getByRole('searchbox', { name: 'Search credentials' });

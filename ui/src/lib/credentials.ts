@@ -50,8 +50,11 @@ export interface Row {
   readonly c: CredentialSummary;
   /** Expiry in ms since the epoch; NaN when unknown. */
   readonly expiry: number;
-  /** Lowercased client, label, title, identity, Apple Account and state, for search. */
-  readonly text: string;
+  /**
+   * Lowercased client, title (with the label), identity, Apple Account and state, for search:
+   * built on first need ({@link searchText}), so the first render does not wait for it.
+   */
+  text: string | null;
   readonly tab: Tab;
   /** Lowercased client name, for sorting. */
   readonly clientKey: string;
@@ -69,16 +72,12 @@ export function compareRows(a: Row, b: Row): number {
   return a.c.label < b.c.label ? -1 : a.c.label > b.c.label ? 1 : 0;
 }
 
-/**
- * Builds the rows once per list: search text lowercased, sorted by urgency. The shell already
- * sends them in that order, so the sort is skipped when a linear check confirms it.
- */
-export function indexCredentials(list: readonly CredentialSummary[]): Row[] {
-  const rows: Row[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    const c = list[i];
+/** A row's search text, built once. */
+export function searchText(r: Row): string {
+  if (r.text === null) {
+    const c = r.c;
     // Fields joined by a character nobody types, so a search never matches across two fields.
-    const text = (
+    r.text = (
       c.client +
       '\u0000' +
       credentialTitle(c) +
@@ -89,10 +88,27 @@ export function indexCredentials(list: readonly CredentialSummary[]): Row[] {
       '\u0000' +
       STATE_LABEL[c.status.state]
     ).toLowerCase();
+  }
+  return r.text;
+}
+
+/** Builds every row's search text ahead of the first keystroke (call it after the first paint). */
+export function prepareSearch(rows: readonly Row[]): void {
+  for (let i = 0; i < rows.length; i++) searchText(rows[i]);
+}
+
+/**
+ * Builds the rows once per list, sorted by urgency. The shell already sends them in that order,
+ * so the sort is skipped when a linear check confirms it.
+ */
+export function indexCredentials(list: readonly CredentialSummary[]): Row[] {
+  const rows: Row[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i];
     rows[i] = {
       c,
       expiry: c.expires_at ? Date.parse(c.expires_at) : NaN,
-      text,
+      text: null,
       tab: tabOf(c.status.state),
       clientKey: c.client.toLowerCase(),
     };
@@ -124,8 +140,11 @@ export function view(rows: readonly Row[], tab: Tab, query: string): View {
   const out: Row[] = [];
   outer: for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
-    for (let w = 0; w < words.length; w++) {
-      if (!r.text.includes(words[w])) continue outer;
+    if (words.length) {
+      const text = searchText(r);
+      for (let w = 0; w < words.length; w++) {
+        if (!text.includes(words[w])) continue outer;
+      }
     }
     counts.all++;
     if (r.tab !== 'all') counts[r.tab]++;

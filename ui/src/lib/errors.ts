@@ -41,6 +41,11 @@ export function explain(e: Pick<ApiError, 'kind'>): Explained {
   return TABLE[e.kind] ?? TABLE.internal;
 }
 
+/** The core's messages start in lower case ("expiry unknown: ..."); a line of its own does not. */
+export function capitalize(text: string): string {
+  return text ? text[0].toUpperCase() + text.slice(1) : text;
+}
+
 /** Sentence case for a message from the core, which starts in lower case ("this is ..."). */
 export function sentence(message: string): string {
   const m = message.trim();

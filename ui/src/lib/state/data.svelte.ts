@@ -4,7 +4,7 @@
 import * as api from '../api';
 import type { ApiError, Client, CredentialSummary, Thresholds } from '../api';
 import { toApiError } from '../api';
-import { indexCredentials, type Row } from '../credentials';
+import { indexCredentials, prepareSearch, type Row } from '../credentials';
 
 class Data {
   credentials = $state.raw<CredentialSummary[]>([]);
@@ -32,7 +32,10 @@ class Data {
       if (mine !== this.#seq) return;
       performance.mark('tk:credentials-loaded');
       this.credentials = credentials;
-      this.rows = indexCredentials(credentials);
+      const rows = indexCredentials(credentials);
+      this.rows = rows;
+      // Search text is built after the first paint, before anyone can type.
+      requestAnimationFrame(() => setTimeout(() => prepareSearch(rows), 0));
       this.clients = clients;
       this.settings = settings;
       this.error = null;
