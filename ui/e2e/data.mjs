@@ -13,6 +13,14 @@ export const files = {
   '/Users/dana/Downloads/sToken_for_Main Street.vpptoken': { kind: 'content_token', identity: 'Acme Main Street', expiresInDays: 365, sha: 'vpp-main' },
   '/Users/dana/Downloads/Beta_Token_2026-11-02_smime.p7m': { kind: 'server_token', identity: 'CK_4f1a9e0c22d1b7a6', expiresInDays: 365, sha: 'ade-beta', recipient: { issuer: 'CN=Beta MDM', serial: '1f2e3d' } },
   '/Users/dana/Downloads/Unknown_Org_Token_smime.p7m': { kind: 'server_token', identity: 'CK_0000aaaa1111bbbb', expiresInDays: 365, sha: 'ade-unknown' },
+  // Encrypted for Acme's Austin MDM server: readable only with its key, which TokenKeeper lacks.
+  '/Users/dana/Downloads/Austin_Token_2026-11-20_smime.p7m': {
+    kind: 'server_token',
+    identity: 'encrypted for CN=Acme Austin MDM (serial 70feddc7d5afa393)',
+    decrypted: false,
+    sha: 'ade-austin',
+    needsKey: 'this ADE server token needs a private key: choose the private key of the certificate uploaded to this MDM server, or type the expiry shown in Apple Business Manager',
+  },
   '/Users/dana/Pictures/cat.png': {
     error: {
       kind: 'unrecognized_file',

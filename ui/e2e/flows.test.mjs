@@ -224,6 +224,37 @@ describe('a new push topic is never accepted silently', () => {
   });
 });
 
+describe('refusals explain the way out', () => {
+  test('an ADE token that needs its key: choose the key, or type the expiry ABM shows', async () => {
+    const { page, context, errors } = await openApp(browser, server.url, { clients, credentials, files, picks: ['/Users/dana/keys/austin-mdm.key'] }, { hash: ACME });
+    await page.locator(`article[data-label="Austin ABM"]`).waitFor();
+    await dropFile(page, 'article[data-label="Austin ABM"]', ['/Users/dana/Downloads/Austin_Token_2026-11-20_smime.p7m']);
+    await step(page, 'refused');
+    const refusal = page.getByTestId('refusal');
+    assert.equal(await refusal.getAttribute('data-error-kind'), 'key_required');
+    assert.match(await refusal.innerText(), /A private key is needed/);
+    assert.match(await refusal.innerText(), /choose the private key of the certificate uploaded to this MDM server/);
+    await both(page, '21-key-required');
+    await refusal.getByRole('button', { name: 'Choose key file…' }).click();
+    await step(page, 'review');
+    const plans = await calls(page, 'plan_import');
+    assert.equal(plans.at(-1).args.args.key_path, '/Users/dana/keys/austin-mdm.key');
+    assert.equal(plans.at(-1).args.args.label, 'Austin ABM');
+    // The fake shell reads no file, so the expiry stays unknown: the date ABM shows, typed.
+    await page.getByLabel('Expiry shown in Apple Business Manager').fill('2027-11-20');
+    await page.getByRole('button', { name: 'Check again' }).click();
+    await step(page, 'review');
+    assert.equal((await calls(page, 'plan_import')).at(-1).args.args.expires_at, '2027-11-20T23:59:59Z');
+    assert.match(await page.locator('tr[data-field="Expires"]').innerText(), /unknown\s+20 Nov 2027/);
+    await page.getByTestId('save').click();
+    await step(page, 'saved');
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.locator('article[data-label="Austin ABM"] [data-state="active"]').waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
 describe('dashboard', () => {
   test('tabs count, arrow keys move between tabs, search filters as you type', async () => {
     const { page, context, errors } = await openApp(browser, server.url, { clients, credentials, files });
