@@ -232,6 +232,12 @@ export function toApiError(e: unknown): ApiError {
 }
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  if (typeof window !== 'undefined' && !('__TAURI_INTERNALS__' in window)) {
+    throw new ApiError(
+      'internal',
+      'this page runs outside the TokenKeeper app, so it has no data: open it with `npm run app`, or add ?demo to the address of `npm run dev` for sample data',
+    );
+  }
   try {
     return await invoke<T>(command, args);
   } catch (e) {
