@@ -1,0 +1,379 @@
+// An in-page stand-in for the Rust shell, for the browser flows: the IPC contract of the real
+// commands over an in-memory store, with renewal rules close enough to crates/core/src/renewal.rs
+// to drive every screen. Files are known by path from the test's table (the real shell reads
+// them; the UI never sees bytes). Injected as an init script, before the app loads; every call
+// is recorded in window.__tkCalls for assertions.
+/* global window */
+(function () {
+  const DAY = 86_400_000;
+  const URGENCY = { error: 4, lapsed: 3, expired: 2, renewal_required: 1, active: 0 };
+  const KIND_ORDER = { push_certificate: 0, server_token: 1, content_token: 2 };
+  const DISPLAY = {
+    push_certificate: 'APNs push certificate',
+    server_token: 'ADE server token',
+    content_token: 'Apps and Books token',
+  };
+
+  function fail(kind, message) {
+    return Promise.reject({ kind, message });
+  }
+  const same = (a, b) => String(a).toLowerCase() === String(b).toLowerCase();
+  const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  let uidSeq = 1;
+  const newUid = () => `c${(uidSeq++).toString(16).padStart(8, '0')}`;
+
+  function status(expiresAt, error, now, t) {
+    if (!expiresAt) {
+      return {
+        state: 'error',
+        days_left: null,
+        reason: error || 'expiry unknown: import the token with its private key, or enter the expiry date shown in Apple Business Manager',
+      };
+    }
+    const exp = Date.parse(expiresAt);
+    const daysLeft = Math.floor((exp - now) / DAY);
+    let state;
+    if (error) state = 'error';
+    else if (now < exp - t.renewal_window_days * DAY) state = 'active';
+    else if (now < exp) state = 'renewal_required';
+    else if (now <= exp + t.grace_days * DAY) state = 'expired';
+    else state = 'lapsed';
+    return { state, days_left: daysLeft, reason: error || null };
+  }
+
+  window.__tkFakeBackend = function (config) {
+    const now = Date.now();
+    const db = {
+      clients: [],
+      creds: [],
+      events: [],
+      settings: { renewal_window_days: 30, grace_days: 30 },
+    };
+    const files = {};
+    for (const [path, f] of Object.entries(config.files || {})) {
+      files[path] = { ...f, expires_at: f.expiresInDays == null ? (f.expires_at ?? null) : iso(now + f.expiresInDays * DAY) };
+    }
+    const calls = (window.__tkCalls = []);
+    const picks = (window.__tkPicks = [...(config.picks || [])]);
+
+    function log(kind, client, cred, message, at = now) {
+      db.events.push({ at: iso(at), kind, client: client ?? null, credential_uid: cred?.uid ?? null, label: cred?.label ?? null, message });
+    }
+    function addClient(name, portal = 'business', notes = '', at = now) {
+      const c = { uid: newUid(), name, portal, notes, created_at: iso(at) };
+      db.clients.push(c);
+      return c;
+    }
+    function clientRow(c) {
+      return { ...c, credentials: db.creds.filter((x) => x.client_uid === c.uid).length };
+    }
+    function clientByName(name) {
+      return db.clients.find((c) => same(c.name, String(name).trim()));
+    }
+    function summary(cr) {
+      const client = db.clients.find((c) => c.uid === cr.client_uid);
+      return {
+        uid: cr.uid,
+        client: client.name,
+        portal: client.portal,
+        kind: cr.kind,
+        label: cr.label,
+        identity: cr.identity,
+        apple_account: cr.apple_account,
+        expires_at: cr.expires_at,
+        revision: cr.versions.length,
+        status: status(cr.expires_at, cr.error, Date.now(), db.settings),
+      };
+    }
+    function sorted(list) {
+      return list.sort((a, b) => {
+        const u = URGENCY[b.status.state] - URGENCY[a.status.state];
+        if (u) return u;
+        if (!a.expires_at !== !b.expires_at) return a.expires_at ? 1 : -1;
+        if (a.expires_at !== b.expires_at) return a.expires_at < b.expires_at ? -1 : 1;
+        // As the core: lowercase client names, then labels, by code point (not by locale).
+        const ac = a.client.toLowerCase();
+        const bc = b.client.toLowerCase();
+        if (ac !== bc) return ac < bc ? -1 : 1;
+        return a.label < b.label ? -1 : a.label > b.label ? 1 : 0;
+      });
+    }
+    function facts(x, org) {
+      return { identity: x.identity, expires_at: x.expires_at ?? null, organisation: org ?? null, recipient: x.recipient ?? null, apple_account: x.apple_account ?? null };
+    }
+
+    // Seeds: a curated set for screenshots, or N generated rows for the performance run.
+    function seedCredential(client, kind, label, identity, expiresInDays, extra = {}) {
+      const cr = {
+        uid: newUid(),
+        client_uid: client.uid,
+        kind,
+        label,
+        identity,
+        expires_at: expiresInDays == null ? null : iso(now + expiresInDays * DAY),
+        apple_account: extra.apple_account ?? null,
+        error: extra.error ?? null,
+        recipient: extra.recipient ?? null,
+        sha: extra.sha ?? `seed-${identity}`,
+        versions: [],
+      };
+      const revisions = extra.revisions ?? 1;
+      for (let r = 1; r <= revisions; r++) {
+        cr.versions.unshift({
+          revision: r,
+          file_name: extra.file_name ?? null,
+          file_sha256: `${'ab'.repeat(31)}${String(r).padStart(2, '0')}`,
+          identity,
+          expires_at: expiresInDays == null ? null : iso(now + (expiresInDays - 365 * (revisions - r)) * DAY),
+          apple_account: cr.apple_account,
+          imported_at: iso(now - (365 * (revisions - r) + 20) * DAY),
+        });
+      }
+      db.creds.push(cr);
+      log(revisions > 1 ? 'renewed' : 'imported', client.name, cr, `${DISPLAY[kind]} ${revisions > 1 ? `renewed to revision ${revisions}` : 'added'} (${identity})`, now - 20 * DAY);
+      return cr;
+    }
+    for (const c of config.clients || []) addClient(c.name, c.portal, c.notes);
+    for (const s of config.credentials || []) {
+      const client = clientByName(s.client) || addClient(s.client);
+      seedCredential(client, s.kind, s.label, s.identity, s.expiresInDays, s);
+    }
+    if (config.bulk) {
+      const kinds = ['push_certificate', 'server_token', 'content_token'];
+      const perClient = 3;
+      let client = null;
+      for (let n = 0; n < config.bulk; n++) {
+        const i = Math.floor(n / perClient);
+        const k = n % perClient;
+        if (k === 0) client = addClient(`Client ${String(i).padStart(4, '0')} ${['Dental', 'Legal', 'School', 'Clinic', 'Logistics'][i % 5]}`, i % 4 === 0 ? 'school' : 'business');
+        const days = ((n * 37) % 900) - 300;
+        seedCredential(client, kinds[k], k === 0 ? 'APNs certificate' : k === 1 ? `Server ${i % 7}` : `Location ${i}`,
+          k === 0 ? `com.apple.mgmt.External.${n.toString(16).padStart(8, '0')}-4a1c-9f0e` : k === 1 ? `CK_${n.toString(16).padStart(12, '0')}` : `Org ${i} Ltd`,
+          n % 97 === 0 ? null : days, { apple_account: `it${i}@client${i}.example`, error: n % 211 === 0 ? 'this token was revoked in Apple Business Manager' : null });
+      }
+      db.events.length = 0;
+    }
+
+    // What the core's renewal rules would decide for a file, without writing anything.
+    function plan(args) {
+      const file = files[args.path];
+      if (!file) return { error: { kind: 'io', message: `${args.path}: No such file or directory (os error 2)` } };
+      if (file.error) return { error: file.error };
+      const client = clientByName(args.client);
+      if (!client) return { error: { kind: 'not_found', message: `client "${args.client}" not found` } };
+      if (file.needsKey && !args.key_path) return { error: { kind: 'key_required', message: file.needsKey } };
+      const all = db.creds.filter((c) => c.kind === file.kind);
+      const mine = all.filter((c) => c.client_uid === client.uid);
+      const incoming = {
+        identity: file.identity,
+        expires_at: file.expires_at ?? (args.expires_at || null),
+        recipient: file.recipient ?? null,
+        apple_account: args.apple_account || null,
+      };
+      const label = args.label?.trim() || null;
+      const sha = file.sha ?? args.path;
+      const result = (action, target, warnings = [], newLabel) => {
+        const plan = {
+          client: client.name,
+          kind: file.kind,
+          action,
+          ...(target ? { uid: target.uid } : {}),
+          label: target ? target.label : newLabel,
+          before: target ? facts(target, target.kind === 'content_token' ? target.identity : null) : null,
+          after: facts({ ...incoming, apple_account: incoming.apple_account ?? target?.apple_account ?? null }, file.kind === 'content_token' ? file.identity : null),
+          warnings,
+          decrypted: file.decrypted ?? true,
+        };
+        return { plan, target, file, client, sha };
+      };
+      const same_file = all.find((c) => c.sha === sha);
+      if (same_file) {
+        if (same_file.client_uid === client.uid) return result('already_on_record', same_file);
+        const owner = db.clients.find((c) => c.uid === same_file.client_uid);
+        return { error: { kind: 'duplicate', message: `this exact file is already on record as an ${DISPLAY[file.kind]} of ${owner.name} ("${same_file.label}"): renew the existing ${DISPLAY[file.kind]} instead of adding it again` } };
+      }
+      const byLabel = label ? mine.find((c) => same(c.label, label)) : null;
+      const defaultLabel = () => {
+        const base = label || (file.kind === 'push_certificate' ? 'APNs certificate' : file.kind === 'server_token' ? 'ADE token' : file.identity);
+        let l = base;
+        for (let n = 2; mine.some((c) => same(c.label, l)); n++) l = `${base} ${n}`;
+        return l;
+      };
+      let out;
+      if (file.kind === 'push_certificate') {
+        const sameTopic = all.find((c) => c.identity === file.identity);
+        if (sameTopic && sameTopic.client_uid !== client.uid) {
+          const owner = db.clients.find((c) => c.uid === sameTopic.client_uid);
+          return { error: { kind: 'duplicate', message: `this push certificate (topic ${file.identity}) is on record for ${owner.name}: one APNs certificate serves one MDM; import it for ${owner.name}, or check which client's file this is` } };
+        }
+        const target = sameTopic || byLabel || (!label && mine.length === 1 ? mine[0] : null);
+        if (!target) {
+          out = result('new', null, mine.length ? [{ kind: 'second_certificate', message: `${client.name} already has an APNs certificate ("${mine[0].label}", topic ${mine[0].identity}): if this file renews it, import it as "${mine[0].label}"; a second certificate only makes sense for a second MDM server` }] : [], defaultLabel());
+        } else if (target.identity === file.identity || file.silentTopicChange) {
+          out = result('renew', target);
+        } else {
+          const account = target.apple_account ? `the Apple Account ${target.apple_account}` : 'the Apple Account that created it';
+          out = result('renew', target, [{ kind: 'new_topic', message: `this is a new certificate, not a renewal: its topic ${file.identity} differs from ${target.identity} on record for "${target.label}", so every enrolled device would have to re-enroll; in the portal (identity.apple.com), signed in with ${account}, Renew the row whose topic is ${target.identity}` }]);
+        }
+      } else if (file.kind === 'server_token') {
+        const match = mine.find((c) => c.identity === file.identity);
+        const target = byLabel || match || (!label && mine.length === 1 ? mine[0] : null);
+        if (!target) out = result('new', null, [], defaultLabel());
+        else if (target.identity === file.identity) out = result('renew', target);
+        else out = result('renew', target, [{ kind: 'identity_changed', message: `this token is for another MDM server (consumer key ${file.identity}) than "${target.label}" (${target.identity}): confirm only if another ABM administrator renewed it; if it belongs to a different MDM server, add it under a new label instead` }]);
+      } else {
+        const sameOrg = mine.filter((c) => c.identity === file.identity);
+        if (byLabel) {
+          out = result('renew', byLabel, byLabel.identity === file.identity ? [] : [{ kind: 'identity_changed', message: `this token is for the organisation "${file.identity}", but "${byLabel.label}" holds a token for "${byLabel.identity}": confirm only if the organisation was renamed` }]);
+        } else if (sameOrg.length === 1) {
+          out = result('renew', sameOrg[0]);
+        } else {
+          out = result('new', null, [], defaultLabel());
+        }
+      }
+      if (out.plan.action === 'renew' && out.target.expires_at && incoming.expires_at && incoming.expires_at < out.target.expires_at) {
+        return { error: { kind: 'older_file', message: `this ${DISPLAY[file.kind]} expires ${incoming.expires_at.slice(0, 10)}, before the one on record for "${out.target.label}" (${out.target.expires_at.slice(0, 10)}): it is an older download; use the newest file` } };
+      }
+      return out;
+    }
+
+    function importFile(args, confirmation) {
+      const p = plan(args);
+      if (p.error) {
+        log('refused', args.client, null, `${args.path.split('/').pop()} refused: ${p.error.message}`);
+        return fail(p.error.kind, p.error.message);
+      }
+      const { plan: pl, target, file, client, sha } = p;
+      for (const w of pl.warnings) {
+        const ok = w.kind === 'new_topic' ? confirmation.accept_new_identity : confirmation.confirmed || confirmation.accept_new_identity;
+        if (!ok) {
+          const kind = w.kind === 'new_topic' ? 'identity_changed' : w.kind === 'new_location' ? 'duplicate' : 'confirmation_required';
+          log('refused', client.name, null, `refused: ${w.message}`);
+          return fail(kind, w.message);
+        }
+      }
+      if (file.silentTopicChange && !confirmation.accept_new_identity) {
+        const message = `this is a new certificate, not a renewal: its topic ${file.identity} differs from ${target.identity} on record for "${target.label}", so every enrolled device would have to re-enroll; in the portal (identity.apple.com), Renew the row whose topic is ${target.identity}`;
+        log('refused', client.name, null, `refused: ${message}`);
+        return fail('identity_changed', message);
+      }
+      if (pl.action === 'already_on_record') return Promise.resolve({ ...pl, uid: target.uid, revision: target.versions.length });
+      let cr = target;
+      if (!cr) {
+        cr = { uid: newUid(), client_uid: client.uid, kind: file.kind, label: pl.label, versions: [], error: null };
+        db.creds.push(cr);
+      }
+      Object.assign(cr, {
+        identity: file.identity,
+        expires_at: pl.after.expires_at,
+        apple_account: pl.after.apple_account,
+        recipient: file.recipient ?? null,
+        sha,
+        error: null,
+      });
+      const revision = cr.versions.length + 1;
+      cr.versions.unshift({ revision, file_name: args.path.split('/').pop(), file_sha256: `${'cd'.repeat(31)}${String(revision).padStart(2, '0')}`, identity: file.identity, expires_at: cr.expires_at, apple_account: cr.apple_account, imported_at: iso(Date.now()) });
+      log(target ? 'renewed' : 'imported', client.name, cr, target ? `${DISPLAY[file.kind]} renewed to revision ${revision}` : `${DISPLAY[file.kind]} added (${file.identity})`, Date.now());
+      for (const w of pl.warnings) log('warning_accepted', client.name, cr, w.message, Date.now());
+      return Promise.resolve({ ...pl, uid: cr.uid, revision });
+    }
+
+    const commands = {
+      list_credentials: () => sorted(db.creds.map(summary)),
+      list_clients: () => [...db.clients].sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase())).map(clientRow),
+      add_client: ({ name, portal, notes }) => {
+        const n = String(name || '').trim();
+        if (!n) return fail('invalid_input', 'a client needs a name (printable characters)');
+        if (clientByName(n)) return fail('already_exists', `a client named "${n}" already exists`);
+        const c = addClient(n, portal, notes || '', Date.now());
+        log('client_added', n, null, `client added (https://${portal}.apple.com)`, Date.now());
+        return clientRow(c);
+      },
+      update_client: ({ name, newName, portal, notes }) => {
+        const c = clientByName(name);
+        if (!c) return fail('not_found', `client "${name}" not found`);
+        const n = String(newName || '').trim();
+        if (!n) return fail('invalid_input', 'a client needs a name');
+        if (db.clients.some((o) => o !== c && same(o.name, n))) return fail('already_exists', `a client named "${n}" already exists`);
+        const renamed = c.name !== n;
+        Object.assign(c, { name: n, portal, notes });
+        log('client_updated', n, null, renamed ? `client renamed from "${name}"` : 'client details changed', Date.now());
+        return clientRow(c);
+      },
+      remove_client: ({ name }) => {
+        const c = clientByName(name);
+        if (!c) return fail('not_found', `client "${name}" not found`);
+        const count = db.creds.filter((x) => x.client_uid === c.uid).length;
+        db.creds = db.creds.filter((x) => x.client_uid !== c.uid);
+        db.clients = db.clients.filter((x) => x !== c);
+        log('client_removed', c.name, null, `client removed with its ${count} credential(s)`, Date.now());
+        return null;
+      },
+      client_credentials: ({ name }) => {
+        const c = clientByName(name);
+        if (!c) return fail('not_found', `client "${name}" not found`);
+        return db.creds
+          .filter((x) => x.client_uid === c.uid)
+          .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.label.localeCompare(b.label))
+          .map((x) => ({ summary: summary(x), versions: x.versions, events: db.events.filter((e) => e.credential_uid === x.uid).slice().reverse() }));
+      },
+      identify_file: ({ path }) => {
+        const file = files[path];
+        if (!file) return fail('io', `${path}: No such file or directory (os error 2)`);
+        if (file.error) return fail(file.error.kind, file.error.message);
+        const hits = db.creds.filter((c) => c.kind === file.kind && c.identity === file.identity);
+        const names = [...new Set(hits.map((h) => db.clients.find((c) => c.uid === h.client_uid).name))];
+        const description =
+          file.kind === 'push_certificate' ? `APNs push certificate, topic ${file.identity}` : file.kind === 'server_token' ? `ADE server token encrypted for ${file.recipient ? file.recipient.issuer : 'an MDM server'}` : `Apps and Books token for ${file.identity}`;
+        return { kind: file.kind, description, clients: names, label: hits.length === 1 ? hits[0].label : null };
+      },
+      plan_import: ({ args }) => {
+        const p = plan(args);
+        return p.error ? fail(p.error.kind, p.error.message) : p.plan;
+      },
+      import_file: ({ args, confirmation }) => importFile(args, confirmation),
+      remove_credential: ({ uid }) => {
+        const cr = db.creds.find((c) => c.uid === uid);
+        if (!cr) return fail('not_found', 'credential not found');
+        db.creds = db.creds.filter((c) => c !== cr);
+        log('credential_removed', db.clients.find((c) => c.uid === cr.client_uid)?.name, cr, 'credential removed', Date.now());
+        return null;
+      },
+      update_credential: ({ uid, label, appleAccount }) => {
+        const cr = db.creds.find((c) => c.uid === uid);
+        if (!cr) return fail('not_found', 'credential not found');
+        if (!String(label || '').trim()) return fail('invalid_input', 'a credential needs a label');
+        cr.label = label.trim();
+        cr.apple_account = appleAccount?.trim() || null;
+        log('credential_updated', db.clients.find((c) => c.uid === cr.client_uid)?.name, cr, `label and Apple Account on record set (${cr.apple_account ?? 'no Apple Account'})`, Date.now());
+        return null;
+      },
+      list_events: ({ query }) => {
+        let list = db.events.slice().reverse();
+        if (query.client) list = list.filter((e) => e.client && same(e.client, query.client));
+        if (query.kinds?.length) list = list.filter((e) => query.kinds.includes(e.kind));
+        return query.limit ? list.slice(0, query.limit) : list;
+      },
+      get_settings: () => ({ ...db.settings }),
+      set_settings: ({ thresholds }) => {
+        if (thresholds.renewal_window_days > 365 || thresholds.grace_days > 365) return fail('invalid_input', 'the renewal window and the grace period must be 365 days or fewer');
+        db.settings = { ...thresholds };
+        log('settings_changed', null, null, `renewal window ${thresholds.renewal_window_days} days, grace period ${thresholds.grace_days} days`, Date.now());
+        return { ...db.settings };
+      },
+      'plugin:dialog|open': () => (picks.length ? picks.shift() : null),
+      'plugin:opener|open_url': () => null,
+    };
+
+    return function handler(cmd, args) {
+      calls.push({ cmd, args: args === undefined ? null : JSON.parse(JSON.stringify(args)) });
+      const fn = commands[cmd];
+      if (!fn) return fail('internal', `the fake backend has no command ${cmd}`);
+      try {
+        return Promise.resolve(fn(args || {}));
+      } catch (e) {
+        return fail('internal', String(e));
+      }
+    };
+  };
+})();

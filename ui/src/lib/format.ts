@@ -1,0 +1,199 @@
+// Words and dates as the technician reads them. Pure: the locale and time zone are arguments
+// (defaulting to the user's), so tests pin them.
+
+import type { CredentialSummary, Kind, Portal, StateId } from './api';
+
+/** Short name of a kind, as a row starts: "APNs certificate". */
+export const KIND_NAME: Record<Kind, string> = {
+  push_certificate: 'APNs certificate',
+  server_token: 'ADE token',
+  content_token: 'Apps and Books',
+};
+
+/** The name with its article, for sentences: "This is an Apps and Books token". */
+export const KIND_ARTICLE: Record<Kind, string> = {
+  push_certificate: 'an APNs push certificate',
+  server_token: 'an ADE server token',
+  content_token: 'an Apps and Books token',
+};
+
+/** Section titles of the client page. */
+export const KIND_SECTION: Record<Kind, string> = {
+  push_certificate: 'APNs push certificate',
+  server_token: 'ADE server tokens',
+  content_token: 'Apps and Books tokens',
+};
+
+/** What the file looks like, for drop zones and pickers. */
+export const KIND_FILE: Record<Kind, string> = {
+  push_certificate: '.pem',
+  server_token: '_smime.p7m',
+  content_token: '.vpptoken',
+};
+
+/** Extensions offered by the file picker (the content decides, not the name). */
+export const KIND_EXTENSIONS: Record<Kind, string[]> = {
+  push_certificate: ['pem', 'crt', 'cer', 'p12', 'pfx'],
+  server_token: ['p7m'],
+  content_token: ['vpptoken'],
+};
+
+/** What the identity of each kind is called. */
+export const IDENTITY_NAME: Record<Kind, string> = {
+  push_certificate: 'Push topic',
+  server_token: 'MDM server',
+  content_token: 'Organisation',
+};
+
+export const STATE_LABEL: Record<StateId, string> = {
+  active: 'Active',
+  renewal_required: 'Renewal Required',
+  expired: 'Expired',
+  lapsed: 'Lapsed',
+  error: 'Error',
+};
+
+export const PORTAL_NAME: Record<Portal, string> = {
+  business: 'Apple Business Manager',
+  school: 'Apple School Manager',
+};
+
+export const PORTAL_URL: Record<Portal, string> = {
+  business: 'https://business.apple.com',
+  school: 'https://school.apple.com',
+};
+
+export const PUSH_PORTAL_URL = 'https://identity.apple.com';
+
+/**
+ * What a credential is, as a row reads: "APNs certificate", "ADE token: Cupertino ABM",
+ * "Apps and Books: Main Street". A label that already starts with the kind's name (the core's
+ * defaults: "APNs certificate", "ADE token 2") is not repeated.
+ */
+export function credentialTitle(c: Pick<CredentialSummary, 'kind' | 'label'>): string {
+  const name = KIND_NAME[c.kind];
+  const label = c.label.trim();
+  if (!label) return name;
+  if (label.toLowerCase().startsWith(name.toLowerCase())) return label;
+  return `${name}: ${label}`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * The time left in words, as the core's `Status::time_phrase`: "12 days left",
+ * "expired 3 days ago: 27 days of grace left", "expired 40 days ago, past the grace period",
+ * "expiry unknown".
+ */
+export function timePhrase(daysLeft: number | null, graceDays: number): string {
+  if (daysLeft === null || daysLeft === undefined) return 'expiry unknown';
+  if (daysLeft > 0) return `${plural(daysLeft, 'day')} left`;
+  if (daysLeft === 0) return 'expires within a day';
+  const ago = -daysLeft;
+  const graceLeft = graceDays - ago;
+  if (graceLeft >= 0) return `expired ${plural(ago, 'day')} ago: ${plural(graceLeft, 'day')} of grace left`;
+  return `expired ${plural(ago, 'day')} ago, past the grace period`;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(locale: string | undefined, timeZone: string | undefined, options: Intl.DateTimeFormatOptions) {
+  const key = `${locale ?? ''}|${timeZone ?? ''}|${JSON.stringify(options)}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+export interface DateOptions {
+  locale?: string;
+  timeZone?: string;
+}
+
+function parse(iso: string | null | undefined): Date | null {
+  if (!iso) return null;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** A date in the user's locale and time zone ("4 Mar 2027"); "unknown" when there is none. */
+export function formatDate(iso: string | null | undefined, o: DateOptions = {}): string {
+  const d = parse(iso);
+  if (!d) return 'unknown';
+  return formatter(o.locale, o.timeZone, { day: 'numeric', month: 'short', year: 'numeric' }).format(d);
+}
+
+/** A date written out, for sentences: "4 March 2027". */
+export function formatLongDate(iso: string | null | undefined, o: DateOptions = {}): string {
+  const d = parse(iso);
+  if (!d) return 'an unknown date';
+  return formatter(o.locale, o.timeZone, { day: 'numeric', month: 'long', year: 'numeric' }).format(d);
+}
+
+/** A moment, for the event log: "4 Mar 2027, 14:05". */
+export function formatDateTime(iso: string | null | undefined, o: DateOptions = {}): string {
+  const d = parse(iso);
+  if (!d) return 'unknown';
+  return formatter(o.locale, o.timeZone, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+}
+
+/** `YYYY-MM-DD` of a moment in the given (or local) time zone, for `<input type="date">`. */
+export function toDateInput(iso: string | null | undefined, o: DateOptions = {}): string {
+  const d = parse(iso);
+  if (!d) return '';
+  const parts = formatter('en-CA', o.timeZone, { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(d);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/**
+ * The expiry a user typed (`YYYY-MM-DD` from a date input, the day ABM shows) as RFC 3339 UTC.
+ * ABM shows a day, not a time: the end of that day in UTC is the safe reading (never earlier).
+ */
+export function dateInputToRfc3339(value: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d, 23, 59, 59));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  return date.toISOString().replace('.000Z', 'Z');
+}
+
+/** The sentence under a card or a row that says what to do, if anything. */
+export function adviceFor(c: Pick<CredentialSummary, 'kind' | 'status' | 'expires_at'>, o: DateOptions = {}): string | null {
+  const when = formatLongDate(c.expires_at, o);
+  const effect: Record<Kind, string> = {
+    push_certificate: 'so devices keep answering the MDM',
+    server_token: 'so new devices keep enrolling automatically',
+    content_token: 'so app licences keep syncing',
+  };
+  switch (c.status.state) {
+    case 'renewal_required':
+      return `Renew before ${when} ${effect[c.kind]}.`;
+    case 'expired':
+      return c.kind === 'push_certificate'
+        ? 'Renew now: vendors report a grace period after expiry during which a renewal avoids re-enrolling every device.'
+        : `Renew now ${effect[c.kind]}.`;
+    case 'lapsed':
+      return c.kind === 'push_certificate'
+        ? 'Past the grace period vendors report: devices will likely need to re-enroll. Renew the same topic to try first.'
+        : c.kind === 'server_token'
+          ? 'Download a new token from your MDM server in Apple Business Manager.'
+          : 'Download a new token for this location in Apple Business Manager; replace this one, never add a second.';
+    default:
+      return null;
+  }
+}
+
+/** "1 credential", "3 credentials". */
+export function count(n: number, word: string, pluralWord = `${word}s`): string {
+  return `${n.toLocaleString()} ${n === 1 ? word : pluralWord}`;
+}
+
+/** The file name of a path, on any OS. */
+export function baseName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1] || path;
+}

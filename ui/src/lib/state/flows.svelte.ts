@@ -1,0 +1,145 @@
+// What happens to a file the user drops or chooses: identify it by content, decide where it
+// goes (routing.ts), then open the right flow: the renewal wizard of its kind for its client, a
+// "whose is this?" question, or a plain explanation when it is not a credential. Also holds the
+// one modal flow open at a time and the files waiting behind it.
+
+import * as api from '../api';
+import { toApiError, type Kind } from '../api';
+import { routeDrop, type DropRoute, type Zone } from '../routing';
+import type { Target, WizardInit } from '../wizard';
+import { data } from './data.svelte';
+import { router } from './router.svelte';
+import { toasts } from './toasts.svelte';
+
+export type Flow =
+  | { type: 'wizard'; key: number; init: WizardInit }
+  | { type: 'choose_client'; key: number; route: Extract<DropRoute, { type: 'choose_client' }> }
+  | { type: 'file_error'; key: number; route: Extract<DropRoute, { type: 'error' }> };
+
+/** The open wizard, so a file dropped while it waits goes to it. */
+export interface WizardSink {
+  client: string;
+  kind: Kind;
+  label: string | null;
+  busy: () => boolean;
+  receive: (path: string) => void;
+  /** The file could not be read: the wizard says so and stays open. */
+  fail: (path: string, error: api.ApiError) => void;
+}
+
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** The stored credential a wizard renews, if it can be told before reading the file. */
+export function findTarget(client: string, kind: Kind, label: string | null): Target | null {
+  const mine = data.credentials.filter((c) => same(c.client, client) && c.kind === kind);
+  const found = label
+    ? mine.find((c) => same(c.label, label))
+    : kind === 'push_certificate' && mine.length === 1
+      ? mine[0]
+      : undefined;
+  if (!found) return null;
+  const { uid, identity, apple_account, expires_at } = found;
+  return { uid, label: found.label, identity, apple_account, expires_at };
+}
+
+class Flows {
+  current = $state.raw<Flow | null>(null);
+  /** A file is being dragged over the window. */
+  dragging = $state(false);
+  /** Identifying a file (the short wait between drop and flow). */
+  identifying = $state(false);
+  sink: WizardSink | null = null;
+  #queue: { path: string; zone: Zone | null }[] = [];
+  #key = 1;
+
+  /** Opens the wizard of a kind for a client, from a Renew or Add button. */
+  startWizard(client: string, kind: Kind, label: string | null = null) {
+    this.#open({ type: 'wizard', key: this.#key++, init: { client, kind, label, target: findTarget(client, kind, label) } });
+  }
+
+  /** Files dropped or chosen: handled one after the other. */
+  async files(paths: string[], zone: Zone | null) {
+    if (!paths.length) return;
+    if (this.sink?.busy()) {
+      toasts.show('Saving the current file first: drop the next one when it is done.', 'warning');
+      return;
+    }
+    const [first, ...rest] = paths;
+    this.#queue.push(...rest.map((path) => ({ path, zone })));
+    if (rest.length) toasts.show(`${paths.length} files: TokenKeeper takes them one at a time.`);
+    await this.file(first, zone);
+  }
+
+  async file(path: string, zone: Zone | null) {
+    // While a wizard is open, a drop outside any zone belongs to the wizard's context.
+    const sink = this.sink;
+    const effectiveZone = zone ?? (sink && this.current?.type === 'wizard' ? { kind: sink.kind, client: sink.client, label: sink.label } : null);
+    this.identifying = true;
+    let match: api.FileMatch | api.ApiError;
+    try {
+      match = await api.identifyFile(path);
+    } catch (e) {
+      match = toApiError(e);
+    } finally {
+      this.identifying = false;
+    }
+    const currentClient = router.route.page === 'client' ? router.route.name : null;
+    this.apply(routeDrop({ path, zone: effectiveZone, currentClient, match }));
+  }
+
+  apply(route: DropRoute) {
+    const sink = this.sink;
+    if (route.type === 'import') {
+      if (sink && this.current?.type === 'wizard' && same(sink.client, route.client) && sink.kind === route.kind && !route.notice) {
+        sink.receive(route.path);
+        return;
+      }
+      const client = data.clientNamed(route.client)?.name ?? route.client;
+      this.#open({
+        type: 'wizard',
+        key: this.#key++,
+        init: {
+          client,
+          kind: route.kind,
+          path: route.path,
+          label: route.label,
+          notice: route.notice,
+          target: findTarget(client, route.kind, route.label),
+        },
+      });
+      return;
+    }
+    if (route.type === 'choose_client') {
+      this.#open({ type: 'choose_client', key: this.#key++, route });
+      return;
+    }
+    if (sink && this.current?.type === 'wizard') {
+      sink.fail(route.path, route.error);
+      return;
+    }
+    this.#open({ type: 'file_error', key: this.#key++, route });
+  }
+
+  /** The user picked the client for a file: continue with its wizard. */
+  chooseClient(route: Extract<DropRoute, { type: 'choose_client' }>, client: string) {
+    this.#open({
+      type: 'wizard',
+      key: this.#key++,
+      init: { client, kind: route.kind, path: route.path, label: null, notice: null, target: findTarget(client, route.kind, null) },
+    });
+  }
+
+  close() {
+    this.current = null;
+    this.sink = null;
+    const next = this.#queue.shift();
+    if (next) void this.file(next.path, next.zone);
+  }
+
+  #open(flow: Flow) {
+    this.sink = null;
+    this.current = flow;
+  }
+}
+
+export const flows = new Flows();
