@@ -21,4 +21,5 @@ else
   TOKENKEEPER_REAL_KEYCHAIN=1 TOKENKEEPER_KEYCHAIN_SERVICE="TokenKeeper-test-$$" \
     cargo test --workspace --locked --no-fail-fast
 fi
+bash scripts/ui-test.sh
 echo "==> all tests passed"
