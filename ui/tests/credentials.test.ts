@@ -86,19 +86,15 @@ describe('search', () => {
     expect(v.counts).toEqual({ all: 2, renewal_required: 2, expired: 0, error: 0 });
   });
 
-  test('ten thousand rows: index once, then a keystroke is a fast scan', () => {
+  test('ten thousand rows: indexed once, then searched', () => {
     const many = Array.from({ length: 10_000 }, (_, i) =>
       summary({ client: `Org-${i}`, days: (i % 400) - 50, state: i % 400 < 50 ? 'expired' : i % 400 < 80 ? 'renewal_required' : 'active' }),
     );
-    const t0 = performance.now();
+    // Speed is measured by the browser flows (printed, never asserted); this checks the result.
     const big = indexCredentials(many);
-    const t1 = performance.now();
     const v = view(big, 'all', 'org-99');
-    const t2 = performance.now();
     expect(v.rows.length).toBe(111);
-    // Generous bounds: these guard against an accidental O(n²), not a benchmark.
-    expect(t1 - t0).toBeLessThan(500);
-    expect(t2 - t1).toBeLessThan(50);
+    expect(v.rows.every((r) => r.c.client.toLowerCase().includes('org-99'))).toBe(true);
   });
 });
 

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The real app window under Xvfb through tauri-driver and WebKitWebDriver (Debian's
+# webkit2gtk-driver), inside a private D-Bus session with an unlocked keyring. Builds a
+# self-contained debug binary first (`tauri build --debug --no-bundle`: plain `cargo build` would
+# load the Vite dev server). Screenshots land in artifacts/webdriver/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+tk_require_cargo
+
+if [ "$(uname -s)" != "Linux" ]; then
+  echo "the real-window tests run on Linux (WebKitWebDriver); skipped on $(uname -s)"
+  exit 0
+fi
+tk_install_apt "${TK_APP_APT_PACKAGES[@]}" "${TK_E2E_APT_PACKAGES[@]}"
+
+[ -d node_modules ] || npm install --no-audit --no-fund
+[ -d ui/node_modules ] || npm --prefix ui install --no-audit --no-fund
+
+if ! command -v tauri-driver >/dev/null; then
+  echo "==> cargo install tauri-driver"
+  cargo install tauri-driver --locked --version 2.0.4 --root "$HOME/.cargo" >/dev/null
+fi
+export PATH="$HOME/.cargo/bin:$PATH"
+
+echo "==> building the app (self-contained debug binary) and the fixture minter"
+npx tauri build --debug --no-bundle >/dev/null
+cargo build -p tokenkeeper-core --example mint --features test-support --locked
+export TOKENKEEPER_APP_BIN="$CARGO_TARGET_DIR/debug/tokenkeeper-app"
+export TOKENKEEPER_MINT_BIN="$CARGO_TARGET_DIR/debug/examples/mint"
+
+echo "==> real window under Xvfb"
+scripts/with-keychain.sh xvfb-run -a -s "-screen 0 1280x900x24" \
+  node --test --test-concurrency=1 tests/webdriver/
