@@ -355,7 +355,10 @@ pub fn keypair(args: &KeypairArgs, vault: &mut Vault) -> Result<(), Error> {
                 let attempt = |vault: &mut Vault, p: Option<&str>| {
                     vault.import_ade_key(client, &key, p, &certificate, Utc::now())
                 };
-                match (attempt(vault, password.as_ref().map(|p| p.expose_secret())), &password) {
+                match (
+                    attempt(vault, password.as_ref().map(|p| p.expose_secret())),
+                    &password,
+                ) {
                     // Protected and no password named: ask for it.
                     (Err(Error::KeyRequired { .. }), None) => {
                         let typed = crate::secret::PasswordArgs::default()

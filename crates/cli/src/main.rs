@@ -120,15 +120,11 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Events(args) => events::run(args, &vault).map(|()| ExitCode::SUCCESS),
         Command::Export(args) => export::run(args, &vault).map(|()| ExitCode::SUCCESS),
         Command::Csr(args) => keys::csr(args, &mut vault).map(|()| ExitCode::SUCCESS),
-        Command::PushRequest(args) => {
-            keys::push_request(args, &vault).map(|()| ExitCode::SUCCESS)
-        }
+        Command::PushRequest(args) => keys::push_request(args, &vault).map(|()| ExitCode::SUCCESS),
         Command::Vendor(args) => keys::vendor(args, &mut vault).map(|()| ExitCode::SUCCESS),
         Command::Keypair(args) => keys::keypair(args, &mut vault).map(|()| ExitCode::SUCCESS),
         Command::Keys(args) => keys::keys(args, &mut vault).map(|()| ExitCode::SUCCESS),
-        Command::CertExport(args) => {
-            cert_export::run(args, &mut vault).map(|()| ExitCode::SUCCESS)
-        }
+        Command::CertExport(args) => cert_export::run(args, &mut vault).map(|()| ExitCode::SUCCESS),
         Command::Backup(args) => backup::backup(args, &mut vault).map(|()| ExitCode::SUCCESS),
         Command::Restore(args) => backup::restore(args, &mut vault).map(|()| ExitCode::SUCCESS),
         Command::Verify => {

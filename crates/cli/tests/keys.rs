@@ -104,7 +104,9 @@ fn pending_key(env: &Env, client: &str) -> (String, PKey<openssl::pkey::Private>
         .clone()
         .or_else(|| std::env::var("TOKENKEEPER_KEYCHAIN_SERVICE").ok())
         .unwrap();
-    lookup.arg(service).args(["username", &format!("{uid}/key")]);
+    lookup
+        .arg(service)
+        .args(["username", &format!("{uid}/key")]);
     let out = lookup.output().unwrap();
     assert!(out.status.success(), "secret-tool: {out:?}");
     (uid, PKey::private_key_from_pem(&out.stdout).unwrap())
@@ -129,7 +131,9 @@ fn csr_without_vendor_explains_who_signs_and_verifies_with_openssl() {
         ])
         .assert()
         .success()
-        .stdout(predicate::str::contains("private key is in the OS keychain"))
+        .stdout(predicate::str::contains(
+            "private key is in the OS keychain",
+        ))
         .stdout(predicate::str::contains("MDM vendor"))
         .stdout(predicate::str::contains("Intune"))
         .stdout(predicate::str::contains("without holding a key"))
@@ -179,7 +183,14 @@ fn vendor_request_certificate_import_and_exports() {
     let csr = env.path("acme.csr");
     env.tk()
         .args([
-            "csr", "--client", "Acme", "--email", "it@acme.example", "--country", "DE", "--out",
+            "csr",
+            "--client",
+            "Acme",
+            "--email",
+            "it@acme.example",
+            "--country",
+            "DE",
+            "--out",
             p(&csr),
         ])
         .assert()
@@ -191,15 +202,28 @@ fn vendor_request_certificate_import_and_exports() {
     let vendor_cert = PushCertificateSpec::new("com.apple.mgmt.vendor-test").issue(&ca, vendor_key);
     let mut b = Pkcs12::builder();
     b.name("vendor").pkey(&vendor_key.pkey).cert(&vendor_cert);
-    let p12 = env.file("vendor.p12", &b.build2("vendor-pass").unwrap().to_der().unwrap());
+    let p12 = env.file(
+        "vendor.p12",
+        &b.build2("vendor-pass").unwrap().to_der().unwrap(),
+    );
     let root = env.file("apple-ca.pem", &ca.cert.to_pem().unwrap());
     let pw = env.file("pw.txt", b"vendor-pass\n");
     env.tk()
-        .args(["vendor", "add", p(&p12), "--label", "Example", "--chain", p(&root)])
+        .args([
+            "vendor",
+            "add",
+            p(&p12),
+            "--label",
+            "Example",
+            "--chain",
+            p(&root),
+        ])
         .args(["--password-file", p(&pw)])
         .assert()
         .success()
-        .stdout(predicate::str::contains("Kept the MDM vendor identity \"Example\""));
+        .stdout(predicate::str::contains(
+            "Kept the MDM vendor identity \"Example\"",
+        ));
 
     let request = env.path("acme_request.b64");
     env.tk()
@@ -208,26 +232,51 @@ fn vendor_request_certificate_import_and_exports() {
         .success()
         .stdout(predicate::str::contains("identity.apple.com"))
         .stderr(predicate::str::contains("warning").not());
-    let xml = String::from_utf8(STANDARD.decode(std::fs::read(&request).unwrap()).unwrap()).unwrap();
+    let xml =
+        String::from_utf8(STANDARD.decode(std::fs::read(&request).unwrap()).unwrap()).unwrap();
     let value = |key: &str| {
         let after = xml.split(&format!("<key>{key}</key>")).nth(1).unwrap();
         let s = after.find("<string>").unwrap() + 8;
         let e = after.find("</string>").unwrap();
         after[s..e].to_owned()
     };
-    let csr_der = env.file("csr.der", &STANDARD.decode(value("PushCertRequestCSR")).unwrap());
-    let sig = env.file("sig.bin", &STANDARD.decode(value("PushCertSignature")).unwrap());
+    let csr_der = env.file(
+        "csr.der",
+        &STANDARD.decode(value("PushCertRequestCSR")).unwrap(),
+    );
+    let sig = env.file(
+        "sig.bin",
+        &STANDARD.decode(value("PushCertSignature")).unwrap(),
+    );
     assert!(value("PushCertCertificateChain").contains("BEGIN CERTIFICATE"));
     let vendor_pub = env.file(
         "vendor_pub.pem",
-        &vendor_cert.public_key().unwrap().public_key_to_pem().unwrap(),
+        &vendor_cert
+            .public_key()
+            .unwrap()
+            .public_key_to_pem()
+            .unwrap(),
     );
     let verified = openssl(&[
-        "dgst", "-sha256", "-verify", p(&vendor_pub), "-signature", p(&sig), p(&csr_der),
+        "dgst",
+        "-sha256",
+        "-verify",
+        p(&vendor_pub),
+        "-signature",
+        p(&sig),
+        p(&csr_der),
     ]);
     assert!(verified.contains("Verified OK"), "{verified}");
     // The signed CSR is the one saved.
-    let saved = openssl(&["req", "-in", p(&csr), "-outform", "DER", "-out", p(&env.path("saved.der"))]);
+    let saved = openssl(&[
+        "req",
+        "-in",
+        p(&csr),
+        "-outform",
+        "DER",
+        "-out",
+        p(&env.path("saved.der")),
+    ]);
     let _ = saved;
     assert_eq!(
         std::fs::read(env.path("saved.der")).unwrap(),
@@ -239,18 +288,30 @@ fn vendor_request_certificate_import_and_exports() {
     let topic = random_topic();
     let cert = env.file(
         "MDM_Acme.pem",
-        &pem(&PushCertificateSpec::new(&topic).issue(&TestCa::new(), &KeyPair { pkey: key.clone() })),
+        &pem(
+            &PushCertificateSpec::new(&topic).issue(&TestCa::new(), &KeyPair { pkey: key.clone() })
+        ),
     );
     env.tk()
         .args(["import", p(&cert), "--client", "Acme"])
         .assert()
         .success()
-        .stdout(predicate::str::contains(format!("Matched the private key TokenKeeper kept (key {uid})")));
+        .stdout(predicate::str::contains(format!(
+            "Matched the private key TokenKeeper kept (key {uid})"
+        )));
 
     let out = env.path("acme.p12");
     env.tk()
         .env("TK_EXPORT_PW", "export-pass")
-        .args(["cert-export", "--client", "Acme", "--out", p(&out), "--password-env", "TK_EXPORT_PW"])
+        .args([
+            "cert-export",
+            "--client",
+            "Acme",
+            "--out",
+            p(&out),
+            "--password-env",
+            "TK_EXPORT_PW",
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains("password-protected PKCS#12"));
@@ -260,15 +321,33 @@ fn vendor_request_certificate_import_and_exports() {
         let mode = std::fs::metadata(&out).unwrap().permissions().mode();
         assert_eq!(mode & 0o077, 0, "the export is readable by its owner only");
     }
-    let opened = openssl(&["pkcs12", "-in", p(&out), "-nodes", "-passin", "pass:export-pass"]);
+    let opened = openssl(&[
+        "pkcs12",
+        "-in",
+        p(&out),
+        "-nodes",
+        "-passin",
+        "pass:export-pass",
+    ]);
     let opened = env.file("opened.pem", opened.as_bytes());
     let cert_pub = openssl(&["x509", "-in", p(&opened), "-noout", "-pubkey"]);
     assert_eq!(cert_pub, openssl(&["pkey", "-in", p(&opened), "-pubout"]));
-    assert_eq!(cert_pub.as_bytes(), key.public_key_to_pem().unwrap().as_slice());
+    assert_eq!(
+        cert_pub.as_bytes(),
+        key.public_key_to_pem().unwrap().as_slice()
+    );
 
     let bundle = env.path("acme_bundle.pem");
     env.tk()
-        .args(["cert-export", "--client", "Acme", "--format", "pem", "--out", p(&bundle)])
+        .args([
+            "cert-export",
+            "--client",
+            "Acme",
+            "--format",
+            "pem",
+            "--out",
+            p(&bundle),
+        ])
         .assert()
         .success();
     assert_eq!(
@@ -285,7 +364,10 @@ fn vendor_request_certificate_import_and_exports() {
 #[test]
 fn tracked_only_certificate_says_so_and_has_nothing_to_export() {
     let env = Env::new();
-    env.tk().args(["client", "add", "Hosted"]).assert().success();
+    env.tk()
+        .args(["client", "add", "Hosted"])
+        .assert()
+        .success();
     let cert = env.file(
         "hosted.pem",
         &pem(&PushCertificateSpec::new(&random_topic()).issue(&TestCa::new(), KeyPair::shared(2))),
@@ -297,7 +379,14 @@ fn tracked_only_certificate_says_so_and_has_nothing_to_export() {
         .stdout(predicate::str::contains("Tracked only"));
     let out = env
         .tk()
-        .args(["cert-export", "--client", "Hosted", "--format", "pem", "--out"])
+        .args([
+            "cert-export",
+            "--client",
+            "Hosted",
+            "--format",
+            "pem",
+            "--out",
+        ])
         .arg(env.path("x.pem"))
         .output()
         .unwrap();
@@ -318,14 +407,21 @@ fn keypair_round_trip_with_openssl_smime() {
         .stdout(predicate::str::contains("Upload public key"));
     let inner = env.file(
         "inner.txt",
-        &ServerTokenSpec::new(
-            "CK_cli",
-            Utc.with_ymd_and_hms(2027, 5, 6, 7, 8, 9).unwrap(),
-        )
-        .message(),
+        &ServerTokenSpec::new("CK_cli", Utc.with_ymd_and_hms(2027, 5, 6, 7, 8, 9).unwrap())
+            .message(),
     );
     let token = env.path("Acme_Token_smime.p7m");
-    openssl(&["smime", "-encrypt", "-aes128", "-binary", "-in", p(&inner), "-out", p(&token), p(&cert)]);
+    openssl(&[
+        "smime",
+        "-encrypt",
+        "-aes128",
+        "-binary",
+        "-in",
+        p(&inner),
+        "-out",
+        p(&token),
+        p(&cert),
+    ]);
     let (v, code) = env.json(&["import", p(&token), "--client", "Acme", "--json"]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["decrypted"], true);
@@ -345,9 +441,20 @@ fn keypair_round_trip_with_openssl_smime() {
             .unwrap(),
     );
     let crt = env.file("old.crt", &existing.to_pem().unwrap());
-    env.tk().args(["client", "add", "Globex"]).assert().success();
     env.tk()
-        .args(["keypair", "import", p(&key), "--client", "Globex", "--cert", p(&crt)])
+        .args(["client", "add", "Globex"])
+        .assert()
+        .success();
+    env.tk()
+        .args([
+            "keypair",
+            "import",
+            p(&key),
+            "--client",
+            "Globex",
+            "--cert",
+            p(&crt),
+        ])
         .write_stdin("old-pass\n")
         .assert()
         .success()
@@ -381,7 +488,16 @@ fn backup_and_restore_on_another_machine() {
         .assert()
         .success();
     env.tk()
-        .args(["csr", "--client", "Acme", "--email", "it@acme.example", "--country", "US", "--out"])
+        .args([
+            "csr",
+            "--client",
+            "Acme",
+            "--email",
+            "it@acme.example",
+            "--country",
+            "US",
+            "--out",
+        ])
         .arg(env.path("acme.csr"))
         .assert()
         .success();
@@ -400,7 +516,14 @@ fn backup_and_restore_on_another_machine() {
     let out = env
         .tk()
         .env("TK_PASS", "a long backup passphrase")
-        .args(["backup", "--out", p(&backup), "--passphrase-env", "TK_PASS", "--json"])
+        .args([
+            "backup",
+            "--out",
+            p(&backup),
+            "--passphrase-env",
+            "TK_PASS",
+            "--json",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
@@ -413,7 +536,13 @@ fn backup_and_restore_on_another_machine() {
         let out = other
             .tk()
             .env("TK_PASS", "not the passphrase")
-            .args(["restore", p(&backup), "--passphrase-env", "TK_PASS", "--json"])
+            .args([
+                "restore",
+                p(&backup),
+                "--passphrase-env",
+                "TK_PASS",
+                "--json",
+            ])
             .output()
             .unwrap();
         (
@@ -432,7 +561,9 @@ fn backup_and_restore_on_another_machine() {
         .write_stdin("a long backup passphrase\n")
         .assert()
         .success()
-        .stdout(predicate::str::contains("Restored 1 client(s), 1 credential(s), 1 pending key(s)"));
+        .stdout(predicate::str::contains(
+            "Restored 1 client(s), 1 credential(s), 1 pending key(s)",
+        ));
     let (a, _) = env.json(&["status", "--json"]);
     let (b, _) = other.json(&["status", "--json"]);
     assert_eq!(a, b);

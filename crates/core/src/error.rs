@@ -185,7 +185,9 @@ pub enum Error {
 
     /// A password-protected file (a PKCS#12, an encrypted PEM key, a backup) did not open with
     /// the password given. The user types it again; nothing was changed.
-    #[error("{what} did not open with this password: check it (it is case-sensitive) and try again; nothing was changed")]
+    #[error(
+        "{what} did not open with this password: check it (it is case-sensitive) and try again; nothing was changed"
+    )]
     WrongPassword {
         /// What was being opened ("the backup", "the PKCS#12 file").
         what: String,
@@ -193,7 +195,9 @@ pub enum Error {
 
     /// A backup file is damaged, truncated, or not a TokenKeeper backup. Nothing was restored;
     /// the user takes another copy of the backup.
-    #[error("this backup cannot be restored: {detail}; nothing was changed: use another copy of the backup")]
+    #[error(
+        "this backup cannot be restored: {detail}; nothing was changed: use another copy of the backup"
+    )]
     CorruptBackup {
         /// What is wrong, never with secret values.
         detail: String,

@@ -175,8 +175,12 @@ mod tests {
     #[test]
     fn certificates_are_found_in_pem_and_der() {
         let key = crate::testing::KeyPair::shared(0);
-        let a = crate::testing::abm_certificate(key, "a", 1).to_der().unwrap();
-        let b = crate::testing::abm_certificate(key, "b", 2).to_der().unwrap();
+        let a = crate::testing::abm_certificate(key, "a", 1)
+            .to_der()
+            .unwrap();
+        let b = crate::testing::abm_certificate(key, "b", 2)
+            .to_der()
+            .unwrap();
         let pem = format!("junk\n{}{}", certificate_pem(&a), certificate_pem(&b));
         assert_eq!(certificates_in(pem.as_bytes()), vec![a.clone(), b]);
         assert_eq!(certificates_in(&a), vec![a]);

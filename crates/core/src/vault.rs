@@ -14,8 +14,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-pub use events::{Event, EventFilter};
 pub use backup::{BackupSummary, RestoreOptions};
+pub use events::{Event, EventFilter};
 pub use import::{Confirmation, Facts, ImportOutcome, ImportPlan, ImportRequest};
 pub use keys::{CertExport, KeyPurpose, KeyRecord, PushRequest, SIGNING_EXPLANATION};
 pub use listing::Version;

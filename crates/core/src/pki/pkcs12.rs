@@ -55,20 +55,21 @@ pub fn open(bytes: &[u8], password: &str) -> Result<KeyBundle> {
     })?;
     let parsed = match p12.parse2(password) {
         Ok(parsed) => parsed,
-        Err(_) if load_legacy_provider() => {
-            p12.parse2(password).map_err(|_| wrong_password())?
-        }
+        Err(_) if load_legacy_provider() => p12.parse2(password).map_err(|_| wrong_password())?,
         Err(_) => return Err(wrong_password()),
     };
     let key = parsed.pkey.ok_or_else(|| Error::InvalidKey {
         detail: "the PKCS#12 file holds no private key (export the certificate with its key)"
             .to_owned(),
     })?;
-    let certificate = parsed.cert.map(|c| c.to_der()).transpose().map_err(|_| {
-        Error::InvalidKey {
-            detail: "the PKCS#12 file's certificate cannot be read".to_owned(),
-        }
-    })?;
+    let certificate =
+        parsed
+            .cert
+            .map(|c| c.to_der())
+            .transpose()
+            .map_err(|_| Error::InvalidKey {
+                detail: "the PKCS#12 file's certificate cannot be read".to_owned(),
+            })?;
     let mut chain = Vec::new();
     for ca in parsed.ca.into_iter().flatten() {
         chain.push(ca.to_der().map_err(|_| Error::InvalidKey {

@@ -99,9 +99,9 @@ impl PrivateKey {
             return Err(Error::TooLarge { size: bytes.len() });
         }
         let text = String::from_utf8_lossy(bytes);
-        let encrypted = pem::blocks(&text)
-            .into_iter()
-            .any(|b| b.label.ends_with("PRIVATE KEY") && (b.encrypted || b.label == "ENCRYPTED PRIVATE KEY"));
+        let encrypted = pem::blocks(&text).into_iter().any(|b| {
+            b.label.ends_with("PRIVATE KEY") && (b.encrypted || b.label == "ENCRYPTED PRIVATE KEY")
+        });
         if !encrypted {
             return Self::from_bytes(bytes);
         }

@@ -391,7 +391,8 @@ fn open(backup: &[u8], passphrase: &SecretString) -> Result<Opened> {
             _ => files.push((path, data)),
         }
     }
-    let manifest = manifest.ok_or_else(|| corrupt("it has no manifest (not a TokenKeeper backup)"))?;
+    let manifest =
+        manifest.ok_or_else(|| corrupt("it has no manifest (not a TokenKeeper backup)"))?;
     if manifest.format != FORMAT {
         return Err(corrupt("it is not a TokenKeeper backup"));
     }
@@ -428,16 +429,15 @@ fn open(backup: &[u8], passphrase: &SecretString) -> Result<Opened> {
             "its database references the keychain entry {missing}, which it does not hold"
         )));
     }
-    Ok(Opened {
-        database,
-        secrets,
-    })
+    Ok(Opened { database, secrets })
 }
 
 fn decrypt(backup: &[u8], passphrase: &SecretString) -> Result<Zeroizing<Vec<u8>>> {
     use age::DecryptError as E;
     if u64::try_from(backup.len()).unwrap_or(u64::MAX) > MAX_SIZE {
-        return Err(corrupt("the file is far larger than any TokenKeeper backup"));
+        return Err(corrupt(
+            "the file is far larger than any TokenKeeper backup",
+        ));
     }
     let decryptor = age::Decryptor::new_buffered(backup).map_err(|e| match e {
         E::UnknownFormat | E::InvalidHeader | E::Io(_) => {
@@ -511,9 +511,7 @@ fn open_database(image: &[u8]) -> Result<Connection> {
         |r| r.get(0),
     )?;
     if has_keys == 0 {
-        conn.execute_batch(
-            "CREATE TEMP TABLE keys (key_ref TEXT NOT NULL); ",
-        )?;
+        conn.execute_batch("CREATE TEMP TABLE keys (key_ref TEXT NOT NULL); ")?;
     }
     Ok(conn)
 }

@@ -519,7 +519,9 @@ fn attach_pending_key(
     let removed = tx.execute("DELETE FROM keys WHERE uid = ?1", [&pending.uid])?;
     if removed == 0 {
         return Err(Error::Database {
-            detail: "the pending key was removed while this import was checked; import the file again".to_owned(),
+            detail:
+                "the pending key was removed while this import was checked; import the file again"
+                    .to_owned(),
         });
     }
     let retired = if p.target.as_ref().is_some_and(|t| t.key_ref.is_some()) {

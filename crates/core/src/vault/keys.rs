@@ -468,7 +468,9 @@ impl Vault {
             });
         };
         let certificate = certificate.as_deref().ok_or_else(|| Error::Tampered {
-            message: format!("the certificate of \"{label}\" is missing from the database: import it again"),
+            message: format!(
+                "the certificate of \"{label}\" is missing from the database: import it again"
+            ),
         })?;
         let key_pem = self.secrets.get(key_ref)?.ok_or_else(|| Error::Tampered {
             message: format!(
@@ -537,12 +539,10 @@ impl Vault {
             .into_iter()
             .filter(|k| self.recipient_serial(&k.uid).as_deref() == Some(recipient.serial.as_str()))
             .collect();
-        keys.extend(
-            self.pending(
-                "k.purpose = 'ade' AND k.certificate IS NULL AND c.name = ?1 COLLATE NOCASE",
-                client,
-            )?,
-        );
+        keys.extend(self.pending(
+            "k.purpose = 'ade' AND k.certificate IS NULL AND c.name = ?1 COLLATE NOCASE",
+            client,
+        )?);
         Ok(keys)
     }
 
@@ -585,7 +585,9 @@ impl Vault {
         let account: String = self
             .db
             .conn()
-            .query_row("SELECT key_ref FROM keys WHERE uid = ?1", [uid], |r| r.get(0))
+            .query_row("SELECT key_ref FROM keys WHERE uid = ?1", [uid], |r| {
+                r.get(0)
+            })
             .optional()?
             .ok_or_else(|| key_not_found(uid))?;
         self.secrets.get(&account)?.ok_or_else(|| Error::Tampered {

@@ -231,9 +231,15 @@ fn certificate_for_the_csr_takes_its_key_and_exports_with_openssl() {
     let cert = push_cert_for(&key, &topic, now() + Duration::days(365));
 
     let outcome = env.import("Acme", cert);
-    assert_eq!(outcome.plan.attaches_key.as_deref(), Some(record.uid.as_str()));
+    assert_eq!(
+        outcome.plan.attaches_key.as_deref(),
+        Some(record.uid.as_str())
+    );
     assert!(!outcome.plan.tracked_only);
-    assert!(env.vault.keys(None).unwrap().is_empty(), "no longer pending");
+    assert!(
+        env.vault.keys(None).unwrap().is_empty(),
+        "no longer pending"
+    );
 
     let password = SecretString::from("export-pass-1");
     for protection in [Protection::Modern, Protection::Legacy] {
@@ -273,7 +279,10 @@ fn certificate_for_the_csr_takes_its_key_and_exports_with_openssl() {
         assert!(subject.contains(&topic), "{subject}");
     }
 
-    let bundle = env.vault.cert_export("acme", None, &CertExport::Pem, now()).unwrap();
+    let bundle = env
+        .vault
+        .cert_export("acme", None, &CertExport::Pem, now())
+        .unwrap();
     let file = env.write("bundle.pem", &bundle);
     assert_eq!(
         openssl(&["x509", "-in", p(&file), "-noout", "-pubkey"]),
@@ -301,7 +310,10 @@ fn renewal_keeps_the_previous_key_until_the_new_certificate_is_accepted() {
         .create_push_csr("Acme", &subject(), now())
         .unwrap();
     let first_key = env.key_of(&first);
-    env.import("Acme", push_cert_for(&first_key, &topic, now() + Duration::days(20)));
+    env.import(
+        "Acme",
+        push_cert_for(&first_key, &topic, now() + Duration::days(20)),
+    );
     let first_account = format!("{}/key", first.uid);
 
     let (second, _) = env
@@ -310,7 +322,10 @@ fn renewal_keeps_the_previous_key_until_the_new_certificate_is_accepted() {
         .unwrap();
     let second_key = env.key_of(&second);
     // Until the new certificate arrives, the old key still exports with the old certificate.
-    let bundle = env.vault.cert_export("Acme", None, &CertExport::Pem, now()).unwrap();
+    let bundle = env
+        .vault
+        .cert_export("Acme", None, &CertExport::Pem, now())
+        .unwrap();
     let file = env.write("old.pem", &bundle);
     assert_eq!(
         openssl(&["x509", "-in", p(&file), "-noout", "-pubkey"]),
@@ -319,7 +334,11 @@ fn renewal_keeps_the_previous_key_until_the_new_certificate_is_accepted() {
     assert!(env.secrets.get(&first_account).unwrap().is_some());
 
     // A certificate from another CSR (not TokenKeeper's) is refused: the key on record stays.
-    let stranger = push_cert_for(&KeyPair::shared(1).pkey, &topic, now() + Duration::days(380));
+    let stranger = push_cert_for(
+        &KeyPair::shared(1).pkey,
+        &topic,
+        now() + Duration::days(380),
+    );
     let refused = env
         .vault
         .import(
@@ -335,14 +354,23 @@ fn renewal_keeps_the_previous_key_until_the_new_certificate_is_accepted() {
     assert_eq!(refused.kind(), "key_mismatch");
     assert!(env.secrets.get(&first_account).unwrap().is_some());
 
-    let renewed = env.import("Acme", push_cert_for(&second_key, &topic, now() + Duration::days(385)));
+    let renewed = env.import(
+        "Acme",
+        push_cert_for(&second_key, &topic, now() + Duration::days(385)),
+    );
     assert_eq!(renewed.revision, 2);
-    assert_eq!(renewed.plan.attaches_key.as_deref(), Some(second.uid.as_str()));
+    assert_eq!(
+        renewed.plan.attaches_key.as_deref(),
+        Some(second.uid.as_str())
+    );
     assert!(
         env.secrets.get(&first_account).unwrap().is_none(),
         "the previous key is retired once the new certificate is accepted"
     );
-    let bundle = env.vault.cert_export("Acme", None, &CertExport::Pem, now()).unwrap();
+    let bundle = env
+        .vault
+        .cert_export("Acme", None, &CertExport::Pem, now())
+        .unwrap();
     let exported = PKey::private_key_from_pem(&bundle).unwrap();
     assert!(exported.public_eq(&second_key));
 }
@@ -351,7 +379,8 @@ fn renewal_keeps_the_previous_key_until_the_new_certificate_is_accepted() {
 fn certificate_without_key_is_tracked_only_and_cannot_be_exported() {
     let mut env = Env::new();
     env.client("Hosted");
-    let cert = pem(&PushCertificateSpec::new(&random_topic()).issue(&TestCa::new(), KeyPair::shared(2)));
+    let cert =
+        pem(&PushCertificateSpec::new(&random_topic()).issue(&TestCa::new(), KeyPair::shared(2)));
     let outcome = env.import("Hosted", cert);
     assert!(outcome.plan.tracked_only);
     assert!(outcome.plan.attaches_key.is_none());
@@ -372,7 +401,11 @@ fn certificate_for_another_clients_csr_is_refused() {
         .vault
         .create_push_csr("Acme", &subject(), now())
         .unwrap();
-    let cert = push_cert_for(&env.key_of(&record), &random_topic(), now() + Duration::days(300));
+    let cert = push_cert_for(
+        &env.key_of(&record),
+        &random_topic(),
+        now() + Duration::days(300),
+    );
     let e = env
         .vault
         .import(
@@ -417,8 +450,10 @@ fn ca_cert(
     b.set_issuer_name(issuer.map_or(&name, |(c, _)| c.subject_name()))
         .unwrap();
     b.set_pubkey(key).unwrap();
-    b.set_not_before(&Asn1Time::days_from_now(0).unwrap()).unwrap();
-    b.set_not_after(&Asn1Time::days_from_now(365).unwrap()).unwrap();
+    b.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+        .unwrap();
+    b.set_not_after(&Asn1Time::days_from_now(365).unwrap())
+        .unwrap();
     if is_ca {
         b.append_extension(
             openssl::x509::extension::BasicConstraints::new()
@@ -494,22 +529,41 @@ fn vendor_signed_request_verifies_against_the_vendor_certificate() {
     let no_vendor = env.vault.push_request("Acme", None, None).unwrap_err();
     assert_eq!(no_vendor.kind(), "vendor_required");
     let message = no_vendor.to_string();
-    assert!(message.contains("signed by") || message.contains("MDM vendor has signed"), "{message}");
+    assert!(
+        message.contains("signed by") || message.contains("MDM vendor has signed"),
+        "{message}"
+    );
     assert!(message.contains("Intune"), "{message}");
     assert!(message.contains("without holding a key"), "{message}");
 
     let chain = vendor_chain();
     let wrong = env
         .vault
-        .add_vendor(None, &p12(&chain, "vendor-pass", true), "not it", b"", now())
+        .add_vendor(
+            None,
+            &p12(&chain, "vendor-pass", true),
+            "not it",
+            b"",
+            now(),
+        )
         .unwrap_err();
     assert_eq!(wrong.kind(), "wrong_password");
     let vendor = env
         .vault
-        .add_vendor(Some("Example"), &p12(&chain, "vendor-pass", true), "vendor-pass", b"", now())
+        .add_vendor(
+            Some("Example"),
+            &p12(&chain, "vendor-pass", true),
+            "vendor-pass",
+            b"",
+            now(),
+        )
         .unwrap();
     assert_eq!(vendor.purpose, KeyPurpose::Vendor);
-    assert!(vendor.subject.contains("MDM Vendor: Example Vendor"), "{}", vendor.subject);
+    assert!(
+        vendor.subject.contains("MDM Vendor: Example Vendor"),
+        "{}",
+        vendor.subject
+    );
     assert_absent(&env.db_bytes(), &chain.vendor_key, "the database");
 
     // Newest CSR by default.
@@ -523,14 +577,21 @@ fn vendor_signed_request_verifies_against_the_vendor_certificate() {
     let xml = String::from_utf8(STANDARD.decode(&request.encoded).unwrap()).unwrap();
     assert!(xml.starts_with("<?xml"), "{xml}");
     assert!(xml.contains("<plist version=\"1.0\">"), "{xml}");
-    let csr_der = STANDARD.decode(plist_value(&xml, "PushCertRequestCSR")).unwrap();
+    let csr_der = STANDARD
+        .decode(plist_value(&xml, "PushCertRequestCSR"))
+        .unwrap();
     assert_eq!(csr_der, csr.der);
-    let signature = STANDARD.decode(plist_value(&xml, "PushCertSignature")).unwrap();
+    let signature = STANDARD
+        .decode(plist_value(&xml, "PushCertSignature"))
+        .unwrap();
     let chain_pem = plist_value(&xml, "PushCertCertificateChain");
     let certs: Vec<X509> = X509::stack_from_pem(chain_pem.as_bytes()).unwrap();
     assert_eq!(certs.len(), 3, "vendor, intermediate, root");
     assert_eq!(certs[0].to_der().unwrap(), chain.vendor.to_der().unwrap());
-    assert_eq!(certs[1].to_der().unwrap(), chain.intermediate.to_der().unwrap());
+    assert_eq!(
+        certs[1].to_der().unwrap(),
+        chain.intermediate.to_der().unwrap()
+    );
     assert_eq!(certs[2].to_der().unwrap(), chain.root.to_der().unwrap());
 
     let csr_file = env.write("csr.der", &csr_der);
@@ -550,7 +611,15 @@ fn vendor_signed_request_verifies_against_the_vendor_certificate() {
         p(&csr_file),
     ]);
     assert!(verified.contains("Verified OK"), "{verified}");
-    let csr_req = openssl(&["req", "-in", p(&csr_file), "-inform", "DER", "-verify", "-noout"]);
+    let csr_req = openssl(&[
+        "req",
+        "-in",
+        p(&csr_file),
+        "-inform",
+        "DER",
+        "-verify",
+        "-noout",
+    ]);
     assert!(csr_req.contains("verify OK"), "{csr_req}");
 }
 
@@ -579,7 +648,10 @@ fn vendor_chain_can_come_from_separate_files() {
         .add_vendor(None, &p12(&chain, "pw", false), "pw", b"", now())
         .unwrap();
     let request = env.vault.push_request("Acme", None, None).unwrap();
-    assert!(!request.chain_complete, "the vendor certificate alone is no chain");
+    assert!(
+        !request.chain_complete,
+        "the vendor certificate alone is no chain"
+    );
 }
 
 /// Encrypts a server token to `cert_pem` with `openssl smime`, as ABM would.
@@ -617,11 +689,19 @@ fn ade_key_pair_round_trip_with_openssl_and_rotation() {
     let first_key = env.key_of(&first);
 
     let expiry = Utc.with_ymd_and_hms(2027, 11, 20, 9, 30, 0).unwrap();
-    let token = smime_token(&env, &ServerTokenSpec::new("CK_acme", expiry), cert_pem.as_bytes(), "t1");
+    let token = smime_token(
+        &env,
+        &ServerTokenSpec::new("CK_acme", expiry),
+        cert_pem.as_bytes(),
+        "t1",
+    );
     let outcome = env.import("Acme", token);
     assert!(outcome.plan.decrypted);
     assert_eq!(outcome.plan.after.expires_at, Some(expiry));
-    assert_eq!(outcome.plan.attaches_key.as_deref(), Some(first.uid.as_str()));
+    assert_eq!(
+        outcome.plan.attaches_key.as_deref(),
+        Some(first.uid.as_str())
+    );
     let rows = env.vault.summaries(now()).unwrap();
     assert_eq!(rows[0].identity, "CK_acme");
     assert_eq!(rows[0].expires_at, Some(expiry));
@@ -635,20 +715,47 @@ fn ade_key_pair_round_trip_with_openssl_and_rotation() {
     let new_pem = tokenkeeper_core::pki::certificate_pem(&new_cert);
     // ABM still encrypts to the old certificate until the new one is uploaded.
     let later = expiry + Duration::days(30);
-    let token = smime_token(&env, &ServerTokenSpec::new("CK_acme", later), cert_pem.as_bytes(), "t2");
+    let token = smime_token(
+        &env,
+        &ServerTokenSpec::new("CK_acme", later),
+        cert_pem.as_bytes(),
+        "t2",
+    );
     let outcome = env.import("Acme", token);
     assert_eq!(outcome.plan.after.expires_at, Some(later));
     assert!(outcome.plan.attaches_key.is_none());
-    assert_eq!(env.vault.keys(None).unwrap().len(), 1, "the new key still waits");
-    assert!(env.secrets.get(&format!("{}/key", first.uid)).unwrap().is_some());
+    assert_eq!(
+        env.vault.keys(None).unwrap().len(),
+        1,
+        "the new key still waits"
+    );
+    assert!(
+        env.secrets
+            .get(&format!("{}/key", first.uid))
+            .unwrap()
+            .is_some()
+    );
 
     // The first token encrypted to the new certificate retires the old key.
     let latest = later + Duration::days(30);
-    let token = smime_token(&env, &ServerTokenSpec::new("CK_acme", latest), new_pem.as_bytes(), "t3");
+    let token = smime_token(
+        &env,
+        &ServerTokenSpec::new("CK_acme", latest),
+        new_pem.as_bytes(),
+        "t3",
+    );
     let outcome = env.import("Acme", token);
     assert_eq!(outcome.plan.after.expires_at, Some(latest));
-    assert_eq!(outcome.plan.attaches_key.as_deref(), Some(second.uid.as_str()));
-    assert!(env.secrets.get(&format!("{}/key", first.uid)).unwrap().is_none());
+    assert_eq!(
+        outcome.plan.attaches_key.as_deref(),
+        Some(second.uid.as_str())
+    );
+    assert!(
+        env.secrets
+            .get(&format!("{}/key", first.uid))
+            .unwrap()
+            .is_none()
+    );
     assert!(env.vault.keys(None).unwrap().is_empty());
     assert_eq!(env.vault.summaries(now()).unwrap().len(), 1);
     assert_absent(&env.db_bytes(), &first_key, "the database");
@@ -674,14 +781,39 @@ fn existing_mdm_keys_are_imported_in_every_format() {
     p12.name("mdm").pkey(&pair.pkey).cert(&cert);
     let p12 = p12.build2("key-pass").unwrap().to_der().unwrap();
     let cases: Vec<(&str, Vec<u8>, Option<&str>, Vec<u8>)> = vec![
-        ("pkcs1 + cert file", pair.pkcs1_pem(), None, cert_pem.clone()),
-        ("pkcs8 + cert file", pair.pkcs8_pem(), None, cert_pem.clone()),
+        (
+            "pkcs1 + cert file",
+            pair.pkcs1_pem(),
+            None,
+            cert_pem.clone(),
+        ),
+        (
+            "pkcs8 + cert file",
+            pair.pkcs8_pem(),
+            None,
+            cert_pem.clone(),
+        ),
         ("der + cert file", pair.pkcs1_der(), None, cert_pem.clone()),
         ("bundle", bundle, None, Vec::new()),
-        ("encrypted pem", legacy_encrypted.clone(), Some("key-pass"), cert_pem.clone()),
-        ("encrypted pkcs8", pkcs8_encrypted, Some("key-pass"), cert_pem.clone()),
+        (
+            "encrypted pem",
+            legacy_encrypted.clone(),
+            Some("key-pass"),
+            cert_pem.clone(),
+        ),
+        (
+            "encrypted pkcs8",
+            pkcs8_encrypted,
+            Some("key-pass"),
+            cert_pem.clone(),
+        ),
         ("pkcs12", p12.clone(), Some("key-pass"), Vec::new()),
-        ("key without certificate", pair.pkcs8_pem(), None, Vec::new()),
+        (
+            "key without certificate",
+            pair.pkcs8_pem(),
+            None,
+            Vec::new(),
+        ),
     ];
     let expected = tokenkeeper_core::pki::recipient_of(&cert.to_der().unwrap()).unwrap();
     for (what, key, password, cert_file) in cases {
@@ -700,7 +832,11 @@ fn existing_mdm_keys_are_imported_in_every_format() {
         let token = ServerTokenSpec::new("CK_existing", expiry).build(&cert);
         let outcome = env.import("Acme", token);
         assert_eq!(outcome.plan.after.expires_at, Some(expiry), "{what}");
-        assert_eq!(outcome.plan.attaches_key.as_deref(), Some(record.uid.as_str()), "{what}");
+        assert_eq!(
+            outcome.plan.attaches_key.as_deref(),
+            Some(record.uid.as_str()),
+            "{what}"
+        );
     }
 
     let mut env = Env::new();
@@ -723,10 +859,19 @@ fn existing_mdm_keys_are_imported_in_every_format() {
     let other = tokenkeeper_core::testing::abm_certificate(KeyPair::shared(1), "Other", 9);
     let e = env
         .vault
-        .import_ade_key("Acme", &pair.pkcs8_pem(), None, &other.to_pem().unwrap(), now())
+        .import_ade_key(
+            "Acme",
+            &pair.pkcs8_pem(),
+            None,
+            &other.to_pem().unwrap(),
+            now(),
+        )
         .unwrap_err();
     assert_eq!(e.kind(), "key_mismatch");
-    assert!(env.vault.keys(None).unwrap().is_empty(), "refusals keep nothing");
+    assert!(
+        env.vault.keys(None).unwrap().is_empty(),
+        "refusals keep nothing"
+    );
 }
 
 #[test]
@@ -750,7 +895,10 @@ fn real_abm_token_opens_with_its_imported_key() {
     ))
     .unwrap();
     let outcome = env.import("Petarov", token);
-    assert_eq!(outcome.plan.attaches_key.as_deref(), Some(record.uid.as_str()));
+    assert_eq!(
+        outcome.plan.attaches_key.as_deref(),
+        Some(record.uid.as_str())
+    );
     assert_eq!(
         outcome.plan.after.expires_at,
         Some(Utc.with_ymd_and_hms(2026, 1, 17, 11, 2, 21).unwrap())
@@ -793,7 +941,13 @@ fn removing_keys_and_clients_deletes_their_keychain_entries() {
     let account = |r: &KeyRecord| format!("{}/key", r.uid);
     env.vault.remove_key(&csr_key.uid, now()).unwrap();
     assert!(env.secrets.get(&account(&csr_key)).unwrap().is_none());
-    assert_eq!(env.vault.remove_key(&csr_key.uid, now()).unwrap_err().kind(), "not_found");
+    assert_eq!(
+        env.vault
+            .remove_key(&csr_key.uid, now())
+            .unwrap_err()
+            .kind(),
+        "not_found"
+    );
     env.vault.remove_client("Acme", now()).unwrap();
     assert!(env.secrets.get(&account(&ade_key)).unwrap().is_none());
     assert!(env.vault.keys(None).unwrap().is_empty());
@@ -816,7 +970,10 @@ fn populated() -> (Env, Vec<PKey<Private>>) {
         .create_push_csr("Acme", &subject(), now())
         .unwrap();
     let push_key = env.key_of(&csr);
-    env.import("Acme", push_cert_for(&push_key, &random_topic(), now() + Duration::days(300)));
+    env.import(
+        "Acme",
+        push_cert_for(&push_key, &random_topic(), now() + Duration::days(300)),
+    );
     let (ade, cert) = env.vault.create_ade_key("Acme", None, now()).unwrap();
     let ade_key = env.key_of(&ade);
     let cert = X509::from_der(&cert).unwrap();
@@ -892,7 +1049,11 @@ fn backup_restores_everything_on_a_fresh_machine() {
         .vault
         .cert_export("Acme", None, &CertExport::Pem, now())
         .unwrap();
-    assert!(PKey::private_key_from_pem(&exported).unwrap().public_eq(&keys[0]));
+    assert!(
+        PKey::private_key_from_pem(&exported)
+            .unwrap()
+            .public_eq(&keys[0])
+    );
     target.vault.push_request("Globex", None, None).unwrap();
     let pending_ade = target
         .vault
@@ -944,7 +1105,12 @@ fn wrong_passphrase_or_damaged_backup_changes_nothing() {
 
     let wrong = target
         .vault
-        .restore(&backup, &SecretString::from("wrong passphrase!"), RestoreOptions { force: true }, now())
+        .restore(
+            &backup,
+            &SecretString::from("wrong passphrase!"),
+            RestoreOptions { force: true },
+            now(),
+        )
         .unwrap_err();
     assert_eq!(wrong.kind(), "wrong_password");
     assert!(wrong.to_string().contains("nothing was changed"), "{wrong}");
