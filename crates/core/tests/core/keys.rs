@@ -762,6 +762,9 @@ fn ade_key_pair_round_trip_with_openssl_and_rotation() {
     assert_absent(&env.db_bytes(), &env.key_of(&second), "the database");
 }
 
+/// What is imported, the key file, its password, a separate certificate file.
+type FormatCase = (&'static str, Vec<u8>, Option<&'static str>, Vec<u8>);
+
 #[test]
 fn existing_mdm_keys_are_imported_in_every_format() {
     let pair = KeyPair::shared(0);
@@ -780,7 +783,7 @@ fn existing_mdm_keys_are_imported_in_every_format() {
     let mut p12 = Pkcs12::builder();
     p12.name("mdm").pkey(&pair.pkey).cert(&cert);
     let p12 = p12.build2("key-pass").unwrap().to_der().unwrap();
-    let cases: Vec<(&str, Vec<u8>, Option<&str>, Vec<u8>)> = vec![
+    let cases: Vec<FormatCase> = vec![
         (
             "pkcs1 + cert file",
             pair.pkcs1_pem(),
