@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-pub use backup::{BackupSummary, RestoreOptions};
+pub use backup::{BackupSummary, MIN_PASSPHRASE_CHARS, RestoreOptions};
 pub use events::{Event, EventFilter};
 pub use import::{Confirmation, Facts, ImportOutcome, ImportPlan, ImportRequest};
 pub use keys::{CertExport, KeyPurpose, KeyRecord, PushRequest, SIGNING_EXPLANATION};

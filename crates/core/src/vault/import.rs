@@ -290,15 +290,21 @@ impl Vault {
             .find(|(r, key)| key.is_some() && r.recipient.as_ref() == Some(&locked.recipient))
             .and_then(|(_, key)| key.clone());
         let Some(key_ref) = key_ref else {
-            for pending in self.pending_ade_keys(&locked.recipient, client)? {
-                if !pending.client.eq_ignore_ascii_case(client) {
+            let pending_keys = self.pending_ade_keys(&locked.recipient, client)?;
+            if let Some(other) = pending_keys.first() {
+                if !other.client.eq_ignore_ascii_case(client) {
                     return Err(Error::KeyMismatch {
                         message: format!(
                             "this token was encrypted to the ADE certificate TokenKeeper made for {}: import it for {}",
-                            pending.client, pending.client
+                            other.client, other.client
                         ),
                     });
                 }
+            }
+            let mine = pending_keys
+                .into_iter()
+                .filter(|k| k.client.eq_ignore_ascii_case(client));
+            for pending in mine {
                 let key = self.pending_private_key(&pending)?;
                 match token::read(bytes, Some(&key)) {
                     Ok(credential) => return Ok((credential, None, Some(pending))),

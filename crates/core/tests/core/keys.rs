@@ -933,6 +933,36 @@ fn token_for_another_clients_key_pair_is_refused() {
 }
 
 #[test]
+fn one_mdm_certificate_shared_by_two_clients_opens_each_clients_token() {
+    let mut env = Env::new();
+    env.client("Acme");
+    env.client("Globex");
+    let pair = KeyPair::shared(0);
+    let cert = tokenkeeper_core::testing::abm_certificate(pair, "Shared MDM", 0x5a);
+    let cert_pem = cert.to_pem().unwrap();
+    let acme = env
+        .vault
+        .import_ade_key("Acme", &pair.pkcs8_pem(), None, &cert_pem, now())
+        .unwrap();
+    let globex = env
+        .vault
+        .import_ade_key("Globex", &pair.pkcs8_pem(), None, &cert_pem, now())
+        .unwrap();
+    let token = ServerTokenSpec::new("CK_globex", now() + Duration::days(90)).build(&cert);
+    let outcome = env.import("Globex", token);
+    assert_eq!(
+        outcome.plan.attaches_key.as_deref(),
+        Some(globex.uid.as_str())
+    );
+    let token = ServerTokenSpec::new("CK_acme", now() + Duration::days(91)).build(&cert);
+    let outcome = env.import("Acme", token);
+    assert_eq!(
+        outcome.plan.attaches_key.as_deref(),
+        Some(acme.uid.as_str())
+    );
+}
+
+#[test]
 fn removing_keys_and_clients_deletes_their_keychain_entries() {
     let mut env = Env::new();
     env.client("Acme");
