@@ -274,8 +274,9 @@ impl Vault {
         })
     }
 
-    /// Reads a server token with the key on record for its recipient, if there is one, else
-    /// with a pending ADE key made for it (which the import then gives the credential).
+    /// Reads a server token with a key made for its recipient: the client's own key on record,
+    /// else one of its pending ADE keys (which the import then gives the credential), else
+    /// another client's key on record (an MDM may serve several clients with one certificate).
     fn read_server_token(
         &self,
         bytes: &[u8],
@@ -285,36 +286,48 @@ impl Vault {
         let Credential::ServerToken(locked) = token::read(bytes, None)? else {
             return Err(Error::Unrecognized { what: None });
         };
-        let key_ref = records
-            .iter()
-            .find(|(r, key)| key.is_some() && r.recipient.as_ref() == Some(&locked.recipient))
-            .and_then(|(_, key)| key.clone());
-        let Some(key_ref) = key_ref else {
-            let pending_keys = self.pending_ade_keys(&locked.recipient, client)?;
-            if let Some(other) = pending_keys.first() {
-                if !other.client.eq_ignore_ascii_case(client) {
-                    return Err(Error::KeyMismatch {
-                        message: format!(
-                            "this token was encrypted to the ADE certificate TokenKeeper made for {}: import it for {}",
-                            other.client, other.client
-                        ),
-                    });
-                }
-            }
-            let mine = pending_keys
-                .into_iter()
-                .filter(|k| k.client.eq_ignore_ascii_case(client));
-            for pending in mine {
-                let key = self.pending_private_key(&pending)?;
-                match token::read(bytes, Some(&key)) {
-                    Ok(credential) => return Ok((credential, None, Some(pending))),
-                    Err(Error::WrongKey { .. }) => {}
-                    Err(e) => return Err(e),
-                }
-            }
-            return Ok((Credential::ServerToken(locked), None, None));
+        let on_record = |own: bool| {
+            records
+                .iter()
+                .filter(|(r, _)| r.client.eq_ignore_ascii_case(client) == own)
+                .find(|(r, key)| key.is_some() && r.recipient.as_ref() == Some(&locked.recipient))
+                .and_then(|(_, key)| key.clone())
         };
-        let key_bytes = self.secrets.get(&key_ref)?.ok_or_else(|| Error::Tampered {
+        if let Some(key_ref) = on_record(true) {
+            return self.read_with_key_on_record(bytes, &key_ref);
+        }
+        let pending_keys = self.pending_ade_keys(&locked.recipient, client)?;
+        let (mine, others): (Vec<PendingKey>, Vec<PendingKey>) = pending_keys
+            .into_iter()
+            .partition(|k| k.client.eq_ignore_ascii_case(client));
+        for pending in mine {
+            let key = self.pending_private_key(&pending)?;
+            match token::read(bytes, Some(&key)) {
+                Ok(credential) => return Ok((credential, None, Some(pending))),
+                Err(Error::WrongKey { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if let Some(key_ref) = on_record(false) {
+            return self.read_with_key_on_record(bytes, &key_ref);
+        }
+        if let Some(other) = others.first() {
+            return Err(Error::KeyMismatch {
+                message: format!(
+                    "this token was encrypted to the ADE certificate TokenKeeper made for {}: import it for {}",
+                    other.client, other.client
+                ),
+            });
+        }
+        Ok((Credential::ServerToken(locked), None, None))
+    }
+
+    fn read_with_key_on_record(
+        &self,
+        bytes: &[u8],
+        key_ref: &str,
+    ) -> Result<(Credential, Option<PrivateKey>, Option<PendingKey>)> {
+        let key_bytes = self.secrets.get(key_ref)?.ok_or_else(|| Error::Tampered {
             message: "the private key on record for this MDM server is missing from the keychain: import the token with --key".to_owned(),
         })?;
         let key = PrivateKey::from_bytes(&key_bytes)?;

@@ -150,8 +150,8 @@ impl Vault {
     }
 
     /// Pending ADE keys that may open a token for `recipient`: those whose certificate it names
-    /// (the client's own first: an MDM may use one certificate for several clients), then the
-    /// client's keys imported without a certificate.
+    /// (of any client: an MDM may use one certificate for several), then `client`'s keys
+    /// imported without a certificate.
     pub(crate) fn pending_ade_keys(
         &self,
         recipient: &Recipient,
@@ -161,7 +161,6 @@ impl Vault {
             "k.purpose = 'ade' AND k.recipient_issuer = ?1 AND k.recipient_serial = ?2",
             &[&recipient.issuer, &recipient.serial],
         )?;
-        keys.sort_by_key(|k| !k.client.eq_ignore_ascii_case(client));
         keys.extend(self.pending(
             "k.purpose = 'ade' AND k.certificate IS NULL AND c.name = ?1 COLLATE NOCASE",
             &[client],
