@@ -202,6 +202,10 @@ pub fn csr(args: &CsrArgs, vault: &mut Vault) -> Result<(), Error> {
         );
     } else {
         let _ = writeln!(out, "\n{SIGNING_EXPLANATION}");
+        let _ = writeln!(
+            out,
+            "To add an MDM vendor certificate: tokenkeeper vendor add VENDOR.p12"
+        );
     }
     Ok(())
 }
@@ -423,7 +427,7 @@ fn describe(k: &KeyRecord) -> String {
         KeyPurpose::Vendor => "MDM vendor identity",
     };
     format!(
-        "{}  {:<24} {:<24} {} ({})",
+        "{}  {:<24} {:<26} {} ({})",
         k.uid,
         k.client.as_deref().unwrap_or("-"),
         k.label,
