@@ -114,6 +114,18 @@ pub fn run(args: &Args, vault: &mut Vault) -> Result<(), Error> {
         ),
     };
     let _ = writeln!(out, "{line}");
+    if let Some(key) = &plan.attaches_key {
+        let _ = writeln!(
+            out,
+            "Matched the private key TokenKeeper kept (key {key}): it is now this credential's key; any previous key was retired."
+        );
+    }
+    if plan.tracked_only && !matches!(plan.decision, Decision::AlreadyOnRecord { .. }) {
+        let _ = writeln!(
+            out,
+            "Tracked only: TokenKeeper holds no private key for this certificate (the MDM that made its CSR keeps it) and watches its expiry and topic."
+        );
+    }
     for w in &plan.warnings {
         let _ = writeln!(out, "Accepted warning: {}", w.message);
     }

@@ -1,11 +1,15 @@
 //! `tokenkeeper`: the command-line twin of the TokenKeeper app, for scripts and monitoring.
 //! Parses arguments, reads the clock and files, and hands everything else to the core.
 
+mod backup;
+mod cert_export;
 mod client;
 mod events;
 mod export;
 mod import;
 mod inspect;
+mod keys;
+mod secret;
 mod status;
 mod vault;
 
@@ -52,6 +56,24 @@ enum Command {
     Export(export::Args),
     /// Read back every stored secret from the keychain and check it was not changed.
     Verify,
+    /// Make an APNs CSR: its RSA-2048 key stays in the OS keychain until the certificate arrives.
+    Csr(keys::CsrArgs),
+    /// Sign a client's pending CSR with an MDM vendor identity: the request for identity.apple.com.
+    PushRequest(keys::PushRequestArgs),
+    /// Keep an MDM vendor identity (.p12) in the OS keychain, to sign push requests.
+    #[command(subcommand)]
+    Vendor(keys::VendorArgs),
+    /// ADE key pairs: make one (certificate to upload to ABM), or keep an existing MDM's key.
+    #[command(subcommand)]
+    Keypair(keys::KeypairArgs),
+    /// The keys on record that no credential uses yet (pending CSR and ADE keys, vendor identities).
+    Keys(keys::KeysArgs),
+    /// Export a client's APNs certificate with its private key (PKCS#12 or PEM) for the MDM.
+    CertExport(cert_export::Args),
+    /// Write the whole vault (database and keychain secrets) to one passphrase-encrypted file.
+    Backup(backup::BackupArgs),
+    /// Restore a backup made with `tokenkeeper backup` (on an empty TokenKeeper, or with --force).
+    Restore(backup::RestoreArgs),
     /// Show or change the renewal window and grace period (days).
     Settings {
         /// Days before expiry when renewal becomes required.
@@ -97,6 +119,14 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Status(args) => status::run(args, &mut vault),
         Command::Events(args) => events::run(args, &vault).map(|()| ExitCode::SUCCESS),
         Command::Export(args) => export::run(args, &vault).map(|()| ExitCode::SUCCESS),
+        Command::Csr(args) => keys::csr(args, &mut vault).map(|()| ExitCode::SUCCESS),
+        Command::PushRequest(args) => keys::push_request(args, &vault).map(|()| ExitCode::SUCCESS),
+        Command::Vendor(args) => keys::vendor(args, &mut vault).map(|()| ExitCode::SUCCESS),
+        Command::Keypair(args) => keys::keypair(args, &mut vault).map(|()| ExitCode::SUCCESS),
+        Command::Keys(args) => keys::keys(args, &mut vault).map(|()| ExitCode::SUCCESS),
+        Command::CertExport(args) => cert_export::run(args, &mut vault).map(|()| ExitCode::SUCCESS),
+        Command::Backup(args) => backup::backup(args, &mut vault).map(|()| ExitCode::SUCCESS),
+        Command::Restore(args) => backup::restore(args, &mut vault).map(|()| ExitCode::SUCCESS),
         Command::Verify => {
             let problems = vault.verify_secrets(Utc::now())?;
             for p in &problems {
@@ -138,7 +168,17 @@ impl Command {
             Command::Import(args) => args.json,
             Command::Status(args) => args.json,
             Command::Events(args) => args.json,
-            Command::Export(_) | Command::Verify | Command::Settings { .. } => false,
+            Command::Csr(args) => args.json,
+            Command::PushRequest(args) => args.json,
+            Command::Keypair(args) => args.json(),
+            Command::Keys(args) => args.json,
+            Command::Backup(args) => args.json,
+            Command::Restore(args) => args.json,
+            Command::Export(_)
+            | Command::Verify
+            | Command::Settings { .. }
+            | Command::Vendor(_)
+            | Command::CertExport(_) => false,
         }
     }
 }
@@ -165,14 +205,21 @@ fn date(t: DateTime<Utc>) -> String {
 
 /// Reads a file the user named, with the size limit applied before reading it all.
 fn read_file(path: &std::path::Path) -> Result<Vec<u8>, Error> {
+    let limit = u64::try_from(tokenkeeper_core::error::MAX_FILE_SIZE).unwrap_or(u64::MAX);
+    read_file_up_to(path, limit)
+}
+
+/// Reads a file of at most `limit` bytes.
+fn read_file_up_to(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, Error> {
     let io = |source| Error::Io {
         path: path.display().to_string(),
         source,
     };
     let size = std::fs::metadata(path).map_err(io)?.len();
-    let size = usize::try_from(size).unwrap_or(usize::MAX);
-    if size > tokenkeeper_core::error::MAX_FILE_SIZE {
-        return Err(Error::TooLarge { size });
+    if size > limit {
+        return Err(Error::TooLarge {
+            size: usize::try_from(size).unwrap_or(usize::MAX),
+        });
     }
     std::fs::read(path).map_err(io)
 }

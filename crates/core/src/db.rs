@@ -17,6 +17,10 @@ pub const APP_IDENTIFIER: &str = "app.tokenkeeper.desktop";
 /// File name of the database inside the app-data folder.
 pub const DB_FILE: &str = "tokenkeeper.db";
 
+/// How many migrations this version knows: a database (or backup) past it is from a newer
+/// TokenKeeper.
+pub const MIGRATION_COUNT: usize = schema::MIGRATIONS.len();
+
 /// How long a writer waits for another process (the app, a script) holding the lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -94,7 +98,7 @@ impl Db {
 
     /// Applies every migration newer than the file's `user_version`, each in its own
     /// transaction.
-    fn migrate(&mut self) -> Result<()> {
+    pub(crate) fn migrate(&mut self) -> Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -133,6 +137,11 @@ impl Db {
     /// The connection, for reads.
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// The connection, for a restore that replaces the whole database.
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 
     /// Runs `f` in one write transaction (taken at once, so two processes queue instead of

@@ -183,6 +183,40 @@ pub enum Error {
         message: String,
     },
 
+    /// A password-protected file (a PKCS#12, an encrypted PEM key, a backup) did not open with
+    /// the password given. The user types it again; nothing was changed.
+    #[error(
+        "{what} did not open with this password: check it (it is case-sensitive) and try again; nothing was changed"
+    )]
+    WrongPassword {
+        /// What was being opened ("the backup", "the PKCS#12 file").
+        what: String,
+    },
+
+    /// A backup file is damaged, truncated, or not a TokenKeeper backup. Nothing was restored;
+    /// the user takes another copy of the backup.
+    #[error(
+        "this backup cannot be restored: {detail}; nothing was changed: use another copy of the backup"
+    )]
+    CorruptBackup {
+        /// What is wrong, never with secret values.
+        detail: String,
+    },
+
+    /// A restore would overwrite a vault that already holds clients or keys.
+    #[error("{message}")]
+    NotEmpty {
+        /// What is there and the way out (`--force`).
+        message: String,
+    },
+
+    /// A push request must be signed by an MDM vendor and no vendor certificate is on record.
+    #[error("{message}")]
+    VendorRequired {
+        /// The plain explanation: who signs a CSR, and the tracked-only alternative.
+        message: String,
+    },
+
     /// The OS keychain cannot be used right now: it is locked, access was refused, no keychain
     /// service is running (Linux without gnome-keyring or KWallet), or the platform reported a
     /// failure. Nothing was stored or read; the user unlocks the keychain and tries again.
@@ -247,6 +281,10 @@ impl Error {
             Error::AlreadyExists { .. } => "already_exists",
             Error::InvalidInput { .. } => "invalid_input",
             Error::Tampered { .. } => "tampered",
+            Error::WrongPassword { .. } => "wrong_password",
+            Error::CorruptBackup { .. } => "corrupt_backup",
+            Error::NotEmpty { .. } => "not_empty",
+            Error::VendorRequired { .. } => "vendor_required",
             Error::Database { .. } => "database",
             Error::KeychainUnavailable { .. } => "keychain_unavailable",
             Error::Io { .. } => "io",

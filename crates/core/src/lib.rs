@@ -6,6 +6,7 @@
 pub mod db;
 pub mod error;
 pub mod export;
+pub mod pki;
 pub mod reminders;
 pub mod renewal;
 pub mod secrets;

@@ -2,8 +2,10 @@
 //! the audit log) and the secret store (keys, OAuth values, content tokens). No parsing of its
 //! own: files are read by [`crate::token`], renewals decided by [`crate::renewal`].
 
+mod backup;
 mod events;
 mod import;
+mod keys;
 mod listing;
 mod lookup;
 mod notify;
@@ -12,8 +14,10 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
+pub use backup::{BackupSummary, MIN_PASSPHRASE_CHARS, RestoreOptions};
 pub use events::{Event, EventFilter};
 pub use import::{Confirmation, Facts, ImportOutcome, ImportPlan, ImportRequest};
+pub use keys::{CertExport, KeyPurpose, KeyRecord, PushRequest, SIGNING_EXPLANATION};
 pub use listing::Version;
 pub use lookup::FileMatch;
 
@@ -276,7 +280,15 @@ impl Vault {
     pub fn remove_client(&mut self, name: &str, now: DateTime<Utc>) -> Result<()> {
         let client = self.client(name)?;
         let accounts = self.db.write(|tx| {
-            let accounts = secret_accounts(tx, "c.uid = ?1", &client.uid)?;
+            let mut accounts = secret_accounts(tx, "c.uid = ?1", &client.uid)?;
+            // Its pending keys go with it (the rows by cascade, the keychain entries here).
+            let mut stmt = tx.prepare(
+                "SELECT k.key_ref FROM keys k JOIN clients c ON c.id = k.client_id WHERE c.uid = ?1",
+            )?;
+            for account in stmt.query_map([&client.uid], |r| r.get::<_, String>(0))? {
+                accounts.push(account?);
+            }
+            drop(stmt);
             tx.execute("DELETE FROM clients WHERE uid = ?1", [&client.uid])?;
             events::append(
                 tx,

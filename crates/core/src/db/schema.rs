@@ -94,4 +94,35 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (credential_uid, revision, milestone)
     );
     "#,
+    // keys: private keys TokenKeeper made or was given that no credential uses yet (a push CSR's
+    // key waiting for its certificate, a new ADE key pair waiting for a token encrypted to it, an
+    // existing MDM's ADE key), and MDM vendor signing identities. The keys themselves live in the
+    // keychain under `key_ref`; only public facts are here. A key that a credential takes is
+    // moved to that credential's `key_ref` and its row deleted.
+    r#"
+    CREATE TABLE keys (
+        id                 INTEGER PRIMARY KEY,
+        uid                TEXT NOT NULL UNIQUE,
+        client_id          INTEGER REFERENCES clients (id) ON DELETE CASCADE,
+        purpose            TEXT NOT NULL CHECK (purpose IN ('push_csr', 'ade', 'vendor')),
+        label              TEXT NOT NULL,
+        -- keychain account of the private key (a vendor's: key and certificate chain as PEM)
+        key_ref            TEXT NOT NULL,
+        -- SHA-256 of the public key (DER SubjectPublicKeyInfo): matches a certificate to its key
+        public_key_sha256  TEXT NOT NULL,
+        -- the public files made with the key: the CSR, the ADE or vendor certificate (DER)
+        request            BLOB,
+        certificate        BLOB,
+        -- issuer and serial of the ADE certificate: what a server token names as its recipient
+        recipient_issuer   TEXT,
+        recipient_serial   TEXT,
+        subject            TEXT NOT NULL DEFAULT '',
+        expires_at         TEXT,
+        created_at         TEXT NOT NULL,
+        CHECK ((purpose = 'vendor') = (client_id IS NULL))
+    );
+    CREATE INDEX keys_by_public_key ON keys (public_key_sha256);
+    CREATE INDEX keys_by_recipient ON keys (recipient_issuer, recipient_serial);
+    CREATE UNIQUE INDEX vendor_keys_by_label ON keys (label COLLATE NOCASE) WHERE purpose = 'vendor';
+    "#,
 ];

@@ -87,6 +87,59 @@ impl PrivateKey {
         Some(Self { key })
     }
 
+    /// Reads a private key that may be protected by a password: a legacy encrypted PEM
+    /// (`Proc-Type: 4,ENCRYPTED`) or an `ENCRYPTED PRIVATE KEY` (PKCS#8). Without a password,
+    /// or for an unprotected key, this is [`PrivateKey::from_bytes`].
+    ///
+    /// # Errors
+    /// [`Error::WrongPassword`] when the password does not open the key; [`Error::KeyRequired`]
+    /// when the key is protected and no password was given; as [`PrivateKey::from_bytes`].
+    pub fn from_bytes_with_password(bytes: &[u8], password: Option<&str>) -> Result<Self> {
+        if bytes.len() > crate::error::MAX_FILE_SIZE {
+            return Err(Error::TooLarge { size: bytes.len() });
+        }
+        let text = String::from_utf8_lossy(bytes);
+        let encrypted = pem::blocks(&text).into_iter().any(|b| {
+            b.label.ends_with("PRIVATE KEY") && (b.encrypted || b.label == "ENCRYPTED PRIVATE KEY")
+        });
+        if !encrypted {
+            return Self::from_bytes(bytes);
+        }
+        let Some(password) = password else {
+            return Err(Error::KeyRequired {
+                what: "this password-protected private key".to_owned(),
+                hint: "give its password".to_owned(),
+            });
+        };
+        // OpenSSL wants the PEM block alone: cut it out of a bundle.
+        let start = text.find("-----BEGIN").unwrap_or(0);
+        let block: String = text[start..]
+            .split_inclusive('\n')
+            .scan(false, |inside, line| {
+                if line.starts_with("-----BEGIN") {
+                    *inside = line.contains("PRIVATE KEY");
+                }
+                let keep = *inside;
+                if line.starts_with("-----END") {
+                    *inside = false;
+                }
+                Some(keep.then(|| line.to_owned()))
+            })
+            .flatten()
+            .collect();
+        let block = Zeroizing::new(block.into_bytes());
+        PKey::private_key_from_pem_passphrase(&block, password.as_bytes())
+            .map(|key| Self { key })
+            .map_err(|_| Error::WrongPassword {
+                what: "the private key".to_owned(),
+            })
+    }
+
+    /// The openssl key, for signing and exports inside the core.
+    pub(crate) fn pkey(&self) -> &PKey<Private> {
+        &self.key
+    }
+
     /// Wraps a key made by openssl (key generation, tests).
     pub fn from_pkey(key: PKey<Private>) -> Self {
         Self { key }

@@ -8,6 +8,7 @@ use rusqlite::{Transaction, params};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
+use super::keys::PendingKey;
 use super::{Vault, events, new_uid, parse_ts, ts};
 use crate::error::{Error, Recipient, Result};
 use crate::renewal::{
@@ -80,6 +81,12 @@ pub struct ImportPlan {
     pub warnings: Vec<Warning>,
     /// Whether the file was decrypted (server tokens).
     pub decrypted: bool,
+    /// The pending key (a push CSR's, a new ADE key pair's) this import gives the credential:
+    /// the certificate or token was made for it. Any previous key of the credential is retired.
+    pub attaches_key: Option<String>,
+    /// A push certificate TokenKeeper holds no private key for: its MDM made the CSR and keeps
+    /// the key, and TokenKeeper tracks the certificate's expiry and topic only.
+    pub tracked_only: bool,
 }
 
 /// The result of an import.
@@ -100,6 +107,8 @@ struct Prepared {
     credential: Credential,
     file_sha256: String,
     key_to_store: Option<PrivateKey>,
+    /// A pending key that becomes the credential's key (already in the keychain).
+    pending_key: Option<PendingKey>,
     target: Option<Target>,
     /// The state right after the import, so the first listing records no false change.
     state: State,
@@ -168,11 +177,21 @@ impl Vault {
             .transpose()?;
         let kind = token::sniff::sniff(&req.bytes)?;
         let records = self.records(kind)?;
-        let (credential, key_used) = match (kind, given_key) {
-            (Kind::ServerToken, None) => self.read_server_token(&req.bytes, &records)?,
+        let (credential, key_used, pending_key) = match (kind, given_key) {
+            (Kind::ServerToken, None) => {
+                self.read_server_token(&req.bytes, &records, &client.name)?
+            }
+            (Kind::PushCertificate, None) => {
+                let mut credential = token::read(&req.bytes, None)?;
+                let pending = match &mut credential {
+                    Credential::PushCertificate(cert) => self.pending_key_of(cert, &client.name)?,
+                    _ => None,
+                };
+                (credential, None, pending)
+            }
             (_, key) => {
                 let credential = token::read(&req.bytes, key.as_ref())?;
-                (credential, key)
+                (credential, key, None)
             }
         };
         let file_sha256 = sha256_hex(&req.bytes);
@@ -191,7 +210,7 @@ impl Vault {
         if let Credential::PushCertificate(cert) = &credential {
             self.check_push_key(
                 cert,
-                req.key.is_some(),
+                req.key.is_some() || pending_key.is_some(),
                 target_record.and_then(|r| r.1.as_deref()),
             )?;
         }
@@ -229,6 +248,10 @@ impl Vault {
         let state = status(after.expires_at, None, now, self.thresholds()?).state;
         // Only a key the user gave is stored; a key already on record stays where it is.
         let key_to_store = if req.key.is_some() { key_used } else { None };
+        let tracked_only = kind == Kind::PushCertificate
+            && key_to_store.is_none()
+            && pending_key.is_none()
+            && target.as_ref().is_none_or(|t| t.key_ref.is_none());
         Ok(Prepared {
             plan: ImportPlan {
                 client: client.name,
@@ -239,37 +262,100 @@ impl Vault {
                 after,
                 warnings: verdict.warnings,
                 decrypted: incoming.decrypted || kind != Kind::ServerToken,
+                attaches_key: pending_key.as_ref().map(|p| p.uid.clone()),
+                tracked_only,
             },
             credential,
             file_sha256,
             key_to_store,
+            pending_key,
             target,
             state,
         })
     }
 
-    /// Reads a server token with the key on record for its recipient, if there is one.
+    /// Reads a server token with a key made for its recipient: the client's own key on record,
+    /// else one of its pending ADE keys (which the import then gives the credential), else
+    /// another client's key on record (an MDM may serve several clients with one certificate).
     fn read_server_token(
         &self,
         bytes: &[u8],
         records: &[(OnRecord, Option<String>)],
-    ) -> Result<(Credential, Option<PrivateKey>)> {
+        client: &str,
+    ) -> Result<(Credential, Option<PrivateKey>, Option<PendingKey>)> {
         let Credential::ServerToken(locked) = token::read(bytes, None)? else {
             return Err(Error::Unrecognized { what: None });
         };
-        let key_ref = records
-            .iter()
-            .find(|(r, key)| key.is_some() && r.recipient.as_ref() == Some(&locked.recipient))
-            .and_then(|(_, key)| key.clone());
-        let Some(key_ref) = key_ref else {
-            return Ok((Credential::ServerToken(locked), None));
+        let on_record = |own: bool| {
+            records
+                .iter()
+                .filter(|(r, _)| r.client.eq_ignore_ascii_case(client) == own)
+                .find(|(r, key)| key.is_some() && r.recipient.as_ref() == Some(&locked.recipient))
+                .and_then(|(_, key)| key.clone())
         };
-        let key_bytes = self.secrets.get(&key_ref)?.ok_or_else(|| Error::Tampered {
+        if let Some(key_ref) = on_record(true) {
+            return self.read_with_key_on_record(bytes, &key_ref);
+        }
+        let pending_keys = self.pending_ade_keys(&locked.recipient, client)?;
+        let (mine, others): (Vec<PendingKey>, Vec<PendingKey>) = pending_keys
+            .into_iter()
+            .partition(|k| k.client.eq_ignore_ascii_case(client));
+        for pending in mine {
+            let key = self.pending_private_key(&pending)?;
+            match token::read(bytes, Some(&key)) {
+                Ok(credential) => return Ok((credential, None, Some(pending))),
+                Err(Error::WrongKey { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if let Some(key_ref) = on_record(false) {
+            return self.read_with_key_on_record(bytes, &key_ref);
+        }
+        if let Some(other) = others.first() {
+            return Err(Error::KeyMismatch {
+                message: format!(
+                    "this token was encrypted to the ADE certificate TokenKeeper made for {}: import it for {}",
+                    other.client, other.client
+                ),
+            });
+        }
+        Ok((Credential::ServerToken(locked), None, None))
+    }
+
+    fn read_with_key_on_record(
+        &self,
+        bytes: &[u8],
+        key_ref: &str,
+    ) -> Result<(Credential, Option<PrivateKey>, Option<PendingKey>)> {
+        let key_bytes = self.secrets.get(key_ref)?.ok_or_else(|| Error::Tampered {
             message: "the private key on record for this MDM server is missing from the keychain: import the token with --key".to_owned(),
         })?;
         let key = PrivateKey::from_bytes(&key_bytes)?;
         let credential = token::read(bytes, Some(&key))?;
-        Ok((credential, None))
+        Ok((credential, None, None))
+    }
+
+    /// The pending push key whose public key is this certificate's, if TokenKeeper made its
+    /// CSR; marks the certificate as matching its key.
+    fn pending_key_of(
+        &self,
+        cert: &mut token::PushCertificate,
+        client: &str,
+    ) -> Result<Option<PendingKey>> {
+        let Some(pending) = self.pending_push_key(&cert.der)? else {
+            return Ok(None);
+        };
+        if !pending.client.eq_ignore_ascii_case(client) {
+            return Err(Error::KeyMismatch {
+                message: format!(
+                    "this certificate was made from the CSR TokenKeeper created for {}: import it for {}",
+                    pending.client, pending.client
+                ),
+            });
+        }
+        let key = self.pending_private_key(&pending)?;
+        cert.key_matches = Some(cert.matches(&key));
+        Ok(cert.key_matches.unwrap_or(false).then_some(pending))
     }
 
     /// A push certificate must match the key the user gave, or the key on record.
@@ -384,9 +470,10 @@ impl Vault {
             let secret = secret_bytes(&p.credential)?;
             let secret_ref = secret.as_ref().map(|s| stage("secret", s)).transpose()?;
             let secret_sha = secret.as_ref().map(|s| sha256_hex(s));
-            let key_ref = match &p.key_to_store {
-                Some(key) => Some(stage("key", &key.to_pkcs8_pem()?)?),
-                None => None,
+            let key_ref = match (&p.key_to_store, &p.pending_key) {
+                (Some(key), _) => Some(stage("key", &key.to_pkcs8_pem()?)?),
+                (None, Some(pending)) => Some(pending.account.clone()),
+                (None, None) => None,
             };
             Ok((secret_ref, secret_sha, key_ref))
         })();
@@ -410,7 +497,11 @@ impl Vault {
                     key_ref.as_deref(),
                 ),
                 now,
-            )
+            )?;
+            match &p.pending_key {
+                Some(pending) => attach_pending_key(tx, &p, pending, &uid, now),
+                None => Ok(()),
+            }
         });
         if let Err(e) = written {
             self.forget_secrets(&staged);
@@ -433,6 +524,42 @@ impl Vault {
             plan: p.plan,
         })
     }
+}
+
+/// The pending key becomes the credential's: its row goes (the keychain entry stays, now
+/// referenced by the credential), and the audit log says so.
+fn attach_pending_key(
+    tx: &Transaction<'_>,
+    p: &Prepared,
+    pending: &PendingKey,
+    uid: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let removed = tx.execute("DELETE FROM keys WHERE uid = ?1", [&pending.uid])?;
+    if removed == 0 {
+        return Err(Error::Database {
+            detail:
+                "the pending key was removed while this import was checked; import the file again"
+                    .to_owned(),
+        });
+    }
+    let retired = if p.target.as_ref().is_some_and(|t| t.key_ref.is_some()) {
+        "; the previous key was retired"
+    } else {
+        ""
+    };
+    events::append_for(
+        tx,
+        now,
+        "key_attached",
+        &p.plan.client,
+        uid,
+        &p.plan.label,
+        &format!(
+            "the private key TokenKeeper kept for this {} is now its key{retired}",
+            p.plan.kind.display_name()
+        ),
+    )
 }
 
 fn check_confirmed(p: Prepared, c: Confirmation) -> Result<Prepared> {

@@ -5,6 +5,7 @@
 mod external;
 mod fixtures;
 mod keychain;
+mod keys;
 mod mixups;
 mod never_panics;
 mod vault;

@@ -1,0 +1,68 @@
+//! `tokenkeeper cert-export`: a client's APNs push certificate with its private key, for the MDM
+//! that imports them: a password-protected PKCS#12, or a PEM bundle. (The credential list export
+//! is `tokenkeeper export`.)
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use chrono::Utc;
+use tokenkeeper_core::pki::pkcs12::Protection;
+use tokenkeeper_core::vault::CertExport;
+use tokenkeeper_core::{Error, Vault};
+
+use crate::secret::{PasswordArgs, write_private};
+
+/// Arguments of `cert-export`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The client whose APNs certificate is exported.
+    #[arg(long)]
+    client: String,
+    /// Which certificate, when the client has several (its label).
+    #[arg(long)]
+    label: Option<String>,
+    /// p12 (password-protected PKCS#12) or pem (certificate and unencrypted key).
+    #[arg(long, value_parser = ["p12", "pem"], default_value = "p12")]
+    format: String,
+    /// PKCS#12 with 3DES and SHA-1 for MDMs that refuse the modern (AES) file.
+    #[arg(long)]
+    legacy: bool,
+    /// Where to write it (readable by you only).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    #[command(flatten)]
+    password: PasswordArgs,
+}
+
+/// Runs `cert-export`.
+pub fn run(args: &Args, vault: &mut Vault) -> Result<(), Error> {
+    let format = if args.format == "pem" {
+        CertExport::Pem
+    } else {
+        CertExport::Pkcs12 {
+            password: args.password.read("export password", true)?,
+            protection: if args.legacy {
+                Protection::Legacy
+            } else {
+                Protection::Modern
+            },
+        }
+    };
+    let bytes = vault.cert_export(&args.client, args.label.as_deref(), &format, Utc::now())?;
+    write_private(&args.out, &bytes)?;
+    let what = match format {
+        CertExport::Pem => {
+            "certificate and unencrypted private key (PEM): import it into the MDM, then delete the file"
+        }
+        CertExport::Pkcs12 { .. } => {
+            "certificate and private key as a password-protected PKCS#12: import it into the MDM with that password"
+        }
+    };
+    let _ = writeln!(
+        std::io::stdout().lock(),
+        "Wrote {} to {}.",
+        what,
+        args.out.display()
+    );
+    Ok(())
+}
