@@ -2,6 +2,7 @@
 //! the audit log) and the secret store (keys, OAuth values, content tokens). No parsing of its
 //! own: files are read by [`crate::token`], renewals decided by [`crate::renewal`].
 
+mod checks;
 mod events;
 mod import;
 mod listing;
@@ -12,6 +13,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
+pub use checks::{CheckDetails, CheckResult, CheckSchedule, Outcome, mdm_claim};
 pub use events::{Event, EventFilter};
 pub use import::{Confirmation, Facts, ImportOutcome, ImportPlan, ImportRequest};
 pub use listing::Version;
