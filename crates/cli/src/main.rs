@@ -1,11 +1,13 @@
 //! `tokenkeeper`: the command-line twin of the TokenKeeper app, for scripts and monitoring.
 //! Parses arguments, reads the clock and files, and hands everything else to the core.
 
+mod check;
 mod client;
 mod events;
 mod export;
 mod import;
 mod inspect;
+mod settings;
 mod status;
 mod vault;
 
@@ -15,7 +17,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Local, Utc};
 use clap::{Parser, Subcommand};
-use tokenkeeper_core::{Error, Thresholds};
+use tokenkeeper_core::Error;
 
 /// Exit status of a command that could not do its job.
 const EXIT_FAILURE: u8 = 3;
@@ -52,15 +54,12 @@ enum Command {
     Export(export::Args),
     /// Read back every stored secret from the keychain and check it was not changed.
     Verify,
-    /// Show or change the renewal window and grace period (days).
-    Settings {
-        /// Days before expiry when renewal becomes required.
-        #[arg(long)]
-        renewal_window: Option<u32>,
-        /// Days after expiry during which renewing still avoids re-enrollment.
-        #[arg(long)]
-        grace: Option<u32>,
-    },
+    /// Ask Apple (read-only) whether each ADE and Apps and Books token still works; exit 0 all
+    /// good, 2 a problem or warning, 3 a check could not be done.
+    Check(check::Args),
+    /// Show or change the renewal window, the grace period, Apple's addresses and the
+    /// scheduled checks.
+    Settings(settings::Args),
 }
 
 fn main() -> ExitCode {
@@ -109,24 +108,8 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
                 Ok(ExitCode::from(2))
             }
         }
-        Command::Settings {
-            renewal_window,
-            grace,
-        } => {
-            let current = vault.thresholds()?;
-            let wanted = Thresholds {
-                renewal_window_days: renewal_window.unwrap_or(current.renewal_window_days),
-                grace_days: grace.unwrap_or(current.grace_days),
-            };
-            if wanted != current {
-                vault.set_thresholds(wanted, Utc::now())?;
-            }
-            println!(
-                "Renewal window: {} days before expiry\nGrace period: {} days after expiry (a figure vendors report; Apple does not document it)",
-                wanted.renewal_window_days, wanted.grace_days
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Check(args) => check::run(args, &mut vault),
+        Command::Settings(args) => settings::run(args, &mut vault),
     }
 }
 
@@ -138,7 +121,8 @@ impl Command {
             Command::Import(args) => args.json,
             Command::Status(args) => args.json,
             Command::Events(args) => args.json,
-            Command::Export(_) | Command::Verify | Command::Settings { .. } => false,
+            Command::Check(args) => args.json,
+            Command::Export(_) | Command::Verify | Command::Settings(_) => false,
         }
     }
 }
