@@ -8,16 +8,18 @@ mod import;
 mod listing;
 mod lookup;
 mod notify;
+mod schedule;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-pub use checks::{CheckDetails, CheckResult, CheckSchedule, Outcome, mdm_claim};
+pub use checks::{CheckDetails, CheckResult, Outcome, mdm_claim};
 pub use events::{Event, EventFilter};
 pub use import::{Confirmation, Facts, ImportOutcome, ImportPlan, ImportRequest};
 pub use listing::Version;
 pub use lookup::FileMatch;
+pub use schedule::CheckSchedule;
 
 use crate::db::Db;
 use crate::error::{Error, Result};
