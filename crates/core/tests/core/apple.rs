@@ -320,6 +320,16 @@ fn a_401_leads_to_exactly_one_new_session() {
         ]
     );
     assert_eq!(state_of(&env, &uid).0, State::Error);
+
+    // A renewal clears the Error too.
+    let spec = ServerTokenSpec::new("CK_acme", now() + Duration::days(365));
+    let file = spec.build(&abm_certificate(KeyPair::shared(1), "Acme MDM", 12));
+    let renewed = env
+        .vault
+        .import(&req("Acme", file), Confirmation::default(), now())
+        .unwrap();
+    assert_eq!(renewed.uid, uid);
+    assert_eq!(state_of(&env, &uid), (State::Active, None));
 }
 
 #[test]
