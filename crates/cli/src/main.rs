@@ -3,6 +3,7 @@
 
 mod backup;
 mod cert_export;
+mod check;
 mod client;
 mod events;
 mod export;
@@ -10,6 +11,7 @@ mod import;
 mod inspect;
 mod keys;
 mod secret;
+mod settings;
 mod status;
 mod vault;
 
@@ -19,7 +21,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Local, Utc};
 use clap::{Parser, Subcommand};
-use tokenkeeper_core::{Error, Thresholds};
+use tokenkeeper_core::Error;
 
 /// Exit status of a command that could not do its job.
 const EXIT_FAILURE: u8 = 3;
@@ -74,15 +76,12 @@ enum Command {
     Backup(backup::BackupArgs),
     /// Restore a backup made with `tokenkeeper backup` (on an empty TokenKeeper, or with --force).
     Restore(backup::RestoreArgs),
-    /// Show or change the renewal window and grace period (days).
-    Settings {
-        /// Days before expiry when renewal becomes required.
-        #[arg(long)]
-        renewal_window: Option<u32>,
-        /// Days after expiry during which renewing still avoids re-enrollment.
-        #[arg(long)]
-        grace: Option<u32>,
-    },
+    /// Ask Apple (read-only) whether each ADE and Apps and Books token still works; exit 0 all
+    /// good, 2 a problem or warning, 3 a check could not be done.
+    Check(check::Args),
+    /// Show or change the renewal window, the grace period, Apple's addresses and the
+    /// scheduled checks.
+    Settings(settings::Args),
 }
 
 fn main() -> ExitCode {
@@ -139,24 +138,8 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
                 Ok(ExitCode::from(2))
             }
         }
-        Command::Settings {
-            renewal_window,
-            grace,
-        } => {
-            let current = vault.thresholds()?;
-            let wanted = Thresholds {
-                renewal_window_days: renewal_window.unwrap_or(current.renewal_window_days),
-                grace_days: grace.unwrap_or(current.grace_days),
-            };
-            if wanted != current {
-                vault.set_thresholds(wanted, Utc::now())?;
-            }
-            println!(
-                "Renewal window: {} days before expiry\nGrace period: {} days after expiry (a figure vendors report; Apple does not document it)",
-                wanted.renewal_window_days, wanted.grace_days
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Check(args) => check::run(args, &mut vault),
+        Command::Settings(args) => settings::run(args, &mut vault),
     }
 }
 
@@ -176,9 +159,10 @@ impl Command {
             Command::Restore(args) => args.json,
             Command::Export(_)
             | Command::Verify
-            | Command::Settings { .. }
+            | Command::Settings(_)
             | Command::Vendor(_)
             | Command::CertExport(_) => false,
+            Command::Check(args) => args.json,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! The desktop app and the `tokenkeeper` command line are thin shells over this crate.
 #![warn(missing_docs)]
 
+pub mod apple;
 pub mod db;
 pub mod error;
 pub mod export;

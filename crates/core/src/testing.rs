@@ -6,6 +6,7 @@
 #![allow(clippy::expect_used)]
 
 mod ber_writer;
+pub mod fake_apple;
 
 use std::sync::OnceLock;
 

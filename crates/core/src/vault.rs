@@ -3,23 +3,27 @@
 //! own: files are read by [`crate::token`], renewals decided by [`crate::renewal`].
 
 mod backup;
+mod checks;
 mod events;
 mod import;
 mod keys;
 mod listing;
 mod lookup;
 mod notify;
+mod schedule;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 pub use backup::{BackupSummary, MIN_PASSPHRASE_CHARS, RestoreOptions};
+pub use checks::{CheckDetails, CheckResult, Outcome, mdm_claim};
 pub use events::{Event, EventFilter};
 pub use import::{Confirmation, Facts, ImportOutcome, ImportPlan, ImportRequest};
 pub use keys::{CertExport, KeyPurpose, KeyRecord, PushRequest, SIGNING_EXPLANATION};
 pub use listing::Version;
 pub use lookup::FileMatch;
+pub use schedule::CheckSchedule;
 
 use crate::db::Db;
 use crate::error::{Error, Result};

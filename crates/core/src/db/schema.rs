@@ -125,4 +125,23 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX keys_by_recipient ON keys (recipient_issuer, recipient_serial);
     CREATE UNIQUE INDEX vendor_keys_by_label ON keys (label COLLATE NOCASE) WHERE purpose = 'vendor';
     "#,
+    // apple checks: every read-only check at Apple, newest last. `details` holds what Apple
+    // said (server name and UUID, organisation, admin_id, location name and uId, Apple's
+    // expiry, mdmInfo, warnings) and never a secret. Settings keys used beside it:
+    // `device_assignment_url`, `apps_and_books_url`, `check_timeout_seconds`,
+    // `check_schedule` (`off` | `on`), `check_interval_hours`.
+    r#"
+    CREATE TABLE checks (
+        id              INTEGER PRIMARY KEY,
+        credential_uid  TEXT NOT NULL REFERENCES credentials (uid) ON DELETE CASCADE,
+        service         TEXT NOT NULL CHECK (service IN ('device_assignment', 'apps_and_books')),
+        checked_at      TEXT NOT NULL,
+        outcome         TEXT NOT NULL CHECK (outcome IN ('ok', 'problem', 'could_not_check')),
+        reason          TEXT,
+        retry_after     TEXT,
+        details         TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX checks_by_credential ON checks (credential_uid, checked_at);
+    CREATE INDEX checks_by_service ON checks (service, retry_after);
+    "#,
 ];

@@ -2,6 +2,7 @@
 //! the real OS keychain, and property tests that no input makes a parser panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod apple;
 mod external;
 mod fixtures;
 mod keychain;

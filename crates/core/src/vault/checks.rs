@@ -1,0 +1,569 @@
+//! Health checks at Apple, kept: which credentials can be checked, running the checks,
+//! recording each result (the `checks` table, the audit log, the credential's Error reason) and
+//! reading the latest ones back. Settings and the schedule are in `schedule.rs`. Longer than
+//! most modules because one check, from the keychain to the recorded result, reads best whole.
+//!
+//! A problem Apple reports (terms not accepted, revoked, expired, invalid, access denied) puts
+//! the credential in Error at once; a later successful check, or a renewal, clears it. Apple
+//! being unreachable or busy is not an Error: the credential "could not be checked", and a busy
+//! service is left alone until the time its `Retry-After` named.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{Vault, events, parse_ts, ts};
+use crate::apple::{AppleEndpoints, Failure, Finding, Service, apps_and_books, device_assignment};
+use crate::error::{Error, Result};
+use crate::summary::Portal;
+use crate::token::Kind;
+
+/// Apple's expiry and the file's may differ by this much before it is worth a warning.
+const EXPIRY_TOLERANCE: Duration = Duration::minutes(1);
+
+/// How a check ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Apple accepted the credential.
+    Ok,
+    /// Apple reported a problem with the credential: it is in Error with the reason.
+    Problem,
+    /// Apple could not be reached, was busy, or answered something unexpected. The credential's
+    /// state is unchanged.
+    CouldNotCheck,
+    /// Nothing to check with: a server token imported without its private key (the OAuth
+    /// values are unknown). Not recorded.
+    Skipped,
+}
+
+impl Outcome {
+    /// Stable identifier.
+    pub fn id(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Problem => "problem",
+            Outcome::CouldNotCheck => "could_not_check",
+            Outcome::Skipped => "skipped",
+        }
+    }
+
+    pub(super) fn parse(id: &str) -> Self {
+        match id {
+            "ok" => Outcome::Ok,
+            "problem" => Outcome::Problem,
+            "skipped" => Outcome::Skipped,
+            _ => Outcome::CouldNotCheck,
+        }
+    }
+}
+
+/// What Apple said, without any secret. Fields Apple did not send are left out.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CheckDetails {
+    /// For a failure: [`Finding::code`] (`revoked`, `terms_not_accepted`, `busy`, ...).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub finding: Option<String>,
+    /// For a failure: the HTTP status Apple answered with.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub http_status: Option<u16>,
+    /// For a failure: a short excerpt of Apple's answer.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub apple_message: Option<String>,
+    /// ADE: the MDM server's name in ABM/ASM.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub server_name: Option<String>,
+    /// ADE: the MDM server's UUID.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub server_uuid: Option<String>,
+    /// ADE: the organisation.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub org_name: Option<String>,
+    /// ADE: the Apple Account that generated the token.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub admin_id: Option<String>,
+    /// ADE: `edu` or `org`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub org_type: Option<String>,
+    /// Apps and Books: the location's name.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub location_name: Option<String>,
+    /// Apps and Books: the location's `uId`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub uid: Option<String>,
+    /// Apps and Books: Apple's expiry for the token.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub apple_expires_at: Option<DateTime<Utc>>,
+    /// Apps and Books: the location's country.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub country: Option<String>,
+    /// Apps and Books: the MDM that claims the token (Apple's `mdmInfo`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub mdm_info: Option<Value>,
+    /// What deserves a look even though Apple accepted the token: two tokens for one location,
+    /// an expiry that disagrees with the file.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub warnings: Vec<String>,
+}
+
+/// The result of checking one credential.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckResult {
+    /// The credential.
+    pub uid: String,
+    /// Its client.
+    pub client: String,
+    /// Its label.
+    pub label: String,
+    /// Server token or content token.
+    pub kind: Kind,
+    /// Which of Apple's services was asked.
+    pub service: Service,
+    /// When.
+    pub checked_at: DateTime<Utc>,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Why, unless it ended well: what happened and what to do.
+    pub reason: Option<String>,
+    /// Apple asked not to be called again before then.
+    pub retry_after: Option<DateTime<Utc>>,
+    /// What Apple said.
+    pub details: CheckDetails,
+}
+
+/// A credential that can be checked.
+pub(super) struct Target {
+    pub(super) uid: String,
+    client: String,
+    portal: Portal,
+    label: String,
+    kind: Kind,
+    expires_at: Option<DateTime<Utc>>,
+    has_secret: bool,
+}
+
+impl Target {
+    fn service(&self) -> Service {
+        match self.kind {
+            Kind::ContentToken => Service::AppsAndBooks,
+            _ => Service::DeviceAssignment,
+        }
+    }
+
+    fn result(&self, now: DateTime<Utc>, outcome: Outcome) -> CheckResult {
+        CheckResult {
+            uid: self.uid.clone(),
+            client: self.client.clone(),
+            label: self.label.clone(),
+            kind: self.kind,
+            service: self.service(),
+            checked_at: now,
+            outcome,
+            reason: None,
+            retry_after: None,
+            details: CheckDetails::default(),
+        }
+    }
+
+    fn failed(&self, now: DateTime<Utc>, failure: Failure) -> CheckResult {
+        let outcome = if failure.finding.is_problem() {
+            Outcome::Problem
+        } else {
+            Outcome::CouldNotCheck
+        };
+        let mut r = self.result(now, outcome);
+        r.reason = Some(failure.finding.reason(self.service(), self.portal));
+        r.retry_after = failure.finding.retry_after();
+        r.details.finding = Some(failure.finding.code().to_owned());
+        r.details.http_status = failure.http_status;
+        r.details.apple_message = failure.apple_message;
+        r
+    }
+}
+
+const TARGETS: &str = "SELECT cr.uid, c.name, c.portal, cr.label, cr.kind, cr.expires_at,
+        cr.secret_ref IS NOT NULL
+     FROM credentials cr JOIN clients c ON c.id = cr.client_id
+     WHERE cr.kind IN ('server_token', 'content_token')";
+
+impl Vault {
+    /// Checks every ADE server token and Apps and Books token with Apple.
+    ///
+    /// # Errors
+    /// [`Error::KeychainUnavailable`], [`Error::Database`]; what Apple says is in the results.
+    pub fn check_all(
+        &mut self,
+        now: DateTime<Utc>,
+        endpoints: &AppleEndpoints,
+    ) -> Result<Vec<CheckResult>> {
+        let targets = self.targets("", "")?;
+        self.run_checks(targets, now, endpoints)
+    }
+
+    /// Checks one client's tokens with Apple.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for an unknown client; as [`Vault::check_all`].
+    pub fn check_client(
+        &mut self,
+        client: &str,
+        now: DateTime<Utc>,
+        endpoints: &AppleEndpoints,
+    ) -> Result<Vec<CheckResult>> {
+        let client = self.client(client)?;
+        let targets = self.targets(" AND c.uid = ?1", &client.uid)?;
+        self.run_checks(targets, now, endpoints)
+    }
+
+    /// Checks one credential with Apple.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`]; [`Error::InvalidInput`] for a push certificate (Apple has no
+    /// read-only check for it); as [`Vault::check_all`].
+    pub fn check(
+        &mut self,
+        uid: &str,
+        now: DateTime<Utc>,
+        endpoints: &AppleEndpoints,
+    ) -> Result<CheckResult> {
+        let targets = self.targets(" AND cr.uid = ?1", uid)?;
+        if targets.is_empty() {
+            let exists: Option<String> = self
+                .db
+                .conn()
+                .query_row("SELECT kind FROM credentials WHERE uid = ?1", [uid], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            return Err(match exists {
+                Some(_) => Error::InvalidInput {
+                    message: "APNs push certificates have no read-only check at Apple: only ADE server tokens and Apps and Books tokens are checked".to_owned(),
+                },
+                None => Error::NotFound {
+                    what: "credential".to_owned(),
+                    hint: String::new(),
+                },
+            });
+        }
+        self.run_checks(targets, now, endpoints)?
+            .pop()
+            .ok_or_else(|| Error::NotFound {
+                what: "credential".to_owned(),
+                hint: String::new(),
+            })
+    }
+
+    /// The latest check of every credential checked at least once, by client and label.
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn last_checks(&self) -> Result<Vec<CheckResult>> {
+        let mut stmt = self.db.conn().prepare_cached(
+            "SELECT k.credential_uid, c.name, cr.label, cr.kind, k.service, k.checked_at, k.outcome,
+                    k.reason, k.retry_after, k.details
+             FROM checks k
+             JOIN credentials cr ON cr.uid = k.credential_uid
+             JOIN clients c ON c.id = cr.client_id
+             WHERE k.id = (SELECT MAX(id) FROM checks WHERE credential_uid = k.credential_uid)
+             ORDER BY c.name COLLATE NOCASE, cr.label COLLATE NOCASE",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(CheckResult {
+                uid: r.get(0)?,
+                client: r.get(1)?,
+                label: r.get(2)?,
+                kind: match r.get_ref(3)?.as_str()? {
+                    "content_token" => Kind::ContentToken,
+                    _ => Kind::ServerToken,
+                },
+                service: Service::parse(r.get_ref(4)?.as_str()?)
+                    .unwrap_or(Service::DeviceAssignment),
+                checked_at: parse_ts(r.get_ref(5)?.as_str()?).unwrap_or_default(),
+                outcome: Outcome::parse(r.get_ref(6)?.as_str()?),
+                reason: r.get(7)?,
+                retry_after: r.get_ref(8)?.as_str_or_null()?.and_then(parse_ts),
+                details: serde_json::from_str(r.get_ref(9)?.as_str()?).unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    pub(super) fn targets(&self, filter: &str, value: &str) -> Result<Vec<Target>> {
+        let sql = format!("{TARGETS}{filter} ORDER BY c.name COLLATE NOCASE, cr.kind, cr.label");
+        let mut stmt = self.db.conn().prepare(&sql)?;
+        let map = |r: &rusqlite::Row<'_>| {
+            Ok(Target {
+                uid: r.get(0)?,
+                client: r.get(1)?,
+                portal: Portal::parse(r.get_ref(2)?.as_str()?).unwrap_or_default(),
+                label: r.get(3)?,
+                kind: match r.get_ref(4)?.as_str()? {
+                    "content_token" => Kind::ContentToken,
+                    _ => Kind::ServerToken,
+                },
+                expires_at: r.get_ref(5)?.as_str_or_null()?.and_then(parse_ts),
+                has_secret: r.get(6)?,
+            })
+        };
+        let rows = if filter.is_empty() {
+            stmt.query_map([], map)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        } else {
+            stmt.query_map([value], map)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        Ok(rows)
+    }
+
+    /// Checks `targets` one after another. A busy service is not called again in the same run
+    /// (nor before its `Retry-After`); an unreachable one is not tried again in the same run.
+    pub(super) fn run_checks(
+        &mut self,
+        targets: Vec<Target>,
+        now: DateTime<Utc>,
+        endpoints: &AppleEndpoints,
+    ) -> Result<Vec<CheckResult>> {
+        let mut blocked: HashMap<Service, Failure> = HashMap::new();
+        for service in [Service::DeviceAssignment, Service::AppsAndBooks] {
+            if let Some(until) = self.busy_until(service, now)? {
+                blocked.insert(
+                    service,
+                    Failure::from(Finding::Busy {
+                        retry_after: Some(until),
+                    }),
+                );
+            }
+        }
+        let mut results = Vec::with_capacity(targets.len());
+        for t in &targets {
+            if !t.has_secret {
+                let mut r = t.result(now, Outcome::Skipped);
+                r.reason = Some("not checked: this ADE token was imported without its private key, so TokenKeeper does not hold its OAuth values; import it with --key to check it".to_owned());
+                results.push(r);
+                continue;
+            }
+            let result = match blocked.get(&t.service()) {
+                Some(failure) => {
+                    let mut r = t.failed(now, failure.clone());
+                    if matches!(failure.finding, Finding::Unreachable { .. }) {
+                        r.reason = r
+                            .reason
+                            .map(|reason| format!("{reason}; not tried again in this run"));
+                    }
+                    r
+                }
+                None => {
+                    let (r, failure) = self.check_one(t, now, endpoints)?;
+                    if let Some(f) = failure.filter(|f| {
+                        matches!(
+                            f.finding,
+                            Finding::Busy { .. } | Finding::Unreachable { .. }
+                        )
+                    }) {
+                        blocked.insert(t.service(), f);
+                    }
+                    r
+                }
+            };
+            self.record(t, &result, now)?;
+            results.push(result);
+        }
+        if !results.is_empty() {
+            self.record_state_changes(now)?;
+        }
+        Ok(results)
+    }
+
+    /// One call to Apple for one credential (no recording).
+    fn check_one(
+        &mut self,
+        t: &Target,
+        now: DateTime<Utc>,
+        endpoints: &AppleEndpoints,
+    ) -> Result<(CheckResult, Option<Failure>)> {
+        let secret = match self.read_secret(&t.uid, now) {
+            Ok(secret) => secret,
+            Err(Error::Tampered { message }) => {
+                let mut r = t.result(now, Outcome::Problem);
+                r.reason = Some(message);
+                r.details.finding = Some("tampered".to_owned());
+                return Ok((r, None));
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(match t.service() {
+            Service::DeviceAssignment => {
+                let keys = device_assignment::keys_from_stored(&secret)?;
+                drop(secret);
+                match device_assignment::check(
+                    &endpoints.device_assignment,
+                    &keys,
+                    now,
+                    endpoints.timeout,
+                ) {
+                    Ok(account) => {
+                        let mut r = t.result(now, Outcome::Ok);
+                        r.details.admin_id = account.generated_by().map(str::to_owned);
+                        r.details.server_name = account.server_name;
+                        r.details.server_uuid = account.server_uuid;
+                        r.details.org_name = account.org_name;
+                        r.details.org_type = account.org_type;
+                        (r, None)
+                    }
+                    Err(failure) => (t.failed(now, failure.clone()), Some(failure)),
+                }
+            }
+            Service::AppsAndBooks => {
+                let bearer = String::from_utf8_lossy(&secret).trim().to_owned();
+                let bearer = zeroize::Zeroizing::new(bearer);
+                drop(secret);
+                match apps_and_books::check(
+                    &endpoints.apps_and_books,
+                    &bearer,
+                    now,
+                    endpoints.timeout,
+                ) {
+                    Ok(config) => {
+                        let mut r = t.result(now, Outcome::Ok);
+                        r.details.location_name = config.location_name;
+                        r.details.uid = config.uid;
+                        r.details.apple_expires_at = config.expires_at;
+                        r.details.country = config.country;
+                        r.details.mdm_info = config.mdm_info;
+                        r.details.warnings = self.content_warnings(t, &r.details)?;
+                        (r, None)
+                    }
+                    Err(failure) => (t.failed(now, failure.clone()), Some(failure)),
+                }
+            }
+        })
+    }
+
+    /// Warnings about an Apps and Books token Apple accepted: another credential checked for
+    /// the same location, an expiry that disagrees with the file on record.
+    fn content_warnings(&self, t: &Target, d: &CheckDetails) -> Result<Vec<String>> {
+        let mut warnings = Vec::new();
+        if let (Some(apple), Some(file)) = (d.apple_expires_at, t.expires_at) {
+            if (apple - file).abs() > EXPIRY_TOLERANCE {
+                warnings.push(format!(
+                    "Apple's expiry for this token ({}) differs from the file on record ({}): the token in use is probably another download; import the newest .vpptoken for this location",
+                    ts(apple),
+                    ts(file)
+                ));
+            }
+        }
+        if let Some(uid) = d.uid.as_deref() {
+            for other in self.last_checks()? {
+                if other.uid != t.uid
+                    && other.kind == Kind::ContentToken
+                    && other.outcome == Outcome::Ok
+                    && other.details.uid.as_deref() == Some(uid)
+                {
+                    warnings.push(format!(
+                        "{} \"{}\" is a token for the same location (uId {uid}): keep one token per location, or the MDM duplicates every app; remove the one that is not in use",
+                        other.client, other.label
+                    ));
+                }
+            }
+        }
+        Ok(warnings)
+    }
+
+    /// Stores a result: the `checks` row, the credential's Error reason (set by a problem,
+    /// cleared by a success when a check had set it), the Apple Account on record when there
+    /// was none, and the audit log.
+    fn record(&mut self, t: &Target, r: &CheckResult, now: DateTime<Utc>) -> Result<()> {
+        let details = serde_json::to_string(&r.details).map_err(|e| Error::Database {
+            detail: e.to_string(),
+        })?;
+        let tampered = r.details.finding.as_deref() == Some("tampered");
+        self.db.write(|tx| {
+            tx.execute(
+                "INSERT INTO checks (credential_uid, service, checked_at, outcome, reason, retry_after, details)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    t.uid,
+                    t.service().id(),
+                    ts(now),
+                    r.outcome.id(),
+                    r.reason,
+                    r.retry_after.map(ts),
+                    details
+                ],
+            )?;
+            let message = match r.outcome {
+                Outcome::Ok => {
+                    tx.execute(
+                        "UPDATE credentials SET error = NULL WHERE uid = ?1 AND error IN
+                            (SELECT reason FROM checks WHERE credential_uid = ?1 AND outcome = 'problem')",
+                        [&t.uid],
+                    )?;
+                    if let Some(account) = r.details.admin_id.as_deref() {
+                        tx.execute(
+                            "UPDATE credentials SET apple_account = ?1
+                             WHERE uid = ?2 AND (apple_account IS NULL OR trim(apple_account) = '')",
+                            params![account, t.uid],
+                        )?;
+                    }
+                    success_message(r)
+                }
+                Outcome::Problem if !tampered => {
+                    tx.execute(
+                        "UPDATE credentials SET error = ?1 WHERE uid = ?2",
+                        params![r.reason, t.uid],
+                    )?;
+                    r.reason.clone().unwrap_or_default()
+                }
+                _ => r.reason.clone().unwrap_or_default(),
+            };
+            let kind = if r.outcome == Outcome::Ok {
+                "checked"
+            } else {
+                "check_failed"
+            };
+            events::append_for(tx, now, kind, &t.client, &t.uid, &t.label, &message)
+        })
+    }
+}
+
+/// The audit-log line of a successful check.
+fn success_message(r: &CheckResult) -> String {
+    let d = &r.details;
+    let or_unknown = |v: &Option<String>| v.clone().unwrap_or_else(|| "unknown".to_owned());
+    let mut message = match r.service {
+        Service::DeviceAssignment => format!(
+            "Apple accepted the token: MDM server \"{}\" ({}) of {}, generated by {}",
+            or_unknown(&d.server_name),
+            or_unknown(&d.server_uuid),
+            or_unknown(&d.org_name),
+            or_unknown(&d.admin_id),
+        ),
+        Service::AppsAndBooks => format!(
+            "Apple accepted the token: location \"{}\" (uId {}), expires {}, {}",
+            or_unknown(&d.location_name),
+            or_unknown(&d.uid),
+            d.apple_expires_at.map_or("unknown".to_owned(), ts),
+            mdm_claim(d.mdm_info.as_ref()),
+        ),
+    };
+    for w in &d.warnings {
+        message.push_str(&format!("; warning: {w}"));
+    }
+    message
+}
+
+/// Which MDM claims a content token, in words.
+pub fn mdm_claim(info: Option<&Value>) -> String {
+    let name = info.and_then(|i| {
+        i.get("name")
+            .and_then(Value::as_str)
+            .or_else(|| i.get("id").and_then(Value::as_str))
+    });
+    match name {
+        Some(name) => format!("claimed by the MDM \"{name}\""),
+        None => "claimed by no MDM".to_owned(),
+    }
+}
