@@ -4,6 +4,10 @@
 set -euo pipefail
 
 TK_APT_PACKAGES=(build-essential pkg-config libssl-dev openssl ca-certificates)
+# The desktop app (Tauri v2 on WebKitGTK): needed to build src-tauri, so also by `cargo test`.
+# Debian 12 has no libappindicator3-dev; Tauri picks up the Ayatana one.
+TK_APP_APT_PACKAGES=(file libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev
+  librsvg2-dev libxdo-dev libdbus-1-dev)
 
 tk_sudo() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

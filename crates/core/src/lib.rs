@@ -6,6 +6,7 @@
 pub mod db;
 pub mod error;
 pub mod export;
+pub mod file;
 pub mod renewal;
 pub mod secrets;
 pub mod status;
@@ -18,6 +19,7 @@ pub mod testing;
 
 pub use error::{Error, ErrorBody, Recipient, Result};
 pub use export::{ExportFormat, export};
+pub use file::read_credential_file;
 pub use status::{State, Status, Thresholds, status};
 pub use summary::{CredentialSummary, Portal};
 pub use token::{Credential, Kind, PrivateKey, read, read_as};

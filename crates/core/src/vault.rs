@@ -2,6 +2,7 @@
 //! the audit log) and the secret store (keys, OAuth values, content tokens). No parsing of its
 //! own: files are read by [`crate::token`], renewals decided by [`crate::renewal`].
 
+mod detail;
 mod events;
 mod import;
 mod listing;
@@ -11,6 +12,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
+pub use detail::CredentialDetail;
 pub use events::{Event, EventFilter};
 pub use import::{Confirmation, Facts, ImportOutcome, ImportPlan, ImportRequest};
 pub use listing::Version;
@@ -24,6 +26,7 @@ use crate::summary::Portal;
 
 /// A client organisation.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Client {
     /// Stable id.
     pub uid: String,

@@ -2,6 +2,7 @@
 //! and property tests that no input makes a parser panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod detail;
 mod external;
 mod fixtures;
 mod mixups;
