@@ -9,6 +9,13 @@ set -euo pipefail
 # pick dbus-user-session, which brings systemd).
 TK_APT_PACKAGES=(build-essential pkg-config libssl-dev openssl ca-certificates
   libdbus-1-dev dbus dbus-x11 gnome-keyring libsecret-tools)
+# The desktop app (Tauri v2 on WebKitGTK): needed to build src-tauri, so also by `cargo test`.
+# Debian 12 has no libappindicator3-dev; Tauri picks up the Ayatana one.
+TK_APP_APT_PACKAGES=(file libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev
+  librsvg2-dev libxdo-dev libdbus-1-dev)
+# The real-window tests: Xvfb, WebKit's WebDriver, xdotool to answer the native file picker,
+# imagemagick for whole-screen screenshots.
+TK_E2E_APT_PACKAGES=(xvfb xauth x11-utils xdotool imagemagick webkit2gtk-driver)
 
 tk_sudo() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -4,13 +4,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
-if [ "$(uname -s)" = "Linux" ]; then tk_install_apt "${TK_APT_PACKAGES[@]}"; fi
+if [ "$(uname -s)" = "Linux" ]; then tk_install_apt "${TK_APT_PACKAGES[@]}" "${TK_APP_APT_PACKAGES[@]}"; fi
 tk_require_cargo
 
 echo "==> cargo fmt"
 cargo fmt --all -- --check
 echo "==> cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# Includes the desktop app: its unit tests, the bindings drift check, and the IPC tests on
+# Tauri's mock runtime (tests/). A debug build needs no ui/dist (assets come from the dev server).
 echo "==> cargo test"
 if [ "$(uname -s)" = "Linux" ]; then
   # A private D-Bus session and unlocked gnome-keyring: the keychain tests use a real keyring,

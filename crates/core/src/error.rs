@@ -14,6 +14,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Issuer and serial of the certificate a server token was encrypted for: the public half of the
 /// key pair whose certificate was uploaded to the MDM server entry in ABM or ASM.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Recipient {
     /// Issuer distinguished name, as `C=DE, O=..., CN=...`.
     pub issuer: String,
@@ -315,6 +316,7 @@ impl Error {
 
 /// Serializable form of an [`Error`]: what crosses IPC and what `--json` prints.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ErrorBody {
     /// Stable kind, such as `wrong_key`.
     pub kind: &'static str,

@@ -56,6 +56,7 @@ pub struct Incoming {
 
 /// What the import will do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Decision {
     /// Add a new credential with this label.
@@ -78,6 +79,7 @@ pub enum Decision {
 
 /// Something the user must confirm before the import is saved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Warning {
     /// What kind of risk.
     pub kind: WarningKind,
@@ -87,6 +89,7 @@ pub struct Warning {
 
 /// Kinds of warnings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum WarningKind {
     /// An APNs certificate with another topic: devices must re-enroll. Needs an explicit,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// The state a user sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum State {
     /// Valid, more than the renewal window left.
@@ -58,6 +59,7 @@ impl State {
 
 /// The user's thresholds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Thresholds {
     /// Days before expiry when renewal becomes required.
     pub renewal_window_days: u32,
@@ -76,6 +78,7 @@ impl Default for Thresholds {
 
 /// A credential's state at a moment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Status {
     /// The state.
     pub state: State,

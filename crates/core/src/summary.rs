@@ -10,6 +10,7 @@ use crate::token::Kind;
 
 /// Which Apple portal a client uses: Apple Business Manager or Apple School Manager.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Portal {
     /// business.apple.com
@@ -48,6 +49,7 @@ impl Portal {
 
 /// A stored credential with its state at a moment.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CredentialSummary {
     /// Stable identifier of the credential, kept across renewals (calendar UIDs use it).
     pub uid: String,

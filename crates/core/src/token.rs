@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 
 /// Which of the three credentials a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// APNs MDM push certificate (`.pem` from identity.apple.com).

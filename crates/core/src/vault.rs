@@ -4,6 +4,7 @@
 
 mod backup;
 mod checks;
+mod detail;
 mod events;
 mod import;
 mod keys;
@@ -18,6 +19,7 @@ use serde::Serialize;
 
 pub use backup::{BackupSummary, MIN_PASSPHRASE_CHARS, RestoreOptions};
 pub use checks::{CheckDetails, CheckResult, Outcome, mdm_claim};
+pub use detail::CredentialDetail;
 pub use events::{Event, EventFilter};
 pub use import::{Confirmation, Facts, ImportOutcome, ImportPlan, ImportRequest};
 pub use keys::{CertExport, KeyPurpose, KeyRecord, PushRequest, SIGNING_EXPLANATION};
@@ -33,6 +35,7 @@ use crate::summary::Portal;
 
 /// A client organisation.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Client {
     /// Stable id.
     pub uid: String,

@@ -10,6 +10,7 @@ use crate::error::Result;
 
 /// One entry of the audit log.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Event {
     /// When.
     pub at: DateTime<Utc>,

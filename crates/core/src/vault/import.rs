@@ -37,8 +37,10 @@ pub struct ImportRequest {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-/// What the user confirmed.
-#[derive(Debug, Clone, Copy, Default)]
+/// What the user confirmed. The desktop app receives it from the UI; a missing field is `false`.
+#[derive(Debug, Clone, Copy, Default, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
 pub struct Confirmation {
     /// The warnings shown were read and accepted.
     pub confirmed: bool,
@@ -48,6 +50,7 @@ pub struct Confirmation {
 
 /// The public facts of one side of a renewal, shown side by side before saving.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Facts {
     /// Topic, consumer key (or recipient), or organisation.
     pub identity: String,
@@ -63,6 +66,7 @@ pub struct Facts {
 
 /// What an import will do, computed without writing anything.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportPlan {
     /// The client.
     pub client: String,
@@ -91,6 +95,7 @@ pub struct ImportPlan {
 
 /// The result of an import.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportOutcome {
     /// The plan that was carried out.
     #[serde(flatten)]

@@ -20,6 +20,7 @@ pub const MISSING: &str = "stored token missing from the keychain: import the fi
 
 /// One accepted file in a credential's history.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Version {
     /// 1 for the first file, then one more per renewal.
     pub revision: u32,

@@ -11,6 +11,7 @@ use crate::token::{self, Credential, Kind};
 
 /// What a file is and whose it probably is.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileMatch {
     /// The kind the content says it is.
     pub kind: Kind,
