@@ -6,7 +6,7 @@ use super::Harness;
 
 #[test]
 fn clients_are_added_listed_renamed_and_removed() {
-    let h = Harness::new();
+    let h = Harness::start();
     let acme = h.add_client("Acme");
     assert_eq!(acme["name"], "Acme");
     assert_eq!(acme["portal"], "business");
@@ -49,7 +49,7 @@ fn clients_are_added_listed_renamed_and_removed() {
 
 #[test]
 fn settings_round_trip_and_refuse_nonsense() {
-    let h = Harness::new();
+    let h = Harness::start();
     let defaults = h.ok("get_settings", json!({}));
     assert_eq!(
         defaults,

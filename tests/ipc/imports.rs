@@ -27,7 +27,7 @@ fn kinds(events: &Value) -> Vec<String> {
 
 #[test]
 fn a_push_certificate_is_planned_imported_and_listed_active() {
-    let h = Harness::new();
+    let h = Harness::start();
     h.add_client("Acme");
     let topic = random_topic();
     let path = h.file("MDM_Acme.pem", &push_certificate(&topic, 300));
@@ -88,7 +88,7 @@ fn a_push_certificate_is_planned_imported_and_listed_active() {
 
 #[test]
 fn a_renewal_plan_shows_before_and_after() {
-    let h = Harness::new();
+    let h = Harness::start();
     h.add_client("Acme");
     let topic = random_topic();
     let old = h.file("old.pem", &push_certificate(&topic, 10));
@@ -121,7 +121,7 @@ fn a_renewal_plan_shows_before_and_after() {
 
 #[test]
 fn a_new_topic_is_refused_as_identity_changed_until_accepted() {
-    let h = Harness::new();
+    let h = Harness::start();
     h.add_client("Acme");
     let old_topic = random_topic();
     let old = h.file("old.pem", &push_certificate(&old_topic, 20));
@@ -170,7 +170,7 @@ fn a_new_topic_is_refused_as_identity_changed_until_accepted() {
 
 #[test]
 fn wrong_files_are_refused_with_a_kind_and_a_message() {
-    let h = Harness::new();
+    let h = Harness::start();
     h.add_client("Acme");
     let png = h.file("photo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
     assert_eq!(
@@ -207,7 +207,7 @@ fn wrong_files_are_refused_with_a_kind_and_a_message() {
 
 #[test]
 fn secrets_never_cross_ipc() {
-    let h = Harness::new();
+    let h = Harness::start();
     h.add_client("Acme");
     let key = KeyPair::shared(1);
     let recipient = abm_certificate(key, "Acme MDM", 12);

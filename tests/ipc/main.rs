@@ -33,7 +33,7 @@ pub struct Harness {
 }
 
 impl Harness {
-    pub fn new() -> Self {
+    pub fn start() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let vault = Vault::new(
             Db::open(&dir.path().join("tk.db")).unwrap(),
