@@ -350,7 +350,7 @@ export type ImportOutcome =
 /**
  * Add a new credential with this label.
  */
-{ action: "new"; label: string } | 
+{ action: "new" } | 
 /**
  * Renew the credential `uid`; the previous version stays in its history.
  */
@@ -386,7 +386,17 @@ warnings: Warning[];
 /**
  * Whether the file was decrypted (server tokens).
  */
-decrypted: boolean }) & { 
+decrypted: boolean; 
+/**
+ * The pending key (a push CSR's, a new ADE key pair's) this import gives the credential:
+ * the certificate or token was made for it. Any previous key of the credential is retired.
+ */
+attaches_key: string | null; 
+/**
+ * A push certificate TokenKeeper holds no private key for: its MDM made the CSR and keeps
+ * the key, and TokenKeeper tracks the certificate's expiry and topic only.
+ */
+tracked_only: boolean }) & { 
 /**
  * The credential created or renewed.
  */
@@ -406,7 +416,7 @@ export type ImportPlan =
 /**
  * Add a new credential with this label.
  */
-{ action: "new"; label: string } | 
+{ action: "new" } | 
 /**
  * Renew the credential `uid`; the previous version stays in its history.
  */
@@ -442,7 +452,17 @@ warnings: Warning[];
 /**
  * Whether the file was decrypted (server tokens).
  */
-decrypted: boolean }
+decrypted: boolean; 
+/**
+ * The pending key (a push CSR's, a new ADE key pair's) this import gives the credential:
+ * the certificate or token was made for it. Any previous key of the credential is retired.
+ */
+attaches_key: string | null; 
+/**
+ * A push certificate TokenKeeper holds no private key for: its MDM made the CSR and keeps
+ * the key, and TokenKeeper tracks the certificate's expiry and topic only.
+ */
+tracked_only: boolean }
 /**
  * Which of the three credentials a file is.
  */
