@@ -3,7 +3,6 @@
 //! their bytes, keys and token secrets never cross IPC in either direction.
 
 use std::path::PathBuf;
-use std::sync::PoisonError;
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -17,7 +16,7 @@ use tokenkeeper_core::{
 };
 use zeroize::Zeroizing;
 
-use crate::VaultState;
+use crate::state::{VaultState, Wake};
 
 /// A file to import for a client, as the UI names it: by path (from the file picker or a drop).
 /// The optional fields may be left out.
@@ -84,13 +83,14 @@ impl From<EventQuery> for EventFilter {
 }
 
 /// Runs `f` on the vault and turns a core error into the `{kind, message}` the UI switches on.
-fn with_vault<T>(
+/// Then rings the scheduler, which looks whether the data changed (new expiry, new settings).
+pub(crate) fn with_vault<T>(
     state: &VaultState,
     f: impl FnOnce(&mut Vault) -> tokenkeeper_core::Result<T>,
 ) -> Result<T, ErrorBody> {
-    // A panic mid-command cannot leave the vault half-written (every change is a transaction).
-    let mut vault = state.lock().unwrap_or_else(PoisonError::into_inner);
-    f(&mut vault).map_err(|e| e.body())
+    let result = f(&mut state.lock()).map_err(|e| e.body());
+    state.bell().ring(Wake::MaybeChanged);
+    result
 }
 
 /// Every credential of every client, most urgent first; state changes since the last listing

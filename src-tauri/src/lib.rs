@@ -3,20 +3,22 @@
 //! state, calls one core function and turns its error into `{kind, message}`.
 #![warn(missing_docs)]
 
+pub mod background;
 pub mod bindings;
 mod commands;
+mod desktop;
+pub mod state;
+pub mod window;
 
-use std::sync::Mutex;
-
-use tauri::Runtime;
+use tauri::{Manager, Runtime};
 use tokenkeeper_core::db::Db;
 use tokenkeeper_core::secrets::{Keychain, SecretStore};
 use tokenkeeper_core::{Error, Vault};
 
 pub use commands::{EventQuery, ImportArgs};
-
-/// The state every command shares: one vault, one writer at a time.
-pub type VaultState = Mutex<Vault>;
+pub use desktop::ReminderSettings;
+pub use state::VaultState;
+use window::OpenedFiles;
 
 /// Where private keys and token secrets live. The one place that chooses.
 pub fn secret_store() -> Box<dyn SecretStore> {
@@ -59,6 +61,12 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::list_events,
             commands::get_settings,
             commands::set_settings,
+            desktop::get_reminders,
+            desktop::set_milestones,
+            desktop::snooze_reminders,
+            desktop::get_autostart,
+            desktop::set_autostart,
+            desktop::take_opened_files,
         ])
 }
 
@@ -67,18 +75,57 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>, vault: Vault) -> tauri::Builder<R> {
     builder
         .manage(VaultState::new(vault))
+        .manage(OpenedFiles::default())
         .invoke_handler(specta_builder::<R>().invoke_handler())
 }
 
-/// Starts the desktop app.
+/// Starts the desktop app: one instance only (a second launch hands its files to the first and
+/// focuses it), the tray and the reminder scheduler, the window hidden rather than closed.
 ///
 /// # Errors
 /// The vault cannot be opened, or Tauri fails to start (no display, no WebKit).
 pub fn run() -> Result<(), Box<dyn std::error::Error>> {
     let vault = open_vault()?;
-    with_commands(tauri::Builder::default(), vault)
-        .plugin(tauri_plugin_dialog::init())
-        .plugin(tauri_plugin_opener::init())
-        .run(tauri::generate_context!())?;
+    let scheduler_vault = open_vault()?;
+    let app = with_commands(
+        // First, so that a second instance stops before it opens anything.
+        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, args, cwd| {
+            window::show_main(app);
+            window::open_files(
+                app,
+                window::files_in_args(&args, std::path::Path::new(&cwd)),
+            );
+        })),
+        vault,
+    )
+    .plugin(tauri_plugin_dialog::init())
+    .plugin(tauri_plugin_opener::init())
+    .plugin(tauri_plugin_autostart::init(
+        tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+        Some(vec![window::HIDDEN_ARG]),
+    ))
+    .on_window_event(window::keep_running_when_closed)
+    .setup(move |app| {
+        let args: Vec<String> = std::env::args().collect();
+        if let Ok(cwd) = std::env::current_dir() {
+            app.state::<OpenedFiles>()
+                .push(window::files_in_args(&args, &cwd));
+        }
+        if !args.iter().any(|a| a == window::HIDDEN_ARG) {
+            window::show_main(app.handle());
+        }
+        background::start(app.handle(), scheduler_vault);
+        Ok(())
+    })
+    .build(tauri::generate_context!())?;
+    app.run(|app, event| {
+        // macOS hands files opened from Finder to the running app as URLs.
+        #[cfg(any(target_os = "macos", target_os = "ios"))]
+        if let tauri::RunEvent::Opened { urls } = &event {
+            let files = urls.iter().filter_map(|u| u.to_file_path().ok()).collect();
+            window::open_files(app, files);
+        }
+        let _ = (app, event);
+    });
     Ok(())
 }

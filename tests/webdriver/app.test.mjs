@@ -28,6 +28,9 @@ let driver;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function shot(name) {
+  // Let the webview paint what the last step changed before taking its picture.
+  await driver.executeAsyncScript('const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(done));');
+  await sleep(300);
   // The webview as WebDriver sees it, and the whole X screen (the real window with its frame).
   writeFileSync(join(shots, `${name}.png`), await driver.takeScreenshot(), 'base64');
   try {
@@ -106,10 +109,10 @@ test('add a client, import a push certificate, confirm, see it Active', async ()
   await shot('01-dashboard-empty');
 
   await clickButton('Add your first client');
-  const name = await driver.wait(until.elementLocated(By.css('[role="dialog"] input[name="name"], [role="dialog"] input')), 10000);
+  const name = await driver.wait(until.elementLocated(By.css('dialog[open] input[type="text"]')), 10000);
   await name.sendKeys('Acme Corp');
   await shot('02-add-client');
-  await driver.findElement(By.xpath('//*[@role="dialog"]//button[normalize-space(.)="Add client"]')).click();
+  await driver.findElement(By.xpath('//dialog[@open]//button[normalize-space(.)="Add client"]')).click();
   await waitText('No credentials yet');
 
   await clickButton('Open your clients');

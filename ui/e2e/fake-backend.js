@@ -361,9 +361,34 @@
         log('settings_changed', null, null, `renewal window ${thresholds.renewal_window_days} days, grace period ${thresholds.grace_days} days`, Date.now());
         return { ...db.settings };
       },
+      get_reminders: () => reminderSettings(),
+      set_milestones: ({ milestones }) => {
+        if (milestones.days_before.some((d) => d < 1 || d > 365)) return fail('invalid_input', 'reminder days must be between 1 and 365');
+        db.milestones = { ...milestones };
+        log('settings_changed', null, null, 'reminder milestones changed', Date.now());
+        return reminderSettings();
+      },
+      snooze_reminders: ({ hours }) => {
+        db.snoozedUntil = hours ? new Date(Date.now() + hours * 3600_000).toISOString().replace(/\.\d+Z$/, 'Z') : null;
+        return reminderSettings();
+      },
+      get_autostart: () => db.autostart,
+      set_autostart: ({ enabled }) => (db.autostart = Boolean(enabled)),
+      take_opened_files: () => db.openedFiles.splice(0),
+      'plugin:event|listen': () => ++listeners,
+      'plugin:event|unlisten': () => null,
       'plugin:dialog|open': () => (picks.length ? picks.shift() : null),
       'plugin:opener|open_url': () => null,
     };
+
+    let listeners = 0;
+    db.milestones ??= { days_before: [30, 14, 7, 3, 1], grace_every_days: 7, grace_daily_last_days: 7 };
+    db.snoozedUntil ??= null;
+    db.autostart ??= false;
+    db.openedFiles ??= [...(config.openedFiles || [])];
+    function reminderSettings() {
+      return { milestones: { ...db.milestones, days_before: [...db.milestones.days_before] }, snoozed_until: db.snoozedUntil };
+    }
 
     return function handler(cmd, args) {
       calls.push({ cmd, args: args === undefined ? null : JSON.parse(JSON.stringify(args)) });

@@ -449,4 +449,51 @@ describe('the other screens', () => {
     assert.deepEqual(errors, []);
     await context.close();
   });
+
+  test('reminders: milestones, snooze, start at login offered after the first credential', async () => {
+    const { page, context, errors } = await openApp(browser, server.url, { clients, credentials, files });
+    const offer = page.getByTestId('autostart-offer');
+    await offer.waitFor();
+    await both(page, '21-autostart-offer');
+    await offer.getByRole('button', { name: 'Start at login' }).click();
+    await offer.waitFor({ state: 'detached' });
+    assert.deepEqual((await calls(page, 'set_autostart')).map((c) => c.args), [{ enabled: true }]);
+
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const form = page.getByTestId('reminder-settings');
+    await form.getByTestId('milestone-days').waitFor();
+    assert.equal(await form.getByTestId('milestone-days').inputValue(), '30, 14, 7, 3, 1');
+    assert.equal(await page.getByTestId('autostart').isChecked(), true);
+    await form.getByTestId('milestone-days').fill('7, 60, x');
+    await form.getByRole('button', { name: 'Save reminders' }).click();
+    await form.getByRole('alert').filter({ hasText: '"x" is not a whole number of days.' }).waitFor();
+    assert.equal((await calls(page, 'set_milestones')).length, 0, 'nothing sent while the list is wrong');
+    await form.getByTestId('milestone-days').fill('7, 60 30');
+    await form.getByTestId('grace-every').fill('0');
+    await form.getByRole('button', { name: 'Save reminders' }).click();
+    await page.getByText('Reminder milestones saved.').waitFor();
+    assert.deepEqual((await calls(page, 'set_milestones')).at(-1).args, {
+      milestones: { days_before: [60, 30, 7], grace_every_days: 0, grace_daily_last_days: 7 },
+    });
+    assert.match(await form.getByTestId('milestones-summary').innerText(), /^60, 30, 7 days before expiry, on the day, daily in its last 7 days/);
+    await form.getByTestId('snooze').click();
+    await form.getByTestId('snoozed').waitFor();
+    assert.deepEqual((await calls(page, 'snooze_reminders')).at(-1).args, { hours: 24 });
+    await both(page, '22-reminder-settings');
+    await form.getByRole('button', { name: 'Resume reminders' }).click();
+    await form.getByTestId('snooze').waitFor();
+    assert.deepEqual((await calls(page, 'snooze_reminders')).at(-1).args, { hours: 0 });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('a file opened with the app (command line, second launch) lands in the confirmation flow', async () => {
+    const opened = '/Users/dana/Downloads/MDM_ Acme Corp_Certificate (1).pem';
+    const { page, context, errors } = await openApp(browser, server.url, { clients, credentials, files, openedFiles: [opened] });
+    await step(page, 'review');
+    assert.deepEqual((await calls(page, 'identify_file')).map((c) => c.args), [{ path: opened }]);
+    await shot(page, '23-opened-file-review');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
 });

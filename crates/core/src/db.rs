@@ -134,6 +134,17 @@ impl Db {
         Ok(usize::try_from(v).unwrap_or(usize::MAX))
     }
 
+    /// A number that changes whenever another connection (another window, the command line)
+    /// commits to the database: the scheduler compares it to notice changes it did not make.
+    ///
+    /// # Errors
+    /// [`Error::Database`] if SQLite fails.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     /// The connection, for reads.
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
@@ -176,6 +187,28 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .expect("mode");
         assert_eq!(mode, "wal");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn data_version_moves_only_for_other_connections_commits() {
+        let dir = std::env::temp_dir().join(format!("tk-db-dv-{}", std::process::id()));
+        let path = dir.join("t.db");
+        let watcher = Db::open(&path).expect("open");
+        let mut writer = Db::open(&path).expect("open again");
+        let before = watcher.data_version().expect("version");
+        let own_before = writer.data_version().expect("version");
+        writer
+            .write(|tx| {
+                tx.execute(
+                    "INSERT INTO settings (key, value) VALUES ('probe', '1')",
+                    [],
+                )?;
+                Ok(())
+            })
+            .expect("write");
+        assert_ne!(watcher.data_version().expect("version"), before);
+        assert_eq!(writer.data_version().expect("version"), own_before);
         let _ = std::fs::remove_dir_all(dir);
     }
 

@@ -8,6 +8,7 @@ pub mod db;
 pub mod error;
 pub mod export;
 pub mod file;
+pub mod overview;
 pub mod pki;
 pub mod reminders;
 pub mod renewal;

@@ -18,6 +18,7 @@ use crate::token::Kind;
 
 /// The reminder settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Milestones {
     /// Days before expiry to remind at (defaults 30, 14, 7, 3, 1).
     pub days_before: Vec<u32>,

@@ -283,3 +283,36 @@ export const getSettings = () => call<Thresholds>('get_settings');
 
 export const setSettings = (thresholds: Thresholds) =>
   call<Thresholds>('set_settings', { thresholds });
+
+/** reminders.rs `Milestones`: when reminders fire. */
+export interface Milestones {
+  /** Days before expiry (defaults 30, 14, 7, 3, 1). */
+  days_before: number[];
+  /** During grace, every this many days (0: off). */
+  grace_every_days: number;
+  /** Daily in the last this many days of grace. */
+  grace_daily_last_days: number;
+}
+
+/** desktop.rs `ReminderSettings`. */
+export interface ReminderSettings {
+  milestones: Milestones;
+  /** Reminders are paused until then. */
+  snoozed_until: Timestamp | null;
+}
+
+export const getReminders = () => call<ReminderSettings>('get_reminders');
+
+export const setMilestones = (milestones: Milestones) =>
+  call<ReminderSettings>('set_milestones', { milestones });
+
+/** Pauses reminders for `hours` (24: a day); 0 resumes them. */
+export const snoozeReminders = (hours: number) => call<ReminderSettings>('snooze_reminders', { hours });
+
+/** Whether TokenKeeper starts in the tray at login. */
+export const getAutostart = () => call<boolean>('get_autostart');
+
+export const setAutostart = (enabled: boolean) => call<boolean>('set_autostart', { enabled });
+
+/** Files opened with the app that the window has not taken yet. */
+export const takeOpenedFiles = () => call<string[]>('take_opened_files');

@@ -92,6 +92,43 @@ async getSettings() : Promise<Thresholds> {
  */
 async setSettings(thresholds: Thresholds) : Promise<Thresholds> {
     return await TAURI_INVOKE("set_settings", { thresholds });
+},
+/**
+ * The reminder milestones and the snooze.
+ */
+async getReminders() : Promise<ReminderSettings> {
+    return await TAURI_INVOKE("get_reminders");
+},
+/**
+ * Saves the reminder milestones (days before expiry between 1 and 365).
+ */
+async setMilestones(milestones: Milestones) : Promise<ReminderSettings> {
+    return await TAURI_INVOKE("set_milestones", { milestones });
+},
+/**
+ * Pauses every reminder for `hours` (24: "snooze all for a day"); 0 resumes them.
+ */
+async snoozeReminders(hours: number) : Promise<ReminderSettings> {
+    return await TAURI_INVOKE("snooze_reminders", { hours });
+},
+/**
+ * Whether TokenKeeper starts (in the tray) when the user logs in.
+ */
+async getAutostart() : Promise<boolean> {
+    return await TAURI_INVOKE("get_autostart");
+},
+/**
+ * Turns starting at login on or off; returns the new setting.
+ */
+async setAutostart(enabled: boolean) : Promise<boolean> {
+    return await TAURI_INVOKE("set_autostart", { enabled });
+},
+/**
+ * The files opened with the app (command line, file association, a second launch) that the
+ * window has not taken yet; each goes through the same recognise-and-confirm flow as a drop.
+ */
+async takeOpenedFiles() : Promise<string[]> {
+    return await TAURI_INVOKE("take_opened_files");
 }
 }
 
@@ -480,6 +517,22 @@ export type Kind =
  */
 "content_token"
 /**
+ * The reminder settings.
+ */
+export type Milestones = { 
+/**
+ * Days before expiry to remind at (defaults 30, 14, 7, 3, 1).
+ */
+days_before: number[]; 
+/**
+ * During grace, remind every this many days (default 7; 0 turns it off).
+ */
+grace_every_days: number; 
+/**
+ * Remind daily in the last this many days of grace (default 7).
+ */
+grace_daily_last_days: number }
+/**
  * Which Apple portal a client uses: Apple Business Manager or Apple School Manager.
  */
 export type Portal = 
@@ -504,6 +557,18 @@ issuer: string;
  * Serial number, lowercase hex without leading zero bytes.
  */
 serial: string }
+/**
+ * The reminder settings page: when reminders fire and whether they are paused.
+ */
+export type ReminderSettings = { 
+/**
+ * The milestones.
+ */
+milestones: Milestones; 
+/**
+ * Reminders are paused until then.
+ */
+snoozed_until: string | null }
 /**
  * The state a user sees.
  */

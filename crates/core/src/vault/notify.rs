@@ -115,6 +115,14 @@ impl Vault {
         })
     }
 
+    /// Changes whenever another connection commits: see [`crate::db::Db::data_version`].
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn data_version(&self) -> Result<i64> {
+        self.db.data_version()
+    }
+
     fn sent(&self) -> Result<HashSet<SentKey>> {
         let mut stmt = self
             .db
