@@ -26,8 +26,10 @@ export PATH="$HOME/.cargo/bin:$PATH"
 echo "==> building the app (self-contained debug binary) and the fixture minter"
 npx tauri build --debug --no-bundle >/dev/null
 cargo build -p tokenkeeper-core --example mint --features test-support --locked
+cargo build -p tokenkeeper --locked
 export TOKENKEEPER_APP_BIN="$CARGO_TARGET_DIR/debug/tokenkeeper-app"
 export TOKENKEEPER_MINT_BIN="$CARGO_TARGET_DIR/debug/examples/mint"
+export TOKENKEEPER_CLI_BIN="$CARGO_TARGET_DIR/debug/tokenkeeper"
 
 echo "==> real window under Xvfb"
 scripts/with-keychain.sh xvfb-run -a -s "-screen 0 1280x900x24" \

@@ -17,10 +17,18 @@ const mint = process.env.TOKENKEEPER_MINT_BIN;
 const shots = join(root, 'artifacts', 'webdriver');
 mkdirSync(shots, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), 'tk-webdriver-'));
+const cli = process.env.TOKENKEEPER_CLI_BIN;
+const db = join(work, 'tokenkeeper.db');
 const files = {
   push: join(work, 'MDM_Acme_Certificate.pem'),
   vpp: join(work, 'sToken_for_Main_Street.vpptoken'),
+  // Expires in five days: a reminder is due as soon as it is stored.
+  soon: join(work, 'sToken_for_Harbour.vpptoken'),
+  // Opened with the app while it runs (second launch).
+  opened: join(work, 'sToken_for_Riverside.vpptoken'),
 };
+// Everything the app and its second launch share: the database, the bus, the keyring, the display.
+const appEnv = { ...process.env, TOKENKEEPER_DB: db };
 
 let driverProcess;
 let driver;
@@ -47,6 +55,12 @@ async function waitText(text, timeout = 15000) {
     `"${text}" never appeared`,
   );
   return el;
+}
+
+/** Opens a page of the app from scratch (a reload: no dialog left over from the last test). */
+async function fresh(hash) {
+  await driver.get(`tauri://localhost/${hash}`);
+  await driver.navigate().refresh();
 }
 
 async function click(css) {
@@ -83,25 +97,61 @@ async function pickInDialog(path) {
   execFileSync('xdotool', ['key', '--window', id, 'Return']);
 }
 
+/** Every `Notify` call on the session bus, as dbus-monitor prints them. */
+let monitor;
+let monitored = '';
+const helpers = [];
+
+/** The notifications seen so far: [summary, body] pairs. */
+function notifications() {
+  const out = [];
+  for (const block of monitored.split(/\n(?=method call)/)) {
+    if (!/member=Notify\b/.test(block)) continue;
+    const strings = [...block.matchAll(/^\s+string "((?:[^"\\]|\\.)*)"/gm)].map((m) => m[1]);
+    // app_name, app_icon, summary, body, then the actions.
+    out.push({ app: strings[0], summary: strings[2], body: strings[3] });
+  }
+  return out;
+}
+
+async function startApp() {
+  driver = await new Builder()
+    .usingServer('http://127.0.0.1:4444/')
+    .withCapabilities({ browserName: 'wry', 'tauri:options': { application: app } })
+    .build();
+}
+
 before(async () => {
   assert.ok(app, 'TOKENKEEPER_APP_BIN must name the built app');
   assert.ok(mint, 'TOKENKEEPER_MINT_BIN must name the fixture minter');
   execFileSync(mint, ['push', files.push, '120']);
   execFileSync(mint, ['vpp', files.vpp, '200', 'Acme Inc']);
+  execFileSync(mint, ['vpp', files.soon, '5', 'Acme Harbour']);
+  execFileSync(mint, ['vpp', files.opened, '300', 'Acme Riverside']);
+  // The notification server a desktop would run (D-Bus activation would start it without the
+  // display), and a system tray to hold TokenKeeper's icon in the screenshots.
+  for (const [cmd, args] of [['dunst', []], ['trayer', ['--edge', 'top', '--align', 'right', '--widthtype', 'request', '--height', '28', '--transparent', 'false', '--tint', '0x404040']]]) {
+    const p = spawn(cmd, args, { stdio: 'ignore' });
+    p.on('error', () => {});
+    helpers.push(p);
+  }
+  monitor = spawn('dbus-monitor', ['--session', "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  monitor.stdout.on('data', (d) => (monitored += d.toString()));
   driverProcess = spawn('tauri-driver', ['--port', '4444'], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, TOKENKEEPER_DB: join(work, 'tokenkeeper.db') },
+    env: appEnv,
   });
   await sleep(1500);
-  driver = await new Builder()
-    .usingServer('http://127.0.0.1:4444/')
-    .withCapabilities({ browserName: 'wry', 'tauri:options': { application: app } })
-    .build();
+  await startApp();
 });
 
 after(async () => {
   await driver?.quit().catch(() => {});
   driverProcess?.kill();
+  monitor?.kill();
+  for (const p of helpers) p.kill();
 });
 
 test('add a client, import a push certificate, confirm, see it Active', async () => {
@@ -137,11 +187,69 @@ test('add a client, import a push certificate, confirm, see it Active', async ()
 });
 
 test('a wrong file on the APNs zone is named and routed', async () => {
-  await driver.wait(until.elementLocated(By.xpath('//a[contains(., "Clients")]')), 10000).click();
-  await driver.wait(until.elementLocated(By.xpath('//a[contains(., "Acme Corp")]')), 10000).click();
+  // A client with nothing yet, so its APNs zone is the empty one with its file picker.
+  await fresh('#/clients');
+  await clickButton('Add client');
+  const name = await driver.wait(until.elementLocated(By.css('dialog[open] input[type="text"]')), 10000);
+  await name.sendKeys('Beta Corp');
+  await driver.findElement(By.xpath('//dialog[@open]//button[normalize-space(.)="Add client"]')).click();
+  await driver.wait(until.elementLocated(By.xpath('//a[contains(., "Beta Corp")]')), 10000).click();
   await waitText('APNs push certificate');
   await click('[data-section="push_certificate"] [data-drop-zone] button');
   await pickInDialog(files.vpp);
   await waitText('This is an Apps and Books token');
   await shot('07-wrong-zone-routed');
+});
+
+test('a reminder due now arrives as a native notification, and not again after a restart', async () => {
+  await fresh('#/clients/Acme%20Corp');
+  await waitText('Apps and Books tokens');
+  await click('[data-section="content_token"] [data-drop-zone] button');
+  await pickInDialog(files.soon);
+  await driver.wait(until.elementLocated(By.css('[data-testid="wizard"][data-step="review"]')), 20000);
+  await click('[data-testid="save"]');
+  await driver.wait(until.elementLocated(By.css('[data-testid="wizard"][data-step="saved"]')), 20000);
+  await clickButton('Done');
+
+  // Saving rang the scheduler: the reminder goes out at once, through the session bus.
+  const deadline = Date.now() + 20000;
+  while (!notifications().some((n) => n.summary.includes('Acme Corp')) && Date.now() < deadline) await sleep(200);
+  const sent = notifications();
+  assert.equal(sent.length, 1, `one notification: ${JSON.stringify(sent)}`);
+  assert.equal(sent[0].app, 'TokenKeeper');
+  assert.match(sent[0].summary, /Acme Corp/);
+  assert.match(sent[0].summary, /Apps and Books/);
+  assert.match(sent[0].body, /renew/i);
+  await driver.get('tauri://localhost/#/events');
+  await waitText('notification sent');
+  await shot('08-notification-logged');
+
+  // Restart the app on the same database: the reminder was already sent.
+  await driver.quit();
+  await startApp();
+  await waitText('Dashboard');
+  await waitText('Harbour');
+  await sleep(3000);
+  assert.equal(notifications().length, 1, `no repeat after a restart: ${JSON.stringify(notifications())}`);
+});
+
+test('a file opened with a second launch goes to the running window, which asks to confirm it', async () => {
+  await fresh('#/');
+  await waitText('Dashboard');
+  const second = spawn(app, [files.opened], { env: appEnv, stdio: 'ignore' });
+  const code = await new Promise((resolveExit, reject) => {
+    const timer = setTimeout(() => reject(new Error('the second launch did not hand over and exit')), 20000);
+    second.on('exit', (c) => {
+      clearTimeout(timer);
+      resolveExit(c);
+    });
+  });
+  assert.equal(code, 0, 'the second instance exits once the first has the file');
+  // No client holds this organisation yet: the running window asks whose it is, then confirms.
+  await waitText('Riverside');
+  await shot('09-opened-file-whose-is-it');
+  await driver.wait(until.elementLocated(By.xpath('//dialog[@open]//label[contains(., "Acme Corp")]//input[@type="radio"]')), 10000).click();
+  await clickButton('Continue');
+  await driver.wait(until.elementLocated(By.css('[data-testid="wizard"][data-step="review"]')), 20000);
+  await shot('10-opened-file-confirm');
 });

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `npm run bench:app`: TokenKeeper's cold start to an interactive window and its idle memory,
+# against a bare Tauri window (bench/bare-window) built in this run with the same Tauri and the
+# same profile, both under Xvfb through tauri-driver. TK_BENCH_PROFILE=debug for a quick look
+# (default release); TK_BENCH_RUNS (default 7).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+tk_require_cargo
+if [ "$(uname -s)" != "Linux" ]; then
+  echo "the app benchmark runs on Linux (WebKitWebDriver under Xvfb); skipped on $(uname -s)"
+  exit 0
+fi
+tk_install_apt "${TK_APP_APT_PACKAGES[@]}" "${TK_E2E_APT_PACKAGES[@]}"
+[ -d node_modules ] || npm install --no-audit --no-fund
+[ -d ui/node_modules ] || npm --prefix ui install --no-audit --no-fund
+command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --version 2.0.4 --root "$HOME/.cargo"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+profile="${TK_BENCH_PROFILE:-release}"
+if [ "$profile" = release ]; then flag=(); else flag=(--debug); fi
+cargo_flag=(); [ "$profile" = release ] && cargo_flag=(--release)
+
+echo "==> building TokenKeeper and the bare window ($profile)"
+npx tauri build "${flag[@]}" --no-bundle >/dev/null
+cargo build "${cargo_flag[@]}" -p tokenkeeper-bare-window --features tauri/custom-protocol --locked
+export TOKENKEEPER_APP_BIN="$CARGO_TARGET_DIR/$profile/tokenkeeper-app"
+export TOKENKEEPER_BARE_BIN="$CARGO_TARGET_DIR/$profile/tokenkeeper-bare-window"
+
+export TOKENKEEPER_BENCH_DB="$CARGO_TARGET_DIR/bench-data/vault-10k.db"
+if [ ! -f "$TOKENKEEPER_BENCH_DB" ]; then
+  echo "==> seeding 10,000 credentials (criterion's vault bench, one pass)"
+  cargo bench -p tokenkeeper-core --bench vault -- --test >/dev/null
+fi
+
+scripts/with-keychain.sh xvfb-run -a -s "-screen 0 1280x900x24" node bench/app/startup.mjs
