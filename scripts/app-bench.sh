@@ -2,7 +2,8 @@
 # `npm run bench:app`: TokenKeeper's cold start to an interactive window and its idle memory,
 # against a bare Tauri window (bench/bare-window) built in this run with the same Tauri and the
 # same profile, both under Xvfb through tauri-driver. TK_BENCH_PROFILE=debug for a quick look
-# (default release); TK_BENCH_RUNS (default 7).
+# (default release); TK_BENCH_RUNS (default 7). `npm run bench:app -- idle`: wake-ups and CPU
+# over ten idle minutes (TK_IDLE_MINUTES) instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -33,4 +34,8 @@ if [ ! -f "$TOKENKEEPER_BENCH_DB" ]; then
   cargo bench -p tokenkeeper-core --bench vault -- --test >/dev/null
 fi
 
-scripts/with-keychain.sh xvfb-run -a -s "-screen 0 1280x900x24" node bench/app/startup.mjs
+if [ "${1:-}" = idle ]; then
+  scripts/with-keychain.sh xvfb-run -a -s "-screen 0 1280x900x24" node bench/app/idle.mjs
+else
+  scripts/with-keychain.sh xvfb-run -a -s "-screen 0 1280x900x24" node bench/app/startup.mjs
+fi

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The real app window under Xvfb through tauri-driver and WebKitWebDriver (Debian's
-# webkit2gtk-driver), inside a private D-Bus session with an unlocked keyring. Builds a
-# self-contained debug binary first (`tauri build --debug --no-bundle`: plain `cargo build` would
-# load the Vite dev server). Screenshots land in artifacts/webdriver/.
+# The packaged app and the real app window. Builds the .deb in debug (`scripts/build.sh`: a
+# self-contained binary, where plain `cargo build` would load the Vite dev server), checks the
+# package (`scripts/package-check.sh`), then drives the real window under Xvfb through
+# tauri-driver and WebKitWebDriver (Debian's webkit2gtk-driver), inside a private D-Bus session
+# with an unlocked keyring, a notification server and a system tray. Screenshots land in
+# artifacts/webdriver/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -14,7 +16,7 @@ if [ "$(uname -s)" != "Linux" ]; then
 fi
 tk_install_apt "${TK_APP_APT_PACKAGES[@]}" "${TK_E2E_APT_PACKAGES[@]}"
 
-[ -d node_modules ] || npm install --no-audit --no-fund
+[ -d node_modules/selenium-webdriver ] || npm install --no-audit --no-fund
 [ -d ui/node_modules ] || npm --prefix ui install --no-audit --no-fund
 
 if ! command -v tauri-driver >/dev/null; then
@@ -23,10 +25,10 @@ if ! command -v tauri-driver >/dev/null; then
 fi
 export PATH="$HOME/.cargo/bin:$PATH"
 
-echo "==> building the app (self-contained debug binary) and the fixture minter"
-npx tauri build --debug --no-bundle >/dev/null
+echo "==> building the .deb (debug) and the fixture minter"
+TK_BUILD_PROFILE=debug bash scripts/build.sh >/dev/null
+TK_BUILD_PROFILE=debug bash scripts/package-check.sh
 cargo build -p tokenkeeper-core --example mint --features test-support --locked
-cargo build -p tokenkeeper --locked
 export TOKENKEEPER_APP_BIN="$CARGO_TARGET_DIR/debug/tokenkeeper-app"
 export TOKENKEEPER_MINT_BIN="$CARGO_TARGET_DIR/debug/examples/mint"
 export TOKENKEEPER_CLI_BIN="$CARGO_TARGET_DIR/debug/tokenkeeper"

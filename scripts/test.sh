@@ -24,4 +24,6 @@ else
     cargo test --workspace --locked --no-fail-fast
 fi
 bash scripts/ui-test.sh
+# The .deb and the real window (Linux: WebKitWebDriver under Xvfb).
+bash scripts/app-e2e.sh
 echo "==> all tests passed"

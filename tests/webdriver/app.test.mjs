@@ -26,6 +26,8 @@ const files = {
   soon: join(work, 'sToken_for_Harbour.vpptoken'),
   // Opened with the app while it runs (second launch).
   opened: join(work, 'sToken_for_Riverside.vpptoken'),
+  // Stored by the command line while the app runs.
+  byCli: join(work, 'sToken_for_Lakeside.vpptoken'),
 };
 // Everything the app and its second launch share: the database, the bus, the keyring, the display.
 const appEnv = { ...process.env, TOKENKEEPER_DB: db };
@@ -128,6 +130,7 @@ before(async () => {
   execFileSync(mint, ['vpp', files.vpp, '200', 'Acme Inc']);
   execFileSync(mint, ['vpp', files.soon, '5', 'Acme Harbour']);
   execFileSync(mint, ['vpp', files.opened, '300', 'Acme Riverside']);
+  execFileSync(mint, ['vpp', files.byCli, '3', 'Beta Lakeside']);
   // The notification server a desktop would run (D-Bus activation would start it without the
   // display), and a system tray to hold TokenKeeper's icon in the screenshots.
   for (const [cmd, args] of [['dunst', []], ['trayer', ['--edge', 'top', '--align', 'right', '--widthtype', 'request', '--height', '28', '--transparent', 'false', '--tint', '0x404040']]]) {
@@ -252,4 +255,20 @@ test('a file opened with a second launch goes to the running window, which asks 
   await clickButton('Continue');
   await driver.wait(until.elementLocated(By.css('[data-testid="wizard"][data-step="review"]')), 20000);
   await shot('10-opened-file-confirm');
+});
+
+test('a change made by the command line wakes the running app: its reminder follows within a minute', async () => {
+  assert.ok(cli, 'TOKENKEEPER_CLI_BIN must name the tokenkeeper command line');
+  const before = notifications().length;
+  execFileSync(cli, ['import', '--db', db, '--client', 'Beta Corp', files.byCli], { env: appEnv });
+  // No bell rings for another process: the scheduler notices the database's data version at its
+  // next look, at most a minute away.
+  const deadline = Date.now() + 90000;
+  while (!notifications().some((n) => n.summary.includes('Beta Corp')) && Date.now() < deadline) await sleep(500);
+  const beta = notifications().slice(before);
+  assert.equal(beta.length, 1, `one notification for the new token: ${JSON.stringify(beta)}`);
+  assert.match(beta[0].summary, /Beta Corp/);
+  // And the window reloads on its own.
+  await waitText('Lakeside', 20000);
+  await shot('11-changed-by-the-command-line');
 });

@@ -21,6 +21,8 @@ pub const MAX_NAP: Duration = Duration::from_secs(60);
 /// A wall clock that moved this much more (or less) than the monotonic one jumped, or the
 /// machine slept.
 const CLOCK_SLACK: Duration = Duration::from_secs(5);
+/// How long to wait before showing again a notification the system refused.
+const RETRY_DELIVERY: chrono::Duration = chrono::Duration::minutes(5);
 /// Urgent credentials listed in the tray menu.
 pub const TRAY_ITEMS: usize = 5;
 
@@ -79,18 +81,27 @@ impl<D: Deliver> Scheduler<D> {
     pub fn pass(&mut self, now: DateTime<Utc>, check_now: bool) -> tokenkeeper_core::Result<Pass> {
         let checked = self.run_checks(now, check_now)?;
         let mut delivered = None;
+        let mut retry = None;
         if let Some(n) = self.vault.pending_notification(now)? {
             match self.deliver.deliver(&n) {
                 Ok(()) => {
                     self.vault.mark_notified(&n, now)?;
                     delivered = Some(n);
                 }
-                Err(e) => eprintln!("tokenkeeper: notification not shown ({e}); will retry"),
+                Err(e) => {
+                    // No notification service yet (a desktop still starting): try again later,
+                    // not in a loop.
+                    eprintln!("tokenkeeper: notification not shown ({e}); retrying in 5 minutes");
+                    retry = Some(now + RETRY_DELIVERY);
+                }
             }
         }
         let next = earliest(
-            self.vault.next_reminder_at(now)?,
-            self.vault.next_scheduled_check(now)?,
+            earliest(
+                self.vault.next_reminder_at(now)?,
+                self.vault.next_scheduled_check(now)?,
+            ),
+            retry,
         );
         let overview = Overview::of(
             &self.vault.summaries(now)?,
