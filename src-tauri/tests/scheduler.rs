@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use tokenkeeper_app::background::scheduler::{Deliver, Scheduler};
 use tokenkeeper_core::db::Db;
 use tokenkeeper_core::overview::Level;
@@ -82,7 +82,8 @@ fn a_refused_notification_is_retried_in_five_minutes_and_sent_once_when_it_can_b
 
 #[test]
 fn a_snooze_holds_reminders_until_it_ends() {
-    let now = Utc::now();
+    // The snooze is stored to the second.
+    let now = Utc::now().trunc_subsecs(0);
     let (_dir, mut vault) = vault_with(&[("Acme", 5)], now);
     vault
         .snooze_until(now + Duration::days(1), now)

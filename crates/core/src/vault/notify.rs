@@ -97,8 +97,8 @@ impl Vault {
         })
     }
 
-    /// When a reminder can next become due (the scheduler sleeps until then), counting the
-    /// end of a snooze.
+    /// When a reminder can next become due (the scheduler sleeps until then); while snoozed,
+    /// the end of the snooze (what came due meanwhile is shown then).
     ///
     /// # Errors
     /// [`Error::Database`].
@@ -110,7 +110,8 @@ impl Vault {
             &self.milestones()?,
         );
         Ok(match self.snoozed_until()? {
-            Some(until) if until > now => Some(next.map_or(until, |n| n.max(until))),
+            // Reminders that came due during the snooze are still pending when it ends.
+            Some(until) if until > now => Some(until),
             _ => next,
         })
     }

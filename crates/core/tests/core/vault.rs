@@ -784,6 +784,11 @@ fn reminders_survive_a_restart_and_restart_after_renewal() {
         .unwrap();
     assert!(env.vault.pending_notification(later).unwrap().is_none());
     assert_eq!(
+        env.vault.next_reminder_at(later).unwrap(),
+        Some(later + Duration::days(1)),
+        "the scheduler wakes when the snooze ends"
+    );
+    assert_eq!(
         env.vault
             .pending_notification(later + Duration::days(1))
             .unwrap()
