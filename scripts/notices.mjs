@@ -2,11 +2,12 @@
 // Writes ui/src/generated/notices.json: the open-source notices the About dialog shows, i.e.
 // everything the shipped app is made of.
 //
-// - Rust: every crate compiled into the `tokenkeeper-app` binary, per shipping platform: the
-//   normal dependencies of tokenkeeper-app for that target (no dev or build dependencies, which
-//   never reach the binary), from `cargo tree --locked --target <triple> -e normal`; licence and
-//   repository from `cargo metadata --locked`. One exception: a build dependency named `*-src`
-//   (openssl-src, OpenSSL vendored on macOS and Windows) is native source compiled and linked in.
+// - Rust: every crate compiled into the `tokenkeeper-app` binary and the `tokenkeeper` CLI the
+//   installers carry beside it, per shipping platform: their normal dependencies for that target
+//   (no dev or build dependencies, which never reach a binary), from `cargo tree --locked
+//   --target <triple> -e normal`; licence and repository from `cargo metadata --locked`. One
+//   exception: a build dependency named `*-src` (openssl-src, OpenSSL vendored on macOS and
+//   Windows) is native source compiled and linked in.
 // - npm: the runtime `dependencies` of ui/package.json with their transitive `dependencies`
 //   (from ui/node_modules), plus every package whose modules actually end up in the Vite bundle
 //   (svelte's runtime: a devDependency, yet compiled components import it). The bundle is built
@@ -25,7 +26,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const uiDir = join(root, 'ui');
 const outFile = join(uiDir, 'src', 'generated', 'notices.json');
 const REGENERATE = 'node scripts/notices.mjs';
-const APP_PACKAGE = 'tokenkeeper-app';
+/**
+ * The binaries the installers hold: the app, and the `tokenkeeper` command line that
+ * scripts/build.sh packs beside it.
+ */
+const SHIPPED_PACKAGES = ['tokenkeeper-app', 'tokenkeeper'];
 
 /** The platforms the release workflow builds, as `cargo metadata --filter-platform` triples. */
 const PLATFORMS = {
@@ -83,9 +88,10 @@ function cargo(args) {
   });
 }
 
-/** `name@version` of every crate `cargo tree` lists for the app on one target along `edges`. */
+/** `name@version` of every crate `cargo tree` lists for the shipped binaries on one target along `edges`. */
 function treeOf(triple, edges) {
-  const out = cargo(['tree', '--locked', '-q', '-p', APP_PACKAGE, '--target', triple, '-e', edges, '--prefix', 'none', '-f', '{p}']);
+  const packages = SHIPPED_PACKAGES.flatMap((p) => ['-p', p]);
+  const out = cargo(['tree', '--locked', '-q', ...packages, '--target', triple, '-e', edges, '--prefix', 'none', '-f', '{p}']);
   const ids = new Set();
   for (const line of out.split('\n')) {
     const m = /^(\S+) v(\S+)/.exec(line.trim());
@@ -95,7 +101,7 @@ function treeOf(triple, edges) {
 }
 
 /**
- * Crates in the app binary for one target triple, as `name@version`. The set comes from `cargo
+ * Crates in the shipped binaries for one target triple, as `name@version`. The set comes from `cargo
  * tree -e normal --target`, which resolves features the way the build does: per target and
  * without dev-dependencies. `cargo metadata`'s resolve graph cannot say this, its features are
  * unified over every platform and dev-dependency (walking it listed openssl-src on Linux and
