@@ -6,7 +6,8 @@
 pub mod bindings;
 mod commands;
 
-use std::sync::Mutex;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use tauri::Runtime;
 use tokenkeeper_core::db::Db;
@@ -17,6 +18,39 @@ pub use commands::{EventQuery, ImportArgs};
 
 /// The state every command shares: one vault, one writer at a time.
 pub type VaultState = Mutex<Vault>;
+
+/// Where the vault's data lives (its database file and secret store), to open it again: a long
+/// command (a check with Apple, which waits on the network) works on a vault of its own, so the
+/// shared one is never locked meanwhile. Managed beside [`VaultState`].
+#[derive(Clone)]
+pub struct VaultFile {
+    path: Option<PathBuf>,
+    secrets: Arc<dyn SecretStore>,
+}
+
+impl VaultFile {
+    /// The database at `path` with `secrets`.
+    pub fn new(path: PathBuf, secrets: Arc<dyn SecretStore>) -> Self {
+        Self {
+            path: Some(path),
+            secrets,
+        }
+    }
+
+    /// Opens a vault on the same data.
+    ///
+    /// # Errors
+    /// [`Error::Database`] when the vault lives in memory only or its file cannot be opened.
+    pub fn open(&self) -> tokenkeeper_core::Result<Vault> {
+        let path = self.path.as_deref().ok_or_else(|| Error::Database {
+            detail: "this vault lives in memory only and cannot be opened a second time".to_owned(),
+        })?;
+        Ok(Vault::new(
+            Db::open(path)?,
+            Box::new(Arc::clone(&self.secrets)),
+        ))
+    }
+}
 
 /// Where private keys and token secrets live. The one place that chooses.
 pub fn secret_store() -> Box<dyn SecretStore> {
@@ -59,14 +93,55 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::list_events,
             commands::get_settings,
             commands::set_settings,
+            commands::keys::list_keys,
+            commands::keys::remove_key,
+            commands::keys::create_push_csr,
+            commands::keys::push_request,
+            commands::keys::add_vendor,
+            commands::keys::export_certificate,
+            commands::keys::create_ade_key,
+            commands::keys::save_ade_certificate,
+            commands::keys::import_ade_key,
+            commands::checks::check_all,
+            commands::checks::check_client,
+            commands::checks::check_credential,
+            commands::checks::last_checks,
+            commands::checks::get_check_settings,
+            commands::checks::set_check_settings,
         ])
 }
 
 /// Gives a Tauri builder the vault and the commands: the real app and the tests' mock runtime
-/// use the same wiring.
+/// use the same wiring. A second vault (see [`VaultFile`]) opens the same database file with the
+/// OS keychain.
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>, vault: Vault) -> tauri::Builder<R> {
+    let file = VaultFile {
+        path: vault.database_path(),
+        secrets: Arc::from(secret_store()),
+    };
+    with_vault(builder, vault, file)
+}
+
+/// As [`with_commands`], the vault opened from `file` (the tests share an in-memory secret
+/// store between the two vaults this way).
+///
+/// # Errors
+/// As [`VaultFile::open`].
+pub fn with_vault_file<R: Runtime>(
+    builder: tauri::Builder<R>,
+    file: VaultFile,
+) -> tokenkeeper_core::Result<tauri::Builder<R>> {
+    Ok(with_vault(builder, file.open()?, file))
+}
+
+fn with_vault<R: Runtime>(
+    builder: tauri::Builder<R>,
+    vault: Vault,
+    file: VaultFile,
+) -> tauri::Builder<R> {
     builder
         .manage(VaultState::new(vault))
+        .manage(file)
         .invoke_handler(specta_builder::<R>().invoke_handler())
 }
 
