@@ -113,6 +113,7 @@
         expires_at: expiresInDays == null ? null : iso(now + expiresInDays * DAY),
         apple_account: extra.apple_account ?? null,
         error: extra.error ?? null,
+        key_held: extra.key_held ?? false,
         recipient: extra.recipient ?? null,
         sha: extra.sha ?? `seed-${identity}`,
         versions: [],
@@ -315,7 +316,7 @@
         return db.creds
           .filter((x) => x.client_uid === c.uid)
           .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.label.localeCompare(b.label))
-          .map((x) => ({ summary: summary(x), versions: x.versions, events: db.events.filter((e) => e.credential_uid === x.uid).slice().reverse() }));
+          .map((x) => ({ summary: summary(x), versions: x.versions, events: db.events.filter((e) => e.credential_uid === x.uid).slice().reverse(), key_held: !!x.key_held }));
       },
       identify_file: ({ path }) => {
         const file = files[path];
@@ -364,6 +365,8 @@
       'plugin:dialog|open': () => (picks.length ? picks.shift() : null),
       'plugin:opener|open_url': () => null,
     };
+    // Keys and checks with Apple (fake-apple.js), over the same store.
+    Object.assign(commands, window.__tkFakeExtras?.({ db, config, fail, log, clientByName, iso, newUid }) ?? {});
 
     return function handler(cmd, args) {
       calls.push({ cmd, args: args === undefined ? null : JSON.parse(JSON.stringify(args)) });
