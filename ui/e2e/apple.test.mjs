@@ -120,6 +120,9 @@ describe('ADE keys', () => {
     const config = { ...base, saves: ['/Users/dana/Desktop/Acme_ABM_public_key.pem'], picks: ['/Users/dana/mdm/server.p12'], keyPassword: 'p12-pass' };
     const { page, context, errors } = await openApp(browser, server.url, config, { hash: ACME });
     await page.locator(card('Cupertino ABM')).getByRole('button', { name: 'Renew…' }).click();
+    // A renewal keeps its key: the key step is folded until asked for.
+    assert.ok(!(await page.getByTestId('download-public-key').isVisible()));
+    await page.getByText("The MDM server's key").click();
     await page.getByTestId('download-public-key').click();
     await page.getByTestId('ade-key-done').waitFor();
     assert.match(await page.getByTestId('ade-key-done').innerText(), /Upload public key/);

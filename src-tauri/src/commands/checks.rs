@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use tokenkeeper_core::apple::AppleEndpoints;
@@ -93,7 +93,8 @@ where
     let joined = tauri::async_runtime::spawn_blocking(move || {
         let mut vault = file.open()?;
         let endpoints = vault.apple_endpoints()?;
-        check(&mut vault, Utc::now(), &endpoints)
+        // Whole seconds, as the checks are stored: the answer and `last_checks` agree.
+        check(&mut vault, Utc::now().trunc_subsecs(0), &endpoints)
     })
     .await;
     match joined {
