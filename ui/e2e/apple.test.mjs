@@ -53,7 +53,7 @@ describe('APNs keys', () => {
     const [made] = await calls(page, 'create_push_csr');
     assert.deepEqual(made.args.args, { client: 'Acme Corp', email: 'it@acme.example', country: 'GB', common_name: null, out: '/Users/dana/Desktop/Acme_APNs.csr' });
     assert.equal((await calls(page, 'plugin:dialog|save')).length, 1);
-    await both(page, '20-wizard-csr-no-vendor');
+    await both(page, '30-wizard-csr-no-vendor');
 
     await page.getByTestId('csr-tracked').check();
     assert.match(await page.getByTestId('tracked-note').innerText(), /tracked only|without holding a key/);
@@ -66,7 +66,7 @@ describe('APNs keys', () => {
     assert.match(await keys.innerText(), /CN=Acme Corp, C=GB, emailAddress=it@acme\.example/);
     assert.doesNotMatch(await page.content(), /PRIVATE KEY/);
     await keys.scrollIntoViewIfNeeded();
-    await both(page, '21-keys-list');
+    await both(page, '31-keys-list');
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -83,7 +83,7 @@ describe('APNs keys', () => {
     assert.match(await page.getByTestId('request-saved').innerText(), /signed by “Example MDM Vendor”.*Acme_request\.b64.*identity\.apple\.com/s);
     assert.equal(await page.getByTestId('signing-explanation').count(), 0);
     assert.deepEqual((await calls(page, 'push_request'))[0].args, { client: 'Acme Corp', vendor: null, out: saves[1] });
-    await both(page, '22-wizard-csr-vendor-signed');
+    await both(page, '32-wizard-csr-vendor-signed');
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -98,7 +98,7 @@ describe('APNs keys', () => {
     await panel.getByTestId('export-password').fill('correct horse');
     await panel.getByTestId('export-password-again').fill('correct hors');
     assert.ok(await panel.getByRole('button', { name: 'Export…' }).isDisabled());
-    await both(page, '23-export-for-mdm');
+    await both(page, '33-export-for-mdm');
     await panel.getByTestId('export-password-again').fill('correct horse');
     await panel.getByRole('button', { name: 'Export…' }).click();
     await panel.getByText('Saved to').waitFor();
@@ -140,7 +140,7 @@ describe('ADE keys', () => {
     await page.getByText(/Kept the MDM's key/).waitFor();
     const imported = await calls(page, 'import_ade_key');
     assert.deepEqual(imported[1].args, { client: 'Acme Corp', keyPath: '/Users/dana/mdm/server.p12', password: 'p12-pass', certPath: null });
-    await both(page, '24-wizard-ade-public-key');
+    await both(page, '34-wizard-ade-public-key');
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -194,7 +194,7 @@ describe('checks with Apple', () => {
     assert.equal(await page.locator(`${card('Terms ABM')} header [data-state]`).getAttribute('data-state'), 'error');
     assert.notEqual(await page.locator(`${card('Offline ABM')} header [data-state]`).getAttribute('data-state'), 'error');
     await dismissToasts(page);
-    await both(page, '25-checks-ade-reasons');
+    await both(page, '35-checks-ade-reasons');
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -219,7 +219,7 @@ describe('checks with Apple', () => {
     const mainStreet = await page.locator(card('Main Street')).getByTestId('check').innerText();
     for (const fact of ['Main Street', '2049118', 'Claimed by the MDM “Mosyle”', "Apple's expiry"]) assert.ok(mainStreet.includes(fact), fact);
     await dismissToasts(page);
-    await both(page, '26-checks-apps-and-books-reasons');
+    await both(page, '36-checks-apps-and-books-reasons');
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -231,7 +231,7 @@ describe('checks with Apple', () => {
     assert.equal((await calls(page, 'check_all')).length, 1);
     await page.getByRole('tab', { name: /Error/ }).click();
     assert.match(await page.locator('main').innerText(), /an Administrator must accept the new terms/);
-    await both(page, '27-dashboard-after-check-now');
+    await both(page, '37-dashboard-after-check-now');
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -242,17 +242,17 @@ describe('checks with Apple', () => {
     await form.getByTestId('dep-url').waitFor();
     assert.equal(await form.getByTestId('dep-url').inputValue(), 'https://mdmenrollment.apple.com');
     await form.getByTestId('dep-url').fill('http://example.com:8080');
-    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByRole('button', { name: 'Save check settings' }).click();
     await form.getByRole('alert').waitFor();
     assert.match(await form.getByRole('alert').innerText(), /cannot be used as Apple's address/);
     await form.getByTestId('dep-url').fill('http://127.0.0.1:8080');
     await form.getByTestId('check-daily').check();
-    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByRole('button', { name: 'Save check settings' }).click();
     await page.getByText('Check settings saved.').waitFor();
     const saved = (await calls(page, 'set_check_settings')).at(-1);
     assert.equal(saved.args.settings.device_assignment_url, 'http://127.0.0.1:8080');
     assert.equal(saved.args.settings.schedule.enabled, true);
-    await both(page, '28-settings-checks');
+    await both(page, '38-settings-checks');
     assert.deepEqual(errors, []);
     await context.close();
   });

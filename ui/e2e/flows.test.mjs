@@ -429,7 +429,7 @@ describe('the other screens', () => {
 
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByTestId('renewal-window').fill('45');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Settings saved.').waitFor();
     assert.match(await page.locator('main').innerText(), /Vendors report/);
     await both(page, '20-settings');
