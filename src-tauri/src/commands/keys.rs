@@ -87,7 +87,7 @@ pub struct PushRequestSaved {
 /// PKCS#12 (password-protected) or PEM bundle (unencrypted key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
-pub enum ExportFormat {
+pub enum CertFormat {
     /// Password-protected PKCS#12 (AES).
     P12,
     /// PKCS#12 with 3DES and SHA-1, for MDMs that refuse the modern file.
@@ -105,7 +105,7 @@ pub struct ExportArgs {
     #[specta(optional)]
     pub label: Option<String>,
     /// The file format.
-    pub format: ExportFormat,
+    pub format: CertFormat,
     /// Where to write it (readable by the owner only), picked by the user.
     pub out: PathBuf,
 }
@@ -282,14 +282,11 @@ fn keep_only_if_saved(
 }
 
 /// The core's export format; a PKCS#12 needs a password of at least one character.
-fn export_format(
-    format: ExportFormat,
-    password: Option<Password>,
-) -> Result<CertExport, ErrorBody> {
+fn export_format(format: CertFormat, password: Option<Password>) -> Result<CertExport, ErrorBody> {
     let protection = match format {
-        ExportFormat::Pem => return Ok(CertExport::Pem),
-        ExportFormat::P12 => Protection::Modern,
-        ExportFormat::P12Legacy => Protection::Legacy,
+        CertFormat::Pem => return Ok(CertExport::Pem),
+        CertFormat::P12 => Protection::Modern,
+        CertFormat::P12Legacy => Protection::Legacy,
     };
     match password.filter(|p| !p.0.is_empty()) {
         Some(p) => Ok(CertExport::pkcs12(&p.0, protection)),

@@ -11,6 +11,7 @@ import { commands } from './bindings';
 import type * as B from './bindings';
 
 export type {
+  CertFormat,
   CheckDetails,
   CheckResult,
   CheckSchedule,
@@ -22,7 +23,6 @@ export type {
   CsrSaved,
   EventQuery,
   ExportArgs,
-  ExportFormat,
   Facts,
   FileMatch,
   ImportArgs,

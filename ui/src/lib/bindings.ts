@@ -203,6 +203,22 @@ async setCheckSettings(settings: CheckSettings) : Promise<CheckSettings> {
 /** user-defined types **/
 
 /**
+ * PKCS#12 (password-protected) or PEM bundle (unencrypted key).
+ */
+export type CertFormat = 
+/**
+ * Password-protected PKCS#12 (AES).
+ */
+"p12" | 
+/**
+ * PKCS#12 with 3DES and SHA-1, for MDMs that refuse the modern file.
+ */
+"p12_legacy" | 
+/**
+ * Certificate and unencrypted key in one PEM file.
+ */
+"pem"
+/**
  * What Apple said, without any secret. Fields Apple did not send are left out.
  */
 export type CheckDetails = { 
@@ -556,27 +572,11 @@ label?: string | null;
 /**
  * The file format.
  */
-format: ExportFormat; 
+format: CertFormat; 
 /**
  * Where to write it (readable by the owner only), picked by the user.
  */
 out: string }
-/**
- * PKCS#12 (password-protected) or PEM bundle (unencrypted key).
- */
-export type ExportFormat = 
-/**
- * Password-protected PKCS#12 (AES).
- */
-"p12" | 
-/**
- * PKCS#12 with 3DES and SHA-1, for MDMs that refuse the modern file.
- */
-"p12_legacy" | 
-/**
- * Certificate and unencrypted key in one PEM file.
- */
-"pem"
 /**
  * The public facts of one side of a renewal, shown side by side before saving.
  */
