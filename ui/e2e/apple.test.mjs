@@ -88,6 +88,35 @@ describe('APNs keys', () => {
     await context.close();
   });
 
+  test('a vendor certificate kept in Settings signs the next CSR', async () => {
+    const config = { ...base, picks: ['/Users/dana/vendor/acme-vendor.p12'], vendorPassword: 'vendor-pass', saves: ['/tmp/a.csr', '/tmp/a.b64'] };
+    const { page, context, errors } = await openApp(browser, server.url, config, { hash: '#/settings' });
+    const form = page.getByTestId('vendors');
+    await form.getByRole('button', { name: 'Choose .p12…' }).click();
+    await form.getByTestId('vendor-password').fill('not it');
+    await form.getByLabel('Name').fill('Example MDM Vendor');
+    await form.getByRole('button', { name: 'Keep vendor certificate' }).click();
+    assert.match(await form.getByRole('alert').innerText(), /password does not open/);
+    assert.equal(await form.getByTestId('vendor-password').inputValue(), '', 'a password is not kept after use');
+    await form.getByTestId('vendor-password').fill('vendor-pass');
+    await form.getByRole('button', { name: 'Keep vendor certificate' }).click();
+    await form.getByText('Example MDM Vendor', { exact: true }).waitFor();
+    const sent = await calls(page, 'add_vendor');
+    assert.deepEqual(sent[1].args, { path: '/Users/dana/vendor/acme-vendor.p12', label: 'Example MDM Vendor', password: 'vendor-pass', chain: [] });
+    await form.scrollIntoViewIfNeeded();
+    await both(page, '39-settings-vendor');
+
+    await page.goto(server.url + ACME);
+    await page.locator(card('APNs certificate')).getByRole('button', { name: 'Renew…' }).click();
+    await page.getByLabel('Your e-mail address').fill('it@acme.example');
+    await page.getByLabel('Country (2 letters)').fill('US');
+    await page.getByTestId('download-csr').click();
+    await page.getByTestId('download-request').click();
+    await page.getByTestId('request-saved').waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test('a certificate whose key is held is exported for the MDM with a password', async () => {
     const held = credentials.map((c) => (c.client === 'Acme Corp' && c.kind === 'push_certificate' ? { ...c, key_held: true } : c));
     const { page, context, errors } = await openApp(browser, server.url, { ...base, credentials: held, saves: ['/Users/dana/Desktop/Acme.p12'] }, { hash: ACME });

@@ -71,7 +71,8 @@
         if (!csr) return fail('not_found', `a pending push CSR for ${client} not found: make one first (\`tokenkeeper csr\`)`);
         return { key_uid: csr.uid, vendor: vendors[0].label, chain_complete: true };
       },
-      add_vendor: ({ label }) => {
+      add_vendor: ({ label, password }) => {
+        if (config.vendorPassword && password !== config.vendorPassword) return fail('wrong_password', 'the password does not open this .p12: check it and try again');
         const v = { uid: newUid(), client: null, purpose: 'vendor', label: label || 'Vendor', subject: `CN=${label}`, public_key_sha256: 'ef'.repeat(32), recipient: null, expires_at: null, created_at: iso(Date.now()) };
         vendors = [...vendors, v];
         return v;
