@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { checkClients, checkCredentials, checks, clients, credentials, files, REASONS, SIGNING_EXPLANATION } from './data.mjs';
-import { calls, launch, openApp, serve, shot } from './harness.mjs';
+import { calls, dropFile, launch, openApp, serve, shot } from './harness.mjs';
 
 const ACME = '#/clients/Acme%20Corp';
 const wizard = '[data-testid="wizard"]';
@@ -113,6 +113,25 @@ describe('APNs keys', () => {
     await page.getByTestId('download-csr').click();
     await page.getByTestId('download-request').click();
     await page.getByTestId('request-saved').waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('after the .pem of a CSR made here is saved, the wizard offers the export for the MDM', async () => {
+    const { page, context, errors } = await openApp(browser, server.url, { ...base, saves: ['/Users/dana/Desktop/Acme.pem'] }, { hash: ACME });
+    await dropFile(page, card('APNs certificate'), ['/Users/dana/Downloads/MDM_ Acme Corp_Certificate (2).pem']);
+    await page.locator(`${wizard}[data-step="review"]`).waitFor();
+    await page.getByTestId('save').click();
+    await page.locator(`${wizard}[data-step="saved"]`).waitFor();
+    const panel = page.locator(wizard).getByTestId('export-panel');
+    await panel.getByLabel('PEM bundle (certificate and unencrypted key)').check();
+    assert.match(await panel.innerText(), /delete the file/);
+    await panel.getByRole('button', { name: 'Export…' }).click();
+    await panel.getByText('Saved to').waitFor();
+    assert.deepEqual((await calls(page, 'export_certificate'))[0].args, { args: { client: 'Acme Corp', label: 'APNs certificate', format: 'pem', out: '/Users/dana/Desktop/Acme.pem' }, password: null });
+    await both(page, '40-wizard-saved-export');
+    await page.getByRole('button', { name: 'Done' }).click();
+    assert.match(await page.locator(card('APNs certificate')).getByTestId('key-held').innerText(), /In your keychain/);
     assert.deepEqual(errors, []);
     await context.close();
   });

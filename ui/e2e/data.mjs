@@ -8,6 +8,8 @@ export const SILENT_TOPIC = 'com.apple.mgmt.External.aa11bb22-cc33-4d44-8e55-ff6
 export const files = {
   '/Users/dana/Downloads/MDM_ Acme Corp_Certificate.pem': { kind: 'push_certificate', identity: TOPIC, expiresInDays: 200, sha: 'push-v1' },
   '/Users/dana/Downloads/MDM_ Acme Corp_Certificate (1).pem': { kind: 'push_certificate', identity: TOPIC, expiresInDays: 565, sha: 'push-v2' },
+  // Issued for a CSR TokenKeeper made: its key is on record.
+  '/Users/dana/Downloads/MDM_ Acme Corp_Certificate (2).pem': { kind: 'push_certificate', identity: TOPIC, expiresInDays: 700, sha: 'push-v3', keyOnRecord: true },
   '/Users/dana/Downloads/MDM_Created_By_Mistake.pem': { kind: 'push_certificate', identity: OTHER_TOPIC, expiresInDays: 365, sha: 'push-new-topic' },
   '/Users/dana/Downloads/MDM_Other_Account.pem': { kind: 'push_certificate', identity: SILENT_TOPIC, expiresInDays: 365, sha: 'push-silent', silentTopicChange: true },
   '/Users/dana/Downloads/sToken_for_Main Street.vpptoken': { kind: 'content_token', identity: 'Acme Main Street', expiresInDays: 365, sha: 'vpp-main' },

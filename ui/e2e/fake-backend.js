@@ -184,6 +184,10 @@
           after: facts({ ...incoming, apple_account: incoming.apple_account ?? target?.apple_account ?? null }, file.kind === 'content_token' ? file.identity : null),
           warnings,
           decrypted: file.decrypted ?? true,
+          // As the core: a .pem for a CSR made here takes its pending key; otherwise only a key
+          // already on record makes it more than tracked only.
+          attaches_key: file.keyOnRecord ? 'pending-key' : null,
+          tracked_only: file.kind === 'push_certificate' && !file.keyOnRecord && !target?.key_held,
         };
         return { plan, target, file, client, sha };
       };
@@ -271,6 +275,7 @@
         recipient: file.recipient ?? null,
         sha,
         error: null,
+        key_held: !!(pl.attaches_key || cr.key_held),
       });
       const revision = cr.versions.length + 1;
       cr.versions.unshift({ revision, file_name: args.path.split('/').pop(), file_sha256: `${'cd'.repeat(31)}${String(revision).padStart(2, '0')}`, identity: file.identity, expires_at: cr.expires_at, apple_account: cr.apple_account, imported_at: iso(Date.now()) });
