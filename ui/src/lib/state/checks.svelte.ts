@@ -1,6 +1,6 @@
 // The latest check with Apple of every credential, and the runs in flight: the cards, the
-// client page and the dashboard read it; a run refreshes it and the data (a problem puts a
-// credential in Error).
+// client page and the dashboard read it. A run refreshes the data (a problem puts a credential
+// in Error), and App.svelte reloads the answers after every refresh.
 
 import * as api from '../api';
 import type { CheckResult } from '../api';
@@ -34,7 +34,8 @@ class Checks {
       const answer = await call();
       const results = Array.isArray(answer) ? answer : [answer];
       toasts.show(runSummary(results), runTone(results), 6000);
-      await Promise.all([this.load(), data.refresh()]);
+      // The app reloads the last answers whenever the data changes.
+      await data.refresh();
     } catch (e) {
       toasts.show(`Could not check: ${toApiError(e).message}`, 'warning', 8000);
     } finally {
