@@ -1,6 +1,10 @@
 //! The commands the UI calls. Each takes the vault, calls one core function with the clock read
 //! here, and sends a core error as `{kind, message}`. Files are named by path and read here:
-//! their bytes, keys and token secrets never cross IPC in either direction.
+//! their bytes, keys and token secrets never cross IPC in either direction. Keys and exports are
+//! in `keys`, checks with Apple in `checks`.
+
+pub mod checks;
+pub mod keys;
 
 use std::path::PathBuf;
 

@@ -10,6 +10,8 @@ mod desktop;
 pub mod state;
 pub mod window;
 
+use std::sync::Arc;
+
 use tauri::{Manager, Runtime};
 use tokenkeeper_core::db::Db;
 use tokenkeeper_core::secrets::{Keychain, SecretStore};
@@ -17,7 +19,7 @@ use tokenkeeper_core::{Error, Vault};
 
 pub use commands::{EventQuery, ImportArgs};
 pub use desktop::ReminderSettings;
-pub use state::VaultState;
+pub use state::{VaultFile, VaultState};
 use window::OpenedFiles;
 
 /// Where private keys and token secrets live. The one place that chooses.
@@ -67,15 +69,53 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             desktop::get_autostart,
             desktop::set_autostart,
             desktop::take_opened_files,
+            commands::keys::list_keys,
+            commands::keys::remove_key,
+            commands::keys::create_push_csr,
+            commands::keys::push_request,
+            commands::keys::add_vendor,
+            commands::keys::export_certificate,
+            commands::keys::create_ade_key,
+            commands::keys::save_ade_certificate,
+            commands::keys::import_ade_key,
+            commands::checks::check_all,
+            commands::checks::check_client,
+            commands::checks::check_credential,
+            commands::checks::last_checks,
+            commands::checks::get_check_settings,
+            commands::checks::set_check_settings,
         ])
 }
 
 /// Gives a Tauri builder the vault and the commands: the real app and the tests' mock runtime
-/// use the same wiring.
+/// use the same wiring. A second vault (see [`VaultFile`]) opens the same database file with the
+/// OS keychain.
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>, vault: Vault) -> tauri::Builder<R> {
+    let file = VaultFile::from_parts(vault.database_path(), Arc::from(secret_store()));
+    with_vault(builder, vault, file)
+}
+
+/// As [`with_commands`], the vault opened from `file` (the tests share an in-memory secret
+/// store between the two vaults this way).
+///
+/// # Errors
+/// As [`VaultFile::open`].
+pub fn with_vault_file<R: Runtime>(
+    builder: tauri::Builder<R>,
+    file: VaultFile,
+) -> tokenkeeper_core::Result<tauri::Builder<R>> {
+    Ok(with_vault(builder, file.open()?, file))
+}
+
+fn with_vault<R: Runtime>(
+    builder: tauri::Builder<R>,
+    vault: Vault,
+    file: VaultFile,
+) -> tauri::Builder<R> {
     builder
         .manage(VaultState::new(vault))
         .manage(OpenedFiles::default())
+        .manage(file)
         .invoke_handler(specta_builder::<R>().invoke_handler())
 }
 

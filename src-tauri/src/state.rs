@@ -1,10 +1,14 @@
-//! What the commands share: the vault behind one lock, and the bell that wakes the background
-//! scheduler after a command has run (it then looks whether the data really changed).
+//! What the commands share: the vault behind one lock, where its data lives (to open it again
+//! off the lock), and the bell that wakes the background scheduler after a command has run (it
+//! then looks whether the data really changed).
 
+use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use tokenkeeper_core::Vault;
+use tokenkeeper_core::db::Db;
+use tokenkeeper_core::secrets::SecretStore;
+use tokenkeeper_core::{Error, Vault};
 
 /// Why the scheduler was woken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -69,6 +73,44 @@ impl VaultState {
     /// The scheduler's bell.
     pub fn bell(&self) -> &Bell {
         &self.bell
+    }
+}
+
+/// Where the vault's data lives (its database file and secret store), to open it again: a long
+/// command (a check with Apple, which waits on the network) works on a vault of its own, so the
+/// shared one is never locked meanwhile. Managed beside [`VaultState`].
+#[derive(Clone)]
+pub struct VaultFile {
+    path: Option<PathBuf>,
+    secrets: Arc<dyn SecretStore>,
+}
+
+impl VaultFile {
+    /// The database at `path` with `secrets`.
+    pub fn new(path: PathBuf, secrets: Arc<dyn SecretStore>) -> Self {
+        Self {
+            path: Some(path),
+            secrets,
+        }
+    }
+
+    /// The database at `path` if it has one (an in-memory vault has none) with `secrets`.
+    pub(crate) fn from_parts(path: Option<PathBuf>, secrets: Arc<dyn SecretStore>) -> Self {
+        Self { path, secrets }
+    }
+
+    /// Opens a vault on the same data.
+    ///
+    /// # Errors
+    /// [`Error::Database`] when the vault lives in memory only or its file cannot be opened.
+    pub fn open(&self) -> tokenkeeper_core::Result<Vault> {
+        let path = self.path.as_deref().ok_or_else(|| Error::Database {
+            detail: "this vault lives in memory only and cannot be opened a second time".to_owned(),
+        })?;
+        Ok(Vault::new(
+            Db::open(path)?,
+            Box::new(Arc::clone(&self.secrets)),
+        ))
     }
 }
 

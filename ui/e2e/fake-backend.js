@@ -113,6 +113,7 @@
         expires_at: expiresInDays == null ? null : iso(now + expiresInDays * DAY),
         apple_account: extra.apple_account ?? null,
         error: extra.error ?? null,
+        key_held: extra.key_held ?? false,
         recipient: extra.recipient ?? null,
         sha: extra.sha ?? `seed-${identity}`,
         versions: [],
@@ -183,6 +184,10 @@
           after: facts({ ...incoming, apple_account: incoming.apple_account ?? target?.apple_account ?? null }, file.kind === 'content_token' ? file.identity : null),
           warnings,
           decrypted: file.decrypted ?? true,
+          // As the core: a .pem for a CSR made here takes its pending key; otherwise only a key
+          // already on record makes it more than tracked only.
+          attaches_key: file.keyOnRecord ? 'pending-key' : null,
+          tracked_only: file.kind === 'push_certificate' && !file.keyOnRecord && !target?.key_held,
         };
         return { plan, target, file, client, sha };
       };
@@ -270,6 +275,7 @@
         recipient: file.recipient ?? null,
         sha,
         error: null,
+        key_held: !!(pl.attaches_key || cr.key_held),
       });
       const revision = cr.versions.length + 1;
       cr.versions.unshift({ revision, file_name: args.path.split('/').pop(), file_sha256: `${'cd'.repeat(31)}${String(revision).padStart(2, '0')}`, identity: file.identity, expires_at: cr.expires_at, apple_account: cr.apple_account, imported_at: iso(Date.now()) });
@@ -315,7 +321,7 @@
         return db.creds
           .filter((x) => x.client_uid === c.uid)
           .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.label.localeCompare(b.label))
-          .map((x) => ({ summary: summary(x), versions: x.versions, events: db.events.filter((e) => e.credential_uid === x.uid).slice().reverse() }));
+          .map((x) => ({ summary: summary(x), versions: x.versions, events: db.events.filter((e) => e.credential_uid === x.uid).slice().reverse(), key_held: !!x.key_held }));
       },
       identify_file: ({ path }) => {
         const file = files[path];
@@ -381,6 +387,8 @@
       'plugin:opener|open_url': () => null,
       'plugin:app|version': () => config.version ?? '0.1.0',
     };
+    // Keys and checks with Apple (fake-apple.js), over the same store.
+    Object.assign(commands, window.__tkFakeExtras?.({ db, config, fail, log, clientByName, iso, newUid }) ?? {});
 
     let listeners = 0;
     db.milestones ??= { days_before: [30, 14, 7, 3, 1], grace_every_days: 7, grace_daily_last_days: 7 };

@@ -76,6 +76,7 @@ describe('first run', () => {
     await page.getByTestId('save').click();
     await step(page, 'saved');
     assert.match(await page.getByTestId('after-save').innerText(), /ask Acme Corp to check that devices still answer/);
+    assert.equal(await page.getByTestId('export-panel').count(), 0, 'tracked only: nothing to export');
     await both(page, '05-wizard-saved');
     await page.getByRole('button', { name: 'Done' }).click();
     await page.locator(`${cardOf('push_certificate')} [data-state="active"]`).waitFor();

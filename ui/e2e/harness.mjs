@@ -76,7 +76,7 @@ async function mockScript() {
   const names = exported.exec(esm)?.[1];
   if (!names) throw new Error(`unexpected shape of ${mocksPath}: no export list`);
   const mocks = `(function(){${esm.replace(exported, '')}\nwindow.__TAURI_MOCKS__ = {${names}};})();`;
-  const fake = await readFile(join(here, 'fake-backend.js'), 'utf8');
+  const fake = [await readFile(join(here, 'fake-apple.js'), 'utf8'), await readFile(join(here, 'fake-backend.js'), 'utf8')].join('\n');
   initScript = `${mocks}\n${fake}\n(function(){
     const config = window.__TK_CONFIG__ || {};
     window.__TAURI_MOCKS__.mockWindows('main');
@@ -143,9 +143,9 @@ export async function calls(page, cmd) {
   return cmd ? all.filter((c) => c.cmd === cmd) : all;
 }
 
-export async function shot(page, name) {
+export async function shot(page, name, opts = {}) {
   await mkdir(artifactsDir, { recursive: true });
   const path = join(artifactsDir, `${name}.png`);
-  await page.screenshot({ path });
+  await page.screenshot({ path, ...opts });
   return path;
 }

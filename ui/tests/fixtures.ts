@@ -30,6 +30,8 @@ export function plan(over: Partial<ImportPlan> = {}): ImportPlan {
     after: { identity: 'com.apple.mgmt.External.a', expires_at: '2027-03-04T00:00:00Z', organisation: null, recipient: null, apple_account: 'it@acme.example' },
     warnings: [],
     decrypted: true,
+    attaches_key: null,
+    tracked_only: false,
     ...over,
-  };
+  } as ImportPlan;
 }

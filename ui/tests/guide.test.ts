@@ -16,6 +16,14 @@ describe('renewal guides follow the portal flows', () => {
     expect(strong).toEqual(expect.arrayContaining(['it@acme.example', 'com.apple.mgmt.External.abc', 'Renew']));
   });
 
+  test('the APNs CSR is made above and must be signed by an MDM vendor, or the MDM keeps the key', () => {
+    const t = text(guideFor('push_certificate', 'business', target).steps);
+    expect(t).toContain('Get the certificate signing request (CSR) above. It must be signed by an MDM vendor');
+    expect(t).toContain('TokenKeeper only tracks the certificate');
+    expect(text(guideFor('push_certificate', 'business', null).steps)).toContain('(CSR) above, signed by an MDM vendor');
+    expect(text(guideFor('server_token', 'business', null).steps)).toContain('the public key downloaded above');
+  });
+
   test('APNs without an account on record asks for the one that created it', () => {
     expect(text(guideFor('push_certificate', 'business', { ...target, apple_account: null }).steps)).toContain('the Apple Account that created this certificate');
   });

@@ -5,6 +5,7 @@ import {
   canSave,
   confirmation,
   importArgs,
+  offersExport,
   initWizard,
   needsExpiry,
   reduce,
@@ -164,5 +165,15 @@ describe('arguments', () => {
   test('an unreadable file given to the wizard is shown as a refusal', () => {
     const s = reduce(initWizard({ client: 'Acme', kind: 'push_certificate' }), { type: 'unreadable', path: '/cat.png', error: new ApiError('unrecognized_file', 'a PNG image') });
     expect(s).toMatchObject({ step: 'refused', path: '/cat.png' });
+  });
+});
+
+describe('after saving', () => {
+  test('the export for the MDM is offered for a push certificate whose key TokenKeeper holds', () => {
+    const outcome = (over: Record<string, unknown>) => ({ ...plan(over), uid: 'uid-1', revision: 2 }) as Parameters<typeof offersExport>[0];
+    expect(offersExport(outcome({ tracked_only: false, attaches_key: 'k1' }))).toBe(true);
+    expect(offersExport(outcome({ tracked_only: false, attaches_key: null }))).toBe(true);
+    expect(offersExport(outcome({ tracked_only: true, attaches_key: null }))).toBe(false);
+    expect(offersExport(outcome({ kind: 'server_token', tracked_only: false }))).toBe(false);
   });
 });

@@ -9,7 +9,8 @@ use tokenkeeper_core::vault::RestoreOptions;
 use tokenkeeper_core::{Error, Vault};
 
 use crate::read_file_up_to;
-use crate::secret::{PassphraseArgs, write_private};
+use crate::secret::PassphraseArgs;
+use tokenkeeper_core::file::write_private;
 
 /// Largest backup file read.
 const MAX_BACKUP: u64 = 512 * 1024 * 1024;

@@ -10,7 +10,8 @@ use tokenkeeper_core::pki::pkcs12::Protection;
 use tokenkeeper_core::vault::CertExport;
 use tokenkeeper_core::{Error, Vault};
 
-use crate::secret::{PasswordArgs, write_private};
+use crate::secret::PasswordArgs;
+use tokenkeeper_core::file::write_private;
 
 /// Arguments of `cert-export`.
 #[derive(Debug, clap::Args)]

@@ -14,7 +14,8 @@ use tokenkeeper_core::{Error, Kind, Vault};
 use zeroize::Zeroizing;
 
 use crate::read_file;
-use crate::secret::{PasswordArgs, write_public};
+use crate::secret::PasswordArgs;
+use tokenkeeper_core::file::write_public;
 
 /// Arguments of `csr`.
 #[derive(Debug, clap::Args)]

@@ -72,6 +72,14 @@ impl Db {
         Self::init(conn, true)
     }
 
+    /// The file this database lives in; `None` in memory.
+    pub fn path(&self) -> Option<PathBuf> {
+        self.conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+    }
+
     /// An in-memory database, for unit tests.
     ///
     /// # Errors

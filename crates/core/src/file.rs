@@ -1,6 +1,7 @@
 //! Reading a credential file from disk with the size limit: a shell (the desktop app, the command
 //! line) hands the bytes to the core and never reads more than [`MAX_FILE_SIZE`] of a file the
-//! user picked, whatever it is (a video, `/dev/zero`).
+//! user picked, whatever it is (a video, `/dev/zero`). Writing what the user asked to save: a
+//! public file (CSR, certificate, signed request) or one holding key material (owner-only).
 
 use std::io::Read;
 use std::path::Path;
@@ -36,6 +37,46 @@ pub fn read_credential_file(path: &Path) -> Result<Vec<u8>> {
         });
     }
     Ok(bytes)
+}
+
+/// Writes a file that holds key material (an export, a backup): readable by the owner only.
+///
+/// # Errors
+/// [`Error::Io`] when it cannot be written.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let io = |source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(io)?;
+    #[cfg(unix)]
+    {
+        // An existing file keeps its mode on open: narrow it before writing.
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(io)?;
+    }
+    file.write_all(bytes).map_err(io)?;
+    file.sync_all().map_err(io)
+}
+
+/// Writes a public file (a CSR, a certificate, a signed request).
+///
+/// # Errors
+/// [`Error::Io`] when it cannot be written.
+pub fn write_public(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })
 }
 
 #[cfg(test)]

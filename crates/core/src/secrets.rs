@@ -121,6 +121,22 @@ fn unavailable(err: keyring::Error) -> Error {
     Error::KeychainUnavailable { detail }
 }
 
+/// A shared store is a store: two vaults opened on the same data (the desktop app's long checks
+/// with Apple run on a vault of their own) see the same secrets.
+impl<T: SecretStore + ?Sized> SecretStore for std::sync::Arc<T> {
+    fn put(&self, account: &str, secret: &[u8]) -> Result<()> {
+        (**self).put(account, secret)
+    }
+
+    fn get(&self, account: &str) -> Result<Option<Zeroizing<Vec<u8>>>> {
+        (**self).get(account)
+    }
+
+    fn delete(&self, account: &str) -> Result<()> {
+        (**self).delete(account)
+    }
+}
+
 /// Secrets held in process memory, for tests and previews: the same contract as [`Keychain`],
 /// nothing persisted. Values are zeroed when replaced, deleted or dropped.
 #[derive(Default)]

@@ -46,6 +46,23 @@ impl KeyPair {
         KEYS[index % KEYS.len()].get_or_init(KeyPair::generate)
     }
 
+    /// A key pair read from PEM (PKCS#1 or PKCS#8), such as a key TokenKeeper kept.
+    pub fn from_pem(pem: &[u8]) -> Self {
+        Self {
+            pkey: PKey::private_key_from_pem(pem).expect("a PEM private key"),
+        }
+    }
+
+    /// A `.p12` holding `cert` and this key, protected by `password` (an MDM vendor identity).
+    pub fn pkcs12(&self, cert: &X509, password: &str) -> Vec<u8> {
+        let mut builder = openssl::pkcs12::Pkcs12::builder();
+        builder.name("vendor").pkey(&self.pkey).cert(cert);
+        builder
+            .build2(password)
+            .and_then(|p| p.to_der())
+            .expect("PKCS#12")
+    }
+
     /// The key as the core's [`PrivateKey`].
     pub fn private_key(&self) -> PrivateKey {
         PrivateKey::from_pkey(self.pkey.clone())
@@ -481,6 +498,11 @@ impl ContentTokenSpec {
         out.push_str(&self.trailing);
         out.into_bytes()
     }
+}
+
+/// A certificate read from PEM (one TokenKeeper saved, say).
+pub fn x509(pem: &[u8]) -> X509 {
+    X509::from_pem(pem).expect("a PEM certificate")
 }
 
 /// A certificate as PEM bytes.

@@ -100,6 +100,11 @@ impl Vault {
         Self { db, secrets }
     }
 
+    /// The database file, to open a second vault on the same data; `None` in memory.
+    pub fn database_path(&self) -> Option<std::path::PathBuf> {
+        self.db.path()
+    }
+
     /// The renewal window and grace period the user chose (defaults 30 and 30 days).
     ///
     /// # Errors

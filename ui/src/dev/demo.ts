@@ -6,6 +6,7 @@
 //     payload: {paths: ['/Users/dana/Downloads/sToken_for_Main Street.vpptoken'], position: {x: 600, y: 40}}})
 
 import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
+import '../../e2e/fake-apple.js';
 import '../../e2e/fake-backend.js';
 import { clients, credentials, files } from '../../e2e/data.mjs';
 

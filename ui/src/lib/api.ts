@@ -1,79 +1,62 @@
-// The one module that talks to the Rust shell. Every Tauri command has a typed wrapper here, and
-// every type the UI receives is declared here, mirroring crates/core (summary.rs, status.rs,
-// vault.rs, vault/*.rs, renewal.rs, error.rs). When the generated `bindings.ts` arrives, only this
-// file changes: the rest of the UI imports from `$lib/api`.
+// The one module that talks to the Rust shell: a thin layer over the generated `bindings.ts`.
+// Every type here is the generated one (renamed where the UI's name reads better), and every
+// wrapper calls the generated `commands.*`, so a change of a Rust signature fails the UI's type
+// check. What this layer adds: rejections become `ApiError` ({kind, message}), and a page opened
+// outside the app says so. The rest of the UI imports from `$lib/api`.
 //
-// Files cross IPC as paths, never as bytes: secrets stay on the Rust side.
+// Files cross IPC as paths, never as bytes: secrets stay on the Rust side. A password the user
+// types goes to the shell and never comes back.
 
-import { invoke } from '@tauri-apps/api/core';
+import { commands } from './bindings';
+import type * as B from './bindings';
 
-/** Which of the three credentials (token.rs `Kind`). */
-export type Kind = 'push_certificate' | 'server_token' | 'content_token';
-export const KINDS: readonly Kind[] = ['push_certificate', 'server_token', 'content_token'];
+export type {
+  CertFormat,
+  CheckDetails,
+  CheckResult,
+  CheckSchedule,
+  CheckSettings,
+  Client,
+  Confirmation,
+  CredentialSummary,
+  CsrArgs,
+  CsrSaved,
+  EventQuery,
+  ExportArgs,
+  Facts,
+  FileMatch,
+  ImportArgs,
+  ImportOutcome,
+  ImportPlan,
+  KeyPurpose,
+  KeyRecord,
+  Kind,
+  Milestones,
+  Outcome,
+  Portal,
+  PushRequestSaved,
+  Recipient,
+  ReminderSettings,
+  Service,
+  Status,
+  Thresholds,
+  Version,
+  Warning,
+  WarningKind,
+} from './bindings';
 
 /** The five states a user sees (status.rs `State`). */
-export type StateId = 'active' | 'renewal_required' | 'expired' | 'lapsed' | 'error';
-
-/** Apple Business Manager or Apple School Manager (summary.rs `Portal`). */
-export type Portal = 'business' | 'school';
-
+export type StateId = B.State;
+/** One entry of the audit log (renamed: `Event` is the DOM's). */
+export type AuditEvent = B.Event;
+/** One credential of a client with its history and whether its key is held. */
+export type ClientCredential = B.CredentialDetail;
+/** What an import does (renewal.rs `Decision`). */
+export type Action = B.ImportPlan['action'];
 /** A date as the shell sends it: RFC 3339, UTC. */
 export type Timestamp = string;
 
-/** status.rs `Status`. */
-export interface Status {
-  state: StateId;
-  /** Whole days until expiry, negative once expired, rounded down; null when unknown. */
-  days_left: number | null;
-  reason: string | null;
-}
-
-/** summary.rs `CredentialSummary`: one row of the dashboard. */
-export interface CredentialSummary {
-  uid: string;
-  client: string;
-  portal: Portal;
-  kind: Kind;
-  label: string;
-  /** Push topic, consumer key (or recipient certificate), or organisation. */
-  identity: string;
-  apple_account: string | null;
-  expires_at: Timestamp | null;
-  revision: number;
-  status: Status;
-}
-
-/** vault.rs `Client`. */
-export interface Client {
-  uid: string;
-  name: string;
-  portal: Portal;
-  notes: string;
-  created_at: Timestamp;
-  /** How many credentials it has. */
-  credentials: number;
-}
-
-/** vault/listing.rs `Version`: one accepted file in a credential's history. */
-export interface Version {
-  revision: number;
-  file_name: string | null;
-  file_sha256: string;
-  identity: string;
-  expires_at: Timestamp | null;
-  apple_account: string | null;
-  imported_at: Timestamp;
-}
-
-/** vault/events.rs `Event`: one entry of the audit log (renamed: `Event` is the DOM's). */
-export interface AuditEvent {
-  at: Timestamp;
-  kind: string;
-  client: string | null;
-  credential_uid: string | null;
-  label: string | null;
-  message: string;
-}
+export const KINDS: readonly B.Kind[] = ['push_certificate', 'server_token', 'content_token'];
 
 /** The event kinds the core writes, for the log's filter. */
 export const EVENT_KINDS = [
@@ -89,100 +72,12 @@ export const EVENT_KINDS = [
   'client_removed',
   'settings_changed',
   'secret_tampered',
+  'checked',
+  'check_failed',
+  'key_added',
+  'key_removed',
+  'key_exported',
 ] as const;
-
-/** One credential of a client with its history, as `client_credentials` returns it. */
-export interface ClientCredential {
-  summary: CredentialSummary;
-  versions: Version[];
-  events: AuditEvent[];
-}
-
-/** vault/lookup.rs `FileMatch`: what a file is and whose it probably is. */
-export interface FileMatch {
-  kind: Kind;
-  description: string;
-  clients: string[];
-  label: string | null;
-}
-
-/** error.rs `Recipient`: the certificate an ADE token is encrypted for. */
-export interface Recipient {
-  issuer: string;
-  serial: string;
-}
-
-/** vault/import.rs `Facts`: one side of a renewal. */
-export interface Facts {
-  identity: string;
-  expires_at: Timestamp | null;
-  organisation: string | null;
-  recipient: Recipient | null;
-  apple_account: string | null;
-}
-
-/** renewal.rs `WarningKind`. */
-export type WarningKind = 'new_topic' | 'identity_changed' | 'second_certificate' | 'new_location';
-
-/** renewal.rs `Warning`. */
-export interface Warning {
-  kind: WarningKind;
-  message: string;
-}
-
-/** renewal.rs `Decision`, flattened into the plan. */
-export type Action = 'new' | 'renew' | 'already_on_record';
-
-/** vault/import.rs `ImportPlan`: what an import will do, computed without writing anything. */
-export interface ImportPlan {
-  client: string;
-  kind: Kind;
-  action: Action;
-  /** The credential renewed (renew, already_on_record). */
-  uid?: string;
-  label: string;
-  before: Facts | null;
-  after: Facts;
-  warnings: Warning[];
-  /** Whether the file was decrypted (server tokens). */
-  decrypted: boolean;
-}
-
-/** vault/import.rs `ImportOutcome`. */
-export interface ImportOutcome extends ImportPlan {
-  uid: string;
-  revision: number;
-}
-
-/** What to import: a file (by path) for a client, and the optional extras. */
-export interface ImportArgs {
-  client: string;
-  path: string;
-  label?: string;
-  apple_account?: string;
-  /** RFC 3339, for an ADE token that cannot be decrypted here. */
-  expires_at?: string;
-  key_path?: string;
-}
-
-/** vault/import.rs `Confirmation`. */
-export interface Confirmation {
-  confirmed: boolean;
-  /** Only after the user typed the confirmation word: an APNs certificate with a new topic. */
-  accept_new_identity: boolean;
-}
-
-/** status.rs `Thresholds`. */
-export interface Thresholds {
-  renewal_window_days: number;
-  grace_days: number;
-}
-
-export interface EventQuery {
-  client?: string;
-  kinds: string[];
-  limit: number;
-}
 
 /** Error kinds the shell sends (error.rs `Error::kind`), plus `internal` for anything else. */
 export type ErrorKind =
@@ -205,6 +100,10 @@ export type ErrorKind =
   | 'already_exists'
   | 'invalid_input'
   | 'tampered'
+  | 'wrong_password'
+  | 'corrupt_backup'
+  | 'not_empty'
+  | 'vendor_required'
   | 'database'
   | 'keychain_unavailable'
   | 'io'
@@ -220,18 +119,18 @@ export class ApiError extends Error {
   }
 }
 
-/** Turns whatever a rejected `invoke` carries into an ApiError. */
+/** Turns whatever a rejected call carries into an ApiError. */
 export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
   if (e && typeof e === 'object' && 'kind' in e && 'message' in e) {
-    const { kind, message } = e as { kind: unknown; message: unknown };
+    const { kind, message } = e as B.ErrorBody;
     return new ApiError(String(kind) as ErrorKind, String(message));
   }
   if (e instanceof Error) return new ApiError('internal', e.message);
   return new ApiError('internal', typeof e === 'string' ? e : 'something went wrong in TokenKeeper');
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(run: () => Promise<T>): Promise<T> {
   if (typeof window !== 'undefined' && !('__TAURI_INTERNALS__' in window)) {
     throw new ApiError(
       'internal',
@@ -239,80 +138,76 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
     );
   }
   try {
-    return await invoke<T>(command, args);
+    return await run();
   } catch (e) {
     throw toApiError(e);
   }
 }
 
 /** Every credential of every client, most urgent first. */
-export const listCredentials = () => call<CredentialSummary[]>('list_credentials');
-
-export const listClients = () => call<Client[]>('list_clients');
-
-export const addClient = (name: string, portal: Portal, notes: string) =>
-  call<Client>('add_client', { name, portal, notes });
-
-export const updateClient = (name: string, newName: string, portal: Portal, notes: string) =>
-  call<Client>('update_client', { name, newName, portal, notes });
-
-export const removeClient = (name: string) => call<void>('remove_client', { name });
-
+export const listCredentials = () => call(() => commands.listCredentials());
+export const listClients = () => call(() => commands.listClients());
+export const addClient = (name: string, portal: B.Portal, notes: string) =>
+  call(() => commands.addClient(name, portal, notes));
+export const updateClient = (name: string, newName: string, portal: B.Portal, notes: string) =>
+  call(() => commands.updateClient(name, newName, portal, notes));
+export const removeClient = (name: string) => call(() => commands.removeClient(name));
 /** A client's credentials with their history and events. */
-export const clientCredentials = (name: string) =>
-  call<ClientCredential[]>('client_credentials', { name });
-
+export const clientCredentials = (name: string) => call(() => commands.clientCredentials(name));
 /** Reads a file (by path, without key) and says what it is and whose it probably is. */
-export const identifyFile = (path: string) => call<FileMatch>('identify_file', { path });
-
+export const identifyFile = (path: string) => call(() => commands.identifyFile(path));
 /** What importing would do; writes nothing. */
-export const planImport = (args: ImportArgs) => call<ImportPlan>('plan_import', { args });
-
+export const planImport = (args: B.ImportArgs) => call(() => commands.planImport(args));
 /** Imports for real, with what the user confirmed. */
-export const importFile = (args: ImportArgs, confirmation: Confirmation) =>
-  call<ImportOutcome>('import_file', { args, confirmation });
-
-export const removeCredential = (uid: string) => call<void>('remove_credential', { uid });
-
+export const importFile = (args: B.ImportArgs, confirmation: B.Confirmation) =>
+  call(() => commands.importFile(args, confirmation));
+export const removeCredential = (uid: string) => call(() => commands.removeCredential(uid));
 export const updateCredential = (uid: string, label: string, appleAccount: string | null) =>
-  call<void>('update_credential', { uid, label, appleAccount });
+  call(() => commands.updateCredential(uid, label, appleAccount));
+export const listEvents = (query: B.EventQuery) => call(() => commands.listEvents(query));
+export const getSettings = () => call(() => commands.getSettings());
+export const setSettings = (thresholds: B.Thresholds) => call(() => commands.setSettings(thresholds));
 
-export const listEvents = (query: EventQuery) => call<AuditEvent[]>('list_events', { query });
+// Keys: every file by the path the user picked; key material stays in the shell.
 
-export const getSettings = () => call<Thresholds>('get_settings');
+/** Pending keys and vendor identities (only the client's, without vendors, when given). */
+export const listKeys = (client: string | null) => call(() => commands.listKeys(client));
+export const removeKey = (uid: string) => call(() => commands.removeKey(uid));
+/** Makes a push CSR (its key stays in the keychain) and saves it at `args.out`. */
+export const createPushCsr = (args: B.CsrArgs) => call(() => commands.createPushCsr(args));
+/** Signs the client's newest CSR with the vendor identity on record; saves the request at `out`. */
+export const pushRequest = (client: string, out: string) => call(() => commands.pushRequest(client, null, out));
+/** Keeps an MDM vendor identity (.p12 and its password) to sign CSRs. */
+export const addVendor = (path: string, label: string | null, password: string, chain: string[]) =>
+  call(() => commands.addVendor(path, label, password, chain));
+/** Writes the push certificate with its key for the MDM (a PKCS#12 needs a password). */
+export const exportCertificate = (args: B.ExportArgs, password: string | null) =>
+  call(() => commands.exportCertificate(args, password));
+/** Makes an ADE key pair and saves its certificate (to upload in ABM) at `out`. */
+export const createAdeKey = (client: string, out: string) => call(() => commands.createAdeKey(client, null, out));
+export const saveAdeCertificate = (uid: string, out: string) => call(() => commands.saveAdeCertificate(uid, out));
+/** Keeps an existing MDM's ADE key (a password for an encrypted PEM or a .p12). */
+export const importAdeKey = (client: string, keyPath: string, password: string | null, certPath: string | null) =>
+  call(() => commands.importAdeKey(client, keyPath, password, certPath));
 
-export const setSettings = (thresholds: Thresholds) =>
-  call<Thresholds>('set_settings', { thresholds });
+// Checks with Apple.
 
-/** reminders.rs `Milestones`: when reminders fire. */
-export interface Milestones {
-  /** Days before expiry (defaults 30, 14, 7, 3, 1). */
-  days_before: number[];
-  /** During grace, every this many days (0: off). */
-  grace_every_days: number;
-  /** Daily in the last this many days of grace. */
-  grace_daily_last_days: number;
-}
+export const checkAll = () => call(() => commands.checkAll());
+export const checkClient = (name: string) => call(() => commands.checkClient(name));
+export const checkCredential = (uid: string) => call(() => commands.checkCredential(uid));
+/** The latest check of every credential checked at least once. */
+export const lastChecks = () => call(() => commands.lastChecks());
+export const getCheckSettings = () => call(() => commands.getCheckSettings());
+export const setCheckSettings = (settings: B.CheckSettings) => call(() => commands.setCheckSettings(settings));
 
-/** desktop.rs `ReminderSettings`. */
-export interface ReminderSettings {
-  milestones: Milestones;
-  /** Reminders are paused until then. */
-  snoozed_until: Timestamp | null;
-}
+// Reminders, starting at login, files opened with the app.
 
-export const getReminders = () => call<ReminderSettings>('get_reminders');
-
-export const setMilestones = (milestones: Milestones) =>
-  call<ReminderSettings>('set_milestones', { milestones });
-
+export const getReminders = () => call(() => commands.getReminders());
+export const setMilestones = (milestones: B.Milestones) => call(() => commands.setMilestones(milestones));
 /** Pauses reminders for `hours` (24: a day); 0 resumes them. */
-export const snoozeReminders = (hours: number) => call<ReminderSettings>('snooze_reminders', { hours });
-
+export const snoozeReminders = (hours: number) => call(() => commands.snoozeReminders(hours));
 /** Whether TokenKeeper starts in the tray at login. */
-export const getAutostart = () => call<boolean>('get_autostart');
-
-export const setAutostart = (enabled: boolean) => call<boolean>('set_autostart', { enabled });
-
+export const getAutostart = () => call(() => commands.getAutostart());
+export const setAutostart = (enabled: boolean) => call(() => commands.setAutostart(enabled));
 /** Files opened with the app that the window has not taken yet. */
-export const takeOpenedFiles = () => call<string[]>('take_opened_files');
+export const takeOpenedFiles = () => call(() => commands.takeOpenedFiles());

@@ -129,6 +129,103 @@ async setAutostart(enabled: boolean) : Promise<boolean> {
  */
 async takeOpenedFiles() : Promise<string[]> {
     return await TAURI_INVOKE("take_opened_files");
+},
+/**
+ * Every key on record (pending CSR keys, ADE key pairs, vendor identities), newest first;
+ * only the client's (and no vendor) when given. Public facts only.
+ */
+async listKeys(client: string | null) : Promise<KeyRecord[]> {
+    return await TAURI_INVOKE("list_keys", { client });
+},
+/**
+ * Forgets a pending key or vendor identity, in the keychain too.
+ */
+async removeKey(uid: string) : Promise<null> {
+    return await TAURI_INVOKE("remove_key", { uid });
+},
+/**
+ * Makes a push CSR (its RSA-2048 key stays in the keychain) and saves it where the user chose.
+ */
+async createPushCsr(args: CsrArgs) : Promise<CsrSaved> {
+    return await TAURI_INVOKE("create_push_csr", { args });
+},
+/**
+ * Signs the client's newest pending CSR with the MDM vendor identity on record and saves the
+ * request to upload at identity.apple.com; `vendor_required` without a vendor identity.
+ */
+async pushRequest(client: string, vendor: string | null, out: string) : Promise<PushRequestSaved> {
+    return await TAURI_INVOKE("push_request", { client, vendor, out });
+},
+/**
+ * Keeps an MDM vendor identity (a `.p12` opened with its password) in the keychain, to sign
+ * push CSRs; `chain` adds Apple's intermediate and root when the `.p12` lacks them.
+ */
+async addVendor(path: string, label: string | null, password: string, chain: string[]) : Promise<KeyRecord> {
+    return await TAURI_INVOKE("add_vendor", { path, label, password, chain });
+},
+/**
+ * Writes the client's push certificate with its private key for the MDM: a PKCS#12 protected by
+ * `password`, or a PEM bundle; `key_required` for a certificate tracked only.
+ */
+async exportCertificate(args: ExportArgs, password: string | null) : Promise<null> {
+    return await TAURI_INVOKE("export_certificate", { args, password });
+},
+/**
+ * Makes an ADE key pair (the key stays in the keychain) and saves its certificate, to upload
+ * to the MDM server in Apple Business Manager, where the user chose.
+ */
+async createAdeKey(client: string, commonName: string | null, out: string) : Promise<KeyRecord> {
+    return await TAURI_INVOKE("create_ade_key", { client, commonName, out });
+},
+/**
+ * Saves again the certificate of a pending ADE key pair.
+ */
+async saveAdeCertificate(uid: string, out: string) : Promise<null> {
+    return await TAURI_INVOKE("save_ade_certificate", { uid, out });
+},
+/**
+ * Keeps an existing MDM's ADE key (PEM, encrypted PEM with `password`, DER, `.p12`) with its
+ * certificate, so that the tokens encrypted to it can be read.
+ */
+async importAdeKey(client: string, keyPath: string, password: string | null, certPath: string | null) : Promise<KeyRecord> {
+    return await TAURI_INVOKE("import_ade_key", { client, keyPath, password, certPath });
+},
+/**
+ * Checks every ADE server token and Apps and Books token with Apple.
+ */
+async checkAll() : Promise<CheckResult[]> {
+    return await TAURI_INVOKE("check_all");
+},
+/**
+ * Checks one client's tokens with Apple.
+ */
+async checkClient(name: string) : Promise<CheckResult[]> {
+    return await TAURI_INVOKE("check_client", { name });
+},
+/**
+ * Checks one credential with Apple; `invalid_input` for an APNs certificate (no such check).
+ */
+async checkCredential(uid: string) : Promise<CheckResult> {
+    return await TAURI_INVOKE("check_credential", { uid });
+},
+/**
+ * The latest check of every credential checked at least once.
+ */
+async lastChecks() : Promise<CheckResult[]> {
+    return await TAURI_INVOKE("last_checks");
+},
+/**
+ * Apple's addresses, the time limit and the schedule.
+ */
+async getCheckSettings() : Promise<CheckSettings> {
+    return await TAURI_INVOKE("get_check_settings");
+},
+/**
+ * Saves Apple's addresses (`https://`, or `http://` to this computer), the time limit and the
+ * schedule, and returns them as stored.
+ */
+async setCheckSettings(settings: CheckSettings) : Promise<CheckSettings> {
+    return await TAURI_INVOKE("set_check_settings", { settings });
 }
 }
 
@@ -142,6 +239,159 @@ async takeOpenedFiles() : Promise<string[]> {
 
 /** user-defined types **/
 
+/**
+ * PKCS#12 (password-protected) or PEM bundle (unencrypted key).
+ */
+export type CertFormat = 
+/**
+ * Password-protected PKCS#12 (AES).
+ */
+"p12" | 
+/**
+ * PKCS#12 with 3DES and SHA-1, for MDMs that refuse the modern file.
+ */
+"p12_legacy" | 
+/**
+ * Certificate and unencrypted key in one PEM file.
+ */
+"pem"
+/**
+ * What Apple said, without any secret. Fields Apple did not send are left out.
+ */
+export type CheckDetails = { 
+/**
+ * For a failure: [`Finding::code`] (`revoked`, `terms_not_accepted`, `busy`, ...).
+ */
+finding?: string | null; 
+/**
+ * For a failure: the HTTP status Apple answered with.
+ */
+http_status?: number | null; 
+/**
+ * For a failure: a short excerpt of Apple's answer.
+ */
+apple_message?: string | null; 
+/**
+ * ADE: the MDM server's name in ABM/ASM.
+ */
+server_name?: string | null; 
+/**
+ * ADE: the MDM server's UUID.
+ */
+server_uuid?: string | null; 
+/**
+ * ADE: the organisation.
+ */
+org_name?: string | null; 
+/**
+ * ADE: the Apple Account that generated the token.
+ */
+admin_id?: string | null; 
+/**
+ * ADE: `edu` or `org`.
+ */
+org_type?: string | null; 
+/**
+ * Apps and Books: the location's name.
+ */
+location_name?: string | null; 
+/**
+ * Apps and Books: the location's `uId`.
+ */
+uid?: string | null; 
+/**
+ * Apps and Books: Apple's expiry for the token.
+ */
+apple_expires_at?: string | null; 
+/**
+ * Apps and Books: the location's country.
+ */
+country?: string | null; 
+/**
+ * Apps and Books: the MDM that claims the token (Apple's `mdmInfo`).
+ */
+mdm_info?: unknown | null; 
+/**
+ * What deserves a look even though Apple accepted the token: two tokens for one location,
+ * an expiry that disagrees with the file.
+ */
+warnings?: string[] }
+/**
+ * The result of checking one credential.
+ */
+export type CheckResult = { 
+/**
+ * The credential.
+ */
+uid: string; 
+/**
+ * Its client.
+ */
+client: string; 
+/**
+ * Its label.
+ */
+label: string; 
+/**
+ * Server token or content token.
+ */
+kind: Kind; 
+/**
+ * Which of Apple's services was asked.
+ */
+service: Service; 
+/**
+ * When.
+ */
+checked_at: string; 
+/**
+ * How it ended.
+ */
+outcome: Outcome; 
+/**
+ * Why, unless it ended well: what happened and what to do.
+ */
+reason: string | null; 
+/**
+ * Apple asked not to be called again before then.
+ */
+retry_after: string | null; 
+/**
+ * What Apple said.
+ */
+details: CheckDetails }
+/**
+ * Whether TokenKeeper checks with Apple on its own, and how often.
+ */
+export type CheckSchedule = { 
+/**
+ * Off until the user opts in.
+ */
+enabled: boolean; 
+/**
+ * Hours between two checks of a credential (24: daily).
+ */
+interval_hours: number }
+/**
+ * Where the checks go and whether they run on their own.
+ */
+export type CheckSettings = { 
+/**
+ * Base URL of the Device Assignment API (Apple's, a simulator, a test server).
+ */
+device_assignment_url: string; 
+/**
+ * Base URL of the Apps and Books API v2.
+ */
+apps_and_books_url: string; 
+/**
+ * Time limit of one call, in seconds (1 to 600).
+ */
+timeout_seconds: number; 
+/**
+ * Scheduled checks: off until the user opts in.
+ */
+schedule: CheckSchedule }
 /**
  * A client organisation.
  */
@@ -197,7 +447,12 @@ versions: Version[];
 /**
  * Its audit trail (imports, renewals, state changes, edits), newest first.
  */
-events: Event[] }
+events: Event[]; 
+/**
+ * Whether TokenKeeper holds its private key in the keychain (a push certificate it can
+ * export for the MDM); false for one tracked only, whose MDM keeps the key.
+ */
+key_held: boolean }
 /**
  * A stored credential with its state at a moment.
  */
@@ -243,6 +498,46 @@ revision: number;
  * The state at the moment of listing.
  */
 status: Status }
+/**
+ * What goes into a push CSR's subject, and where to save it.
+ */
+export type CsrArgs = { 
+/**
+ * The client the APNs certificate is for.
+ */
+client: string; 
+/**
+ * The requester's e-mail address.
+ */
+email: string; 
+/**
+ * Two-letter country code.
+ */
+country: string; 
+/**
+ * Common name (default: the client's name).
+ */
+common_name?: string | null; 
+/**
+ * Where to save the CSR (PEM), picked by the user.
+ */
+out: string }
+/**
+ * A CSR saved: its key on record, and whether it can be signed here.
+ */
+export type CsrSaved = { 
+/**
+ * The pending key (public facts only).
+ */
+key: KeyRecord; 
+/**
+ * An MDM vendor identity is on record: `push_request` can sign the CSR.
+ */
+vendor_available: boolean; 
+/**
+ * Without a vendor: who signs the CSR, and the tracked-only way.
+ */
+explanation: string | null }
 /**
  * Serializable form of an [`Error`]: what crosses IPC and what `--json` prints.
  */
@@ -299,6 +594,26 @@ kinds: string[];
  * At most this many; 0: all.
  */
 limit: number }
+/**
+ * Which push certificate to export, how, and where.
+ */
+export type ExportArgs = { 
+/**
+ * The client.
+ */
+client: string; 
+/**
+ * The certificate's label, when the client has several.
+ */
+label?: string | null; 
+/**
+ * The file format.
+ */
+format: CertFormat; 
+/**
+ * Where to write it (readable by the owner only), picked by the user.
+ */
+out: string }
 /**
  * The public facts of one side of a renewal, shown side by side before saving.
  */
@@ -501,6 +816,62 @@ attaches_key: string | null;
  */
 tracked_only: boolean }
 /**
+ * What a key on record is for.
+ */
+export type KeyPurpose = 
+/**
+ * The key of a push CSR, waiting for its APNs certificate.
+ */
+"push_csr" | 
+/**
+ * An ADE key pair, waiting for a server token encrypted to its certificate.
+ */
+"ade" | 
+/**
+ * An MDM vendor signing identity (signs push CSRs).
+ */
+"vendor"
+/**
+ * A key on record: its public facts only.
+ */
+export type KeyRecord = { 
+/**
+ * Stable id (what `keys remove`, `push-request --key` take).
+ */
+uid: string; 
+/**
+ * The client it was made for (none for a vendor identity).
+ */
+client: string | null; 
+/**
+ * What it is for.
+ */
+purpose: KeyPurpose; 
+/**
+ * A name for people ("APNs CSR 2027-03-04", the vendor's label).
+ */
+label: string; 
+/**
+ * The CSR's subject, or the certificate's.
+ */
+subject: string; 
+/**
+ * SHA-256 of the public key.
+ */
+public_key_sha256: string; 
+/**
+ * What a server token names when encrypted to this ADE key's certificate.
+ */
+recipient: Recipient | null; 
+/**
+ * When the certificate expires (ADE, vendor).
+ */
+expires_at: string | null; 
+/**
+ * When it was made or added.
+ */
+created_at: string }
+/**
  * Which of the three credentials a file is.
  */
 export type Kind = 
@@ -533,6 +904,28 @@ grace_every_days: number;
  */
 grace_daily_last_days: number }
 /**
+ * How a check ended.
+ */
+export type Outcome = 
+/**
+ * Apple accepted the credential.
+ */
+"ok" | 
+/**
+ * Apple reported a problem with the credential: it is in Error with the reason.
+ */
+"problem" | 
+/**
+ * Apple could not be reached, was busy, or answered something unexpected. The credential's
+ * state is unchanged.
+ */
+"could_not_check" | 
+/**
+ * Nothing to check with: a server token imported without its private key (the OAuth
+ * values are unknown). Not recorded.
+ */
+"skipped"
+/**
  * Which Apple portal a client uses: Apple Business Manager or Apple School Manager.
  */
 export type Portal = 
@@ -544,6 +937,22 @@ export type Portal =
  * school.apple.com
  */
 "school"
+/**
+ * A signed push request saved.
+ */
+export type PushRequestSaved = { 
+/**
+ * The pending CSR key it is for.
+ */
+key_uid: string; 
+/**
+ * The vendor identity that signed it.
+ */
+vendor: string; 
+/**
+ * Whether the chain reaches Apple's root; when false the portal may refuse it.
+ */
+chain_complete: boolean }
 /**
  * Issuer and serial of the certificate a server token was encrypted for: the public half of the
  * key pair whose certificate was uploaded to the MDM server entry in ABM or ASM.
@@ -569,6 +978,18 @@ milestones: Milestones;
  * Reminders are paused until then.
  */
 snoozed_until: string | null }
+/**
+ * Which of Apple's two services.
+ */
+export type Service = 
+/**
+ * The Device Assignment (ADE, formerly DEP) API, for server tokens.
+ */
+"device_assignment" | 
+/**
+ * The Apps and Books (formerly VPP) API, for content tokens.
+ */
+"apps_and_books"
 /**
  * The state a user sees.
  */

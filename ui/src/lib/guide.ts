@@ -42,7 +42,7 @@ export function guideFor(kind: Kind, portal: Portal, target: Target | null): Gui
           caution:
             'Renew the existing row, never Create a Certificate: a new certificate has a new topic and every enrolled device would have to re-enroll.',
           steps: [
-            [t('Get a new certificate signing request (CSR) from your MDM, signed by your MDM vendor. Hosted MDMs often make it for you and keep the key.')],
+            [t('Get the certificate signing request (CSR) above. It must be '), b('signed by an MDM vendor'), t(': TokenKeeper signs it when a vendor certificate is on record; otherwise your MDM vendor or a signing service does. Hosted MDMs make their own CSR and keep the key: then TokenKeeper only tracks the certificate.')],
             [t('Open '), b('identity.apple.com'), t('. '), ...signIn(account, 'Sign in with the Apple Account that created this certificate (the same one every year).')],
             [t('Find the row whose topic is '), c(target.identity), t(' and click '), b('Renew'), t('.')],
             [t('Upload the CSR, then download the new '), c('.pem'), t('.')],
@@ -54,7 +54,7 @@ export function guideFor(kind: Kind, portal: Portal, target: Target | null): Gui
         portal: where,
         caution: null,
         steps: [
-          [t('Get a certificate signing request (CSR) from your MDM, signed by your MDM vendor.')],
+          [t('Get the certificate signing request (CSR) above, '), b('signed by an MDM vendor'), t(' (or your MDM\'s own CSR, when it keeps the key).')],
           [t('Open '), b('identity.apple.com'), t(' and sign in with the Apple Account that will own this certificate: a shared company account, not a person\'s. Note it below; every renewal needs the same one.')],
           [t('Click '), b('Create a Certificate'), t(', upload the CSR, then download the '), c('.pem'), t('.')],
           [t('Drop the '), c('.pem'), t(' here or choose it.')],
@@ -68,7 +68,7 @@ export function guideFor(kind: Kind, portal: Portal, target: Target | null): Gui
           [t('Open '), b(where.name), t('. '), ...signIn(account, 'Sign in as an administrator.')],
           target
             ? [t('Click your name, then '), b('Preferences'), t(', then the MDM server of '), b(target.label), t('.')]
-            : [t('Click your name, then '), b('Preferences'), t(', then your MDM server (add it first if needed, with your MDM\'s public key).')],
+            : [t('Click your name, then '), b('Preferences'), t(', then your MDM server (add it first if needed, with the public key downloaded above).')],
           [t('Click '), b('Download Token'), t('.')],
           [t('Drop the '), c('_smime.p7m'), t(' here or choose it. With the MDM server\'s private key TokenKeeper reads the expiry; without it, type the expiry shown in '), t(where.name), t('.')],
         ],

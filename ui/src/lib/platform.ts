@@ -2,7 +2,7 @@
 // opening a portal in the browser, and native file drops (paths, never bytes).
 
 import { getCurrentWebview } from '@tauri-apps/api/webview';
-import { open } from '@tauri-apps/plugin-dialog';
+import { open, save } from '@tauri-apps/plugin-dialog';
 import { openUrl } from '@tauri-apps/plugin-opener';
 import type { Kind } from './api';
 import { KIND_EXTENSIONS, KIND_SECTION } from './format';
@@ -34,6 +34,23 @@ export async function chooseKeyFile(): Promise<string | null> {
       { name: 'Private keys', extensions: ['key', 'pem', 'p12', 'pfx', 'der'] },
       { name: 'All files', extensions: ['*'] },
     ],
+  });
+  return typeof picked === 'string' ? picked : null;
+}
+
+/** Asks where to save a file TokenKeeper writes (a CSR, a certificate, an export). */
+export async function chooseSavePath(title: string, defaultPath: string, extensions: string[]): Promise<string | null> {
+  const picked = await save({ title, defaultPath, filters: [{ name: title, extensions }, { name: 'All files', extensions: ['*'] }] });
+  return typeof picked === 'string' ? picked : null;
+}
+
+/** Asks for one file of any kind (a certificate, a vendor .p12). */
+export async function chooseFile(title: string, extensions: string[]): Promise<string | null> {
+  const picked = await open({
+    multiple: false,
+    directory: false,
+    title,
+    filters: [{ name: title, extensions }, { name: 'All files', extensions: ['*'] }],
   });
   return typeof picked === 'string' ? picked : null;
 }

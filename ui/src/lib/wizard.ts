@@ -199,3 +199,8 @@ export function confirmation(s: WizardState): Confirmation {
 export function needsExpiry(s: WizardState): boolean {
   return s.kind === 'server_token' && s.plan !== null && !s.plan.decrypted && !s.plan.after.expires_at;
 }
+
+/** After saving a push certificate whose key TokenKeeper holds: offer the export for the MDM. */
+export function offersExport(o: ImportOutcome): boolean {
+  return o.kind === 'push_certificate' && !o.tracked_only;
+}

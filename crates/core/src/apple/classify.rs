@@ -10,6 +10,7 @@ use crate::summary::Portal;
 
 /// Which of Apple's two services.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Service {
     /// The Device Assignment (ADE, formerly DEP) API, for server tokens.

@@ -26,6 +26,7 @@ const EXPIRY_TOLERANCE: Duration = Duration::minutes(1);
 
 /// How a check ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Apple accepted the credential.
@@ -63,6 +64,7 @@ impl Outcome {
 
 /// What Apple said, without any secret. Fields Apple did not send are left out.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CheckDetails {
     /// For a failure: [`Finding::code`] (`revoked`, `terms_not_accepted`, `busy`, ...).
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -102,6 +104,7 @@ pub struct CheckDetails {
     pub country: Option<String>,
     /// Apps and Books: the MDM that claims the token (Apple's `mdmInfo`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[cfg_attr(feature = "specta", specta(type = Option<AnyJson>))]
     pub mdm_info: Option<Value>,
     /// What deserves a look even though Apple accepted the token: two tokens for one location,
     /// an expiry that disagrees with the file.
@@ -109,8 +112,20 @@ pub struct CheckDetails {
     pub warnings: Vec<String>,
 }
 
+/// Any JSON value, for the TypeScript bindings (`unknown`): Apple's `mdmInfo` has no fixed shape.
+#[cfg(feature = "specta")]
+pub struct AnyJson;
+
+#[cfg(feature = "specta")]
+impl specta::Type for AnyJson {
+    fn inline(_: &mut specta::TypeCollection, _: specta::Generics) -> specta::datatype::DataType {
+        specta::datatype::DataType::Unknown
+    }
+}
+
 /// The result of checking one credential.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CheckResult {
     /// The credential.
     pub uid: String,

@@ -18,6 +18,9 @@ pub struct CredentialDetail {
     pub versions: Vec<Version>,
     /// Its audit trail (imports, renewals, state changes, edits), newest first.
     pub events: Vec<Event>,
+    /// Whether TokenKeeper holds its private key in the keychain (a push certificate it can
+    /// export for the MDM); false for one tracked only, whose MDM keeps the key.
+    pub key_held: bool,
 }
 
 impl Vault {
@@ -41,11 +44,20 @@ impl Vault {
                     ..EventFilter::default()
                 };
                 Ok(CredentialDetail {
+                    key_held: self.key_held(&summary.uid)?,
                     versions: self.versions(&summary.uid)?,
                     events: self.events(&filter)?,
                     summary,
                 })
             })
             .collect()
+    }
+
+    fn key_held(&self, uid: &str) -> Result<bool> {
+        Ok(self.db.conn().query_row(
+            "SELECT key_ref IS NOT NULL FROM credentials WHERE uid = ?1",
+            [uid],
+            |r| r.get(0),
+        )?)
     }
 }

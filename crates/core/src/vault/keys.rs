@@ -22,6 +22,7 @@ use crate::token::PrivateKey;
 
 /// What a key on record is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum KeyPurpose {
     /// The key of a push CSR, waiting for its APNs certificate.
@@ -53,6 +54,7 @@ impl KeyPurpose {
 
 /// A key on record: its public facts only.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct KeyRecord {
     /// Stable id (what `keys remove`, `push-request --key` take).
     pub uid: String,

@@ -17,6 +17,7 @@ const RETRY_UNREACHABLE: Duration = Duration::hours(1);
 
 /// Whether TokenKeeper checks with Apple on its own, and how often.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CheckSchedule {
     /// Off until the user opts in.
     pub enabled: bool,

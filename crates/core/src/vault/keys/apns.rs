@@ -42,6 +42,17 @@ pub enum CertExport {
     Pem,
 }
 
+impl CertExport {
+    /// A PKCS#12 protected by `password` (copied into memory that is zeroed when dropped), for
+    /// shells that do not handle `secrecy` types themselves.
+    pub fn pkcs12(password: &str, protection: pkcs12::Protection) -> Self {
+        CertExport::Pkcs12 {
+            password: secrecy::SecretString::from(password),
+            protection,
+        }
+    }
+}
+
 impl Vault {
     /// Makes an RSA-2048 key in the keychain and the push CSR for it (subject CN, C, e-mail).
     /// The key waits, as a pending key of `client`, for the certificate Apple issues.
