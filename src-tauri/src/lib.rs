@@ -7,6 +7,8 @@ pub mod background;
 pub mod bindings;
 mod commands;
 mod desktop;
+#[cfg(target_os = "linux")]
+pub mod single;
 pub mod state;
 pub mod window;
 
@@ -21,6 +23,10 @@ pub use commands::{EventQuery, ImportArgs};
 pub use desktop::ReminderSettings;
 pub use state::{VaultFile, VaultState};
 use window::OpenedFiles;
+
+/// The app's identifier (`tauri.conf.json`): names its single-instance socket.
+#[cfg(target_os = "linux")]
+const IDENTIFIER: &str = "app.tokenkeeper.desktop";
 
 /// Where private keys and token secrets live. The one place that chooses.
 pub fn secret_store() -> Box<dyn SecretStore> {
@@ -125,39 +131,58 @@ fn with_vault<R: Runtime>(
 /// # Errors
 /// The vault cannot be opened, or Tauri fails to start (no display, no WebKit).
 pub fn run() -> Result<(), Box<dyn std::error::Error>> {
+    #[cfg(target_os = "linux")]
+    let listener = {
+        let launch = single::Launch {
+            args: std::env::args().collect(),
+            cwd: std::env::current_dir().unwrap_or_default(),
+        };
+        match single::claim(&single::socket_path(IDENTIFIER), &launch)? {
+            single::Instance::HandedOver => return Ok(()),
+            single::Instance::First(listener) => listener,
+        }
+    };
     let vault = open_vault()?;
     let scheduler_vault = open_vault()?;
-    let app = with_commands(
-        // First, so that a second instance stops before it opens anything.
-        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, args, cwd| {
-            window::show_main(app);
-            window::open_files(
-                app,
-                window::files_in_args(&args, std::path::Path::new(&cwd)),
-            );
-        })),
-        vault,
-    )
-    .plugin(tauri_plugin_dialog::init())
-    .plugin(tauri_plugin_opener::init())
-    .plugin(tauri_plugin_autostart::init(
-        tauri_plugin_autostart::MacosLauncher::LaunchAgent,
-        Some(vec![window::HIDDEN_ARG]),
-    ))
-    .on_window_event(window::keep_running_when_closed)
-    .setup(move |app| {
-        let args: Vec<String> = std::env::args().collect();
-        if let Ok(cwd) = std::env::current_dir() {
-            app.state::<OpenedFiles>()
-                .push(window::files_in_args(&args, &cwd));
-        }
-        if !args.iter().any(|a| a == window::HIDDEN_ARG) {
-            window::show_main(app.handle());
-        }
-        background::start(app.handle(), scheduler_vault);
-        Ok(())
-    })
-    .build(tauri::generate_context!())?;
+    let builder = tauri::Builder::default();
+    // First, so that a second instance stops before it opens anything.
+    #[cfg(not(target_os = "linux"))]
+    let builder = builder.plugin(tauri_plugin_single_instance::init(|app, args, cwd| {
+        window::show_main(app);
+        window::open_files(
+            app,
+            window::files_in_args(&args, std::path::Path::new(&cwd)),
+        );
+    }));
+    let app = with_commands(builder, vault)
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec![window::HIDDEN_ARG]),
+        ))
+        .on_window_event(window::keep_running_when_closed)
+        .setup(move |app| {
+            let args: Vec<String> = std::env::args().collect();
+            if let Ok(cwd) = std::env::current_dir() {
+                app.state::<OpenedFiles>()
+                    .push(window::files_in_args(&args, &cwd));
+            }
+            if !args.iter().any(|a| a == window::HIDDEN_ARG) {
+                window::show_main(app.handle());
+            }
+            background::start(app.handle(), scheduler_vault);
+            #[cfg(target_os = "linux")]
+            {
+                let handle = app.handle().clone();
+                single::serve(listener, move |launch| {
+                    window::show_main(&handle);
+                    window::open_files(&handle, window::files_in_args(&launch.args, &launch.cwd));
+                })?;
+            }
+            Ok(())
+        })
+        .build(tauri::generate_context!())?;
     app.run(|app, event| {
         // macOS hands files opened from Finder to the running app as URLs.
         #[cfg(any(target_os = "macos", target_os = "ios"))]

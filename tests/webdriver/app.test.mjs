@@ -81,6 +81,28 @@ async function clickButton(name) {
   await el.click();
 }
 
+/** The tray's looks (icons/tray/draw.py): how many pixels of the badge colour the panel shows. */
+const BADGE = { allWell: 'rgb(30,160,75)', attention: 'rgb(235,160,20)', critical: 'rgb(215,40,40)' };
+function trayPixels(colour) {
+  const info = execFileSync('xwininfo', ['-name', 'panel']).toString();
+  const [x, y, w, h] = ['Absolute upper-left X', 'Absolute upper-left Y', 'Width', 'Height'].map((k) =>
+    Number(new RegExp(`${k}:\\s+(-?\\d+)`).exec(info)?.[1]),
+  );
+  const file = join(shots, 'tray-now.png');
+  execFileSync('import', ['-window', 'root', '-crop', `${w}x${h}+${x}+${y}`, file]);
+  const count = execFileSync('convert', [file, '-fuzz', '12%', '-fill', 'black', '+opaque', colour, '-fill', 'white', '-opaque', colour, '-format', '%[fx:round(mean*w*h)]', 'info:']);
+  return Number(count.toString());
+}
+
+async function trayShows(colour) {
+  const deadline = Date.now() + 10000;
+  while (Date.now() < deadline) {
+    if (trayPixels(colour) > 8) return true;
+    await sleep(300);
+  }
+  return false;
+}
+
 /** Answers the real GTK file picker: focus it, type the path, press Enter. */
 async function pickInDialog(path) {
   const id = execFileSync('xdotool', ['search', '--sync', '--onlyvisible', '--name', 'Choose a credential file'], {
@@ -187,6 +209,9 @@ test('add a client, import a push certificate, confirm, see it Active', async ()
   const badge = await waitText('Active');
   assert.ok(await badge.isDisplayed());
   await shot('06-dashboard-active');
+  // The tray (trayer holds the icon under Xvfb) says all is well: green badge, no amber.
+  assert.ok(await trayShows(BADGE.allWell), 'the tray icon shows the all-well badge');
+  assert.equal(trayPixels(BADGE.attention), 0);
 });
 
 test('a wrong file on the APNs zone is named and routed', async () => {
@@ -223,6 +248,7 @@ test('a reminder due now arrives as a native notification, and not again after a
   assert.match(sent[0].summary, /Acme Corp/);
   assert.match(sent[0].summary, /Apps and Books/);
   assert.match(sent[0].body, /renew/i);
+  assert.ok(await trayShows(BADGE.attention), 'the tray icon turns to attention');
   await driver.get('tauri://localhost/#/events');
   await waitText('notification sent');
   await shot('08-notification-logged');
