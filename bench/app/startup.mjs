@@ -17,8 +17,9 @@ import { Builder, By, until } from 'selenium-webdriver';
 const RUNS = Number(process.env.TK_BENCH_RUNS || 7);
 const IDLE_MS = Number(process.env.TK_BENCH_IDLE_MS || 10000);
 const seeded = process.env.TOKENKEEPER_BENCH_DB;
+const EMPTY = process.env.TK_BENCH_EMPTY === '1';
 const apps = [
-  { name: 'TokenKeeper', bin: process.env.TOKENKEEPER_APP_BIN, ready: '[data-testid="credential-list"] a.row' },
+  { name: 'TokenKeeper', bin: process.env.TOKENKEEPER_APP_BIN, ready: EMPTY ? '[data-autofocus]' : '[data-testid="credential-list"] a.row' },
   { name: 'bare Tauri window', bin: process.env.TOKENKEEPER_BARE_BIN, ready: '#ready' },
 ];
 for (const a of apps) if (!a.bin) throw new Error(`no binary for ${a.name}: run scripts/app-bench.sh`);
@@ -54,11 +55,14 @@ function pssOfTree(bin) {
   const tree = [root];
   for (let i = 0; i < tree.length; i++) for (const p of all) if (p.ppid === tree[i].pid) tree.push(p);
   let kib = 0;
+  const parts = [];
   for (const p of tree) {
     const rollup = readFileSync(`/proc/${p.pid}/smaps_rollup`, 'utf8');
-    kib += Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
+    const pss = Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
+    kib += pss;
+    parts.push(`${readFileSync(`/proc/${p.pid}/comm`, 'utf8').trim()} ${(pss / 1024).toFixed(0)}`);
   }
-  return { kib, processes: tree.length };
+  return { kib, processes: tree.length, parts: parts.join(', ') };
 }
 
 async function once(app, env) {
@@ -72,7 +76,7 @@ async function once(app, env) {
     const ms = performance.now() - start;
     await sleep(IDLE_MS);
     const mem = pssOfTree(app.bin);
-    return { ms, kib: mem.kib, processes: mem.processes };
+    return { ms, kib: mem.kib, processes: mem.processes, parts: mem.parts };
   } finally {
     await driver.quit();
     await sleep(500);
@@ -94,7 +98,7 @@ for (let run = 0; run < RUNS; run++) {
     try {
       const r = await once(app);
       results[app.name].push(r);
-      console.log(`${app.name.padEnd(18)} run ${run + 1}: ${r.ms.toFixed(0)} ms to interactive, ${(r.kib / 1024).toFixed(1)} MiB PSS idle (${r.processes} processes)`);
+      console.log(`${app.name.padEnd(18)} run ${run + 1}: ${r.ms.toFixed(0)} ms to interactive, ${(r.kib / 1024).toFixed(1)} MiB PSS idle (${r.parts} MiB)`);
     } finally {
       driverProcess.kill();
       await sleep(300);
