@@ -25,6 +25,7 @@ pub use import::{Confirmation, Facts, ImportOutcome, ImportPlan, ImportRequest};
 pub use keys::{CertExport, KeyPurpose, KeyRecord, PushRequest, SIGNING_EXPLANATION};
 pub use listing::Version;
 pub use lookup::FileMatch;
+pub use notify::ReminderPass;
 pub use schedule::CheckSchedule;
 
 use crate::db::Db;

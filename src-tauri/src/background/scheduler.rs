@@ -80,9 +80,11 @@ impl<D: Deliver> Scheduler<D> {
     /// The vault cannot be read or written.
     pub fn pass(&mut self, now: DateTime<Utc>, check_now: bool) -> tokenkeeper_core::Result<Pass> {
         let checked = self.run_checks(now, check_now)?;
+        // One listing of the credentials serves the reminders, the next moment and the tray.
+        let reminders = self.vault.reminder_pass(now)?;
         let mut delivered = None;
         let mut retry = None;
-        if let Some(n) = self.vault.pending_notification(now)? {
+        if let Some(n) = reminders.notification {
             match self.deliver.deliver(&n) {
                 Ok(()) => {
                     self.vault.mark_notified(&n, now)?;
@@ -97,17 +99,10 @@ impl<D: Deliver> Scheduler<D> {
             }
         }
         let next = earliest(
-            earliest(
-                self.vault.next_reminder_at(now)?,
-                self.vault.next_scheduled_check(now)?,
-            ),
+            earliest(reminders.next, self.vault.next_scheduled_check(now)?),
             retry,
         );
-        let overview = Overview::of(
-            &self.vault.summaries(now)?,
-            self.vault.thresholds()?,
-            TRAY_ITEMS,
-        );
+        let overview = Overview::of(&reminders.summaries, reminders.thresholds, TRAY_ITEMS);
         Ok(Pass {
             delivered,
             checked,

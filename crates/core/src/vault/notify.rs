@@ -9,6 +9,21 @@ use rusqlite::{OptionalExtension, params};
 use super::{Vault, events, parse_ts, ts};
 use crate::error::{Error, Result};
 use crate::reminders::{self, Milestones, Notification, SentKey};
+use crate::status::Thresholds;
+use crate::summary::CredentialSummary;
+
+/// One look at the reminders: see [`Vault::reminder_pass`].
+#[derive(Debug, Clone)]
+pub struct ReminderPass {
+    /// The notification due now, every due reminder grouped; none while snoozed.
+    pub notification: Option<Notification>,
+    /// When a reminder can next become due (the end of a snooze while snoozed).
+    pub next: Option<DateTime<Utc>>,
+    /// Every credential with its state at that moment.
+    pub summaries: Vec<CredentialSummary>,
+    /// The thresholds the states were computed with.
+    pub thresholds: Thresholds,
+}
 
 impl Vault {
     /// The reminder milestones the user chose (defaults: 30, 14, 7, 3, 1 days before; weekly,
@@ -66,18 +81,35 @@ impl Vault {
     /// # Errors
     /// [`Error::Database`].
     pub fn pending_notification(&self, now: DateTime<Utc>) -> Result<Option<Notification>> {
-        if self.snoozed_until()?.is_some_and(|until| now < until) {
-            return Ok(None);
-        }
+        Ok(self.reminder_pass(now)?.notification)
+    }
+
+    /// What a scheduler pass needs, from one listing of the credentials: the notification due
+    /// now (none while snoozed), when the next can be due, and the listing itself.
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn reminder_pass(&self, now: DateTime<Utc>) -> Result<ReminderPass> {
         let thresholds = self.thresholds()?;
-        let due = reminders::due(
-            &self.summaries(now)?,
-            &self.sent()?,
-            now,
+        let milestones = self.milestones()?;
+        let summaries = self.summaries(now)?;
+        let snoozed = self.snoozed_until()?.filter(|until| now < *until);
+        let notification = match snoozed {
+            Some(_) => None,
+            None => reminders::group(
+                reminders::due(&summaries, &self.sent()?, now, thresholds, &milestones),
+                thresholds,
+            ),
+        };
+        // Reminders that came due during a snooze are still pending when it ends.
+        let next =
+            snoozed.or_else(|| reminders::next_due(&summaries, now, thresholds, &milestones));
+        Ok(ReminderPass {
+            notification,
+            next,
+            summaries,
             thresholds,
-            &self.milestones()?,
-        );
-        Ok(reminders::group(due, thresholds))
+        })
     }
 
     /// Records a notification as delivered: its reminders never fire again for this revision.
@@ -103,17 +135,7 @@ impl Vault {
     /// # Errors
     /// [`Error::Database`].
     pub fn next_reminder_at(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
-        let next = reminders::next_due(
-            &self.summaries(now)?,
-            now,
-            self.thresholds()?,
-            &self.milestones()?,
-        );
-        Ok(match self.snoozed_until()? {
-            // Reminders that came due during the snooze are still pending when it ends.
-            Some(until) if until > now => Some(until),
-            _ => next,
-        })
+        Ok(self.reminder_pass(now)?.next)
     }
 
     /// Changes whenever another connection commits: see [`crate::db::Db::data_version`].
