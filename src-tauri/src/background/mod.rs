@@ -11,15 +11,14 @@ use tokenkeeper_core::Vault;
 use crate::state::VaultState;
 use crate::window;
 
+/// How long after start the tray and the first reminder pass wait for the window.
+const STARTUP_GRACE: std::time::Duration = std::time::Duration::from_millis(1500);
+
 /// Starts the tray and the scheduler; `vault` is the scheduler's own connection.
 pub fn start<R: Runtime>(app: &AppHandle<R>, vault: Vault) {
     #[cfg(target_os = "macos")]
     if let Err(e) = notify_rust::set_application(&app.config().identifier) {
         eprintln!("tokenkeeper: notifications will show as another app: {e}");
-    }
-    if let Err(e) = tray::create(app) {
-        // Some Linux desktops have no tray: reminders still come as notifications.
-        eprintln!("tokenkeeper: no tray icon on this desktop: {e}");
     }
     let clicked = app.clone();
     let notifier = notifier::Native::new(move |uid: String| {
@@ -33,9 +32,28 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, vault: Vault) {
         }
     });
     let bell = app.state::<VaultState>().bell().clone();
+    let handle = app.clone();
     let spawned = std::thread::Builder::new()
         .name("scheduler".to_owned())
-        .spawn(move || scheduler.run(&bell));
+        .spawn(move || {
+            // The window first: the tray and the first pass (a listing of every credential)
+            // wait until it has had time to load, so they do not compete with it on start.
+            std::thread::sleep(STARTUP_GRACE);
+            let tray_app = handle.clone();
+            let (done, created) = std::sync::mpsc::channel();
+            let queued = handle.run_on_main_thread(move || {
+                if let Err(e) = tray::create(&tray_app) {
+                    // Some Linux desktops have no tray: reminders still come as notifications.
+                    eprintln!("tokenkeeper: no tray icon on this desktop: {e}");
+                }
+                let _ = done.send(());
+            });
+            // The first pass updates the tray: it must exist by then.
+            if queued.is_ok() {
+                let _ = created.recv_timeout(std::time::Duration::from_secs(10));
+            }
+            scheduler.run(&bell);
+        });
     if let Err(e) = spawned {
         eprintln!("tokenkeeper: reminders are off, the scheduler did not start: {e}");
     }
