@@ -2,7 +2,7 @@
 //! counts, its menu Open, the most urgent credentials, Check now, Snooze and Quit.
 
 use tauri::image::Image;
-use tauri::menu::{IsMenuItem, Menu, MenuItem, PredefinedMenuItem};
+use tauri::menu::{Menu, MenuBuilder, MenuItemBuilder};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager, Runtime};
 use tokenkeeper_core::overview::{Level, Overview};
@@ -68,67 +68,26 @@ pub fn update<R: Runtime>(app: &AppHandle<R>, overview: &Overview) {
 }
 
 fn menu<R: Runtime>(app: &AppHandle<R>, o: &Overview, starting: bool) -> tauri::Result<Menu<R>> {
-    let mut items: Vec<Box<dyn IsMenuItem<R>>> = vec![
-        Box::new(MenuItem::with_id(
-            app,
-            OPEN,
-            "Open TokenKeeper",
-            true,
-            None::<&str>,
-        )?),
-        Box::new(PredefinedMenuItem::separator(app)?),
-    ];
-    if starting {
-        items.push(Box::new(MenuItem::new(
-            app,
-            "Reading the vault…",
-            false,
-            None::<&str>,
-        )?));
-    } else if o.urgent.is_empty() {
-        items.push(Box::new(MenuItem::new(
-            app,
-            summary_line(o),
-            false,
-            None::<&str>,
-        )?));
-    } else {
-        for u in &o.urgent {
-            let id = format!("{CREDENTIAL_PREFIX}{}", u.uid);
-            items.push(Box::new(MenuItem::with_id(
-                app,
-                id,
-                &u.text,
-                true,
-                None::<&str>,
-            )?));
-        }
+    let mut menu = MenuBuilder::new(app)
+        .text(OPEN, "Open TokenKeeper")
+        .separator();
+    if starting || o.urgent.is_empty() {
+        let line = if starting {
+            "Reading the vault…".to_owned()
+        } else {
+            summary_line(o)
+        };
+        menu = menu.item(&MenuItemBuilder::new(line).enabled(false).build(app)?);
     }
-    items.push(Box::new(PredefinedMenuItem::separator(app)?));
-    items.push(Box::new(MenuItem::with_id(
-        app,
-        CHECK,
-        "Check now",
-        true,
-        None::<&str>,
-    )?));
-    items.push(Box::new(MenuItem::with_id(
-        app,
-        SNOOZE,
-        "Snooze reminders for a day",
-        true,
-        None::<&str>,
-    )?));
-    items.push(Box::new(PredefinedMenuItem::separator(app)?));
-    items.push(Box::new(MenuItem::with_id(
-        app,
-        QUIT,
-        "Quit TokenKeeper",
-        true,
-        None::<&str>,
-    )?));
-    let refs: Vec<&dyn IsMenuItem<R>> = items.iter().map(AsRef::as_ref).collect();
-    Menu::with_items(app, &refs)
+    for u in &o.urgent {
+        menu = menu.text(format!("{CREDENTIAL_PREFIX}{}", u.uid), &u.text);
+    }
+    menu.separator()
+        .text(CHECK, "Check now")
+        .text(SNOOZE, "Snooze reminders for a day")
+        .separator()
+        .text(QUIT, "Quit TokenKeeper")
+        .build()
 }
 
 fn summary_line(o: &Overview) -> String {
