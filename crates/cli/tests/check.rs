@@ -2,9 +2,7 @@
 //! server on 127.0.0.1, on a real SQLite file and the real OS keychain (run through `npm test`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
 
-use assert_cmd::Command;
 use chrono::{Duration, Utc};
 use predicates::prelude::*;
 use serde_json::Value;
@@ -14,26 +12,10 @@ use tokenkeeper_core::testing::{
     abm_certificate,
 };
 
-struct Env {
-    dir: tempfile::TempDir,
-}
+mod common;
+use common::Env;
 
 impl Env {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-    fn tk(&self) -> Command {
-        let mut c = Command::cargo_bin("tokenkeeper").unwrap();
-        c.arg("--db").arg(self.dir.path().join("tokenkeeper.db"));
-        c
-    }
-    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let p = self.dir.path().join(name);
-        std::fs::write(&p, bytes).unwrap();
-        p
-    }
     fn check_json(&self, extra: &[&str]) -> (Vec<Value>, i32, String) {
         let out = self
             .tk()

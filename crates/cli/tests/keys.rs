@@ -3,10 +3,9 @@
 //! real SQLite file and the real OS keychain (run through `npm test`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command as StdCommand;
 
-use assert_cmd::Command;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{Duration, TimeZone, Utc};
@@ -18,65 +17,8 @@ use tokenkeeper_core::testing::{
     KeyPair, PushCertificateSpec, ServerTokenSpec, TestCa, pem, random_topic,
 };
 
-struct Env {
-    dir: tempfile::TempDir,
-    /// The keychain service of this "machine" (the harness's own, or another one).
-    service: Option<String>,
-}
-
-impl Env {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-            service: None,
-        }
-    }
-
-    /// Another machine: its own database and its own keychain namespace.
-    fn other_machine(tag: &str) -> Self {
-        let base = std::env::var("TOKENKEEPER_KEYCHAIN_SERVICE")
-            .unwrap_or_else(|_| "TokenKeeper-cli-test".to_owned());
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-            service: Some(format!("{base}-{tag}")),
-        }
-    }
-
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("tokenkeeper.db")
-    }
-
-    fn tk(&self) -> Command {
-        let mut c = Command::cargo_bin("tokenkeeper").unwrap();
-        c.arg("--db").arg(self.db());
-        if let Some(service) = &self.service {
-            c.env("TOKENKEEPER_KEYCHAIN_SERVICE", service);
-        }
-        c
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let p = self.path(name);
-        std::fs::write(&p, bytes).unwrap();
-        p
-    }
-
-    fn json(&self, args: &[&str]) -> (Value, i32) {
-        let out = self.tk().args(args).output().unwrap();
-        let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "{e}: {}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
-        (v, out.status.code().unwrap())
-    }
-}
+mod common;
+use common::Env;
 
 fn p(path: &Path) -> &str {
     path.to_str().unwrap()

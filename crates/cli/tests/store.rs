@@ -2,10 +2,9 @@
 //! real OS keychain (run through `npm test`, which provides one on Linux).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command as StdCommand;
 
-use assert_cmd::Command;
 use chrono::{Duration, SecondsFormat, Utc};
 use predicates::prelude::*;
 use serde_json::Value;
@@ -14,41 +13,8 @@ use tokenkeeper_core::testing::{
     ServerTokenSpec, TestCa, abm_certificate, pem, random_topic,
 };
 
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("tokenkeeper.db")
-    }
-    fn tk(&self) -> Command {
-        let mut c = Command::cargo_bin("tokenkeeper").unwrap();
-        c.arg("--db").arg(self.db());
-        c
-    }
-    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let p = self.dir.path().join(name);
-        std::fs::write(&p, bytes).unwrap();
-        p
-    }
-    fn json(&self, args: &[&str]) -> (Value, i32) {
-        let out = self.tk().args(args).output().unwrap();
-        let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "{e}: {}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
-        (v, out.status.code().unwrap())
-    }
-}
+mod common;
+use common::Env;
 
 fn push(topic: &str, days: i64) -> Vec<u8> {
     pem(&PushCertificateSpec::new(topic)
