@@ -2,7 +2,6 @@
 //! server on 127.0.0.1, on a real SQLite file and the real OS keychain (run through `npm test`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-
 use chrono::{Duration, Utc};
 use predicates::prelude::*;
 use serde_json::Value;
