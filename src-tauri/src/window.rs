@@ -47,9 +47,14 @@ pub fn files_in_args(args: &[String], cwd: &std::path::Path) -> Vec<PathBuf> {
     args.iter()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
-        .map(|a| {
-            let p = PathBuf::from(a.strip_prefix("file://").unwrap_or(a));
-            if p.is_absolute() { p } else { cwd.join(p) }
+        .filter_map(|a| {
+            // A file manager may pass a `file://` URL, percent-encoded.
+            let p = if a.starts_with("file://") {
+                tauri::Url::parse(a).ok()?.to_file_path().ok()?
+            } else {
+                PathBuf::from(a)
+            };
+            Some(if p.is_absolute() { p } else { cwd.join(p) })
         })
         .collect()
 }
@@ -123,6 +128,7 @@ mod tests {
             "token.vpptoken",
             "/tmp/MDM.pem",
             "file:///tmp/a_smime.p7m",
+            "file:///home/tech/My%20Tokens/Acme%20Inc.vpptoken",
         ]
         .iter()
         .map(|s| (*s).to_owned())
@@ -133,6 +139,7 @@ mod tests {
                 PathBuf::from("/home/tech/Downloads/token.vpptoken"),
                 PathBuf::from("/tmp/MDM.pem"),
                 PathBuf::from("/tmp/a_smime.p7m"),
+                PathBuf::from("/home/tech/My Tokens/Acme Inc.vpptoken"),
             ]
         );
     }
