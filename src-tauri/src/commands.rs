@@ -4,6 +4,7 @@
 //! in `keys`, checks with Apple in `checks`.
 
 pub mod checks;
+pub mod dashboard;
 pub mod keys;
 
 use std::path::PathBuf;

@@ -61,6 +61,9 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::update_client,
             commands::remove_client,
             commands::client_credentials,
+            commands::dashboard::dashboard,
+            commands::dashboard::client_tallies,
+            commands::dashboard::find_credential,
             commands::identify_file,
             commands::plan_import,
             commands::import_file,
@@ -121,6 +124,7 @@ fn with_vault<R: Runtime>(
     builder
         .manage(VaultState::new(vault))
         .manage(OpenedFiles::default())
+        .manage(commands::dashboard::DashboardCache::default())
         .manage(file)
         .invoke_handler(specta_builder::<R>().invoke_handler())
 }

@@ -5,6 +5,7 @@
 
 mod checks;
 mod clients;
+mod dashboard;
 mod imports;
 mod keys;
 

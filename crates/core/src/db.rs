@@ -153,6 +153,16 @@ impl Db {
             .query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
+    /// A stamp that moves whenever anyone commits to the database: another connection (the data
+    /// version) or this one (its count of changed rows). A cache built from the data stays good
+    /// while the stamp stays the same.
+    ///
+    /// # Errors
+    /// [`Error::Database`] if SQLite fails.
+    pub fn change_stamp(&self) -> Result<(i64, u64)> {
+        Ok((self.data_version()?, self.conn.total_changes()))
+    }
+
     /// The connection, for reads.
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
@@ -217,6 +227,37 @@ mod tests {
             .expect("write");
         assert_ne!(watcher.data_version().expect("version"), before);
         assert_eq!(writer.data_version().expect("version"), own_before);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn the_change_stamp_moves_for_every_commit_and_not_for_reads() {
+        let dir = std::env::temp_dir().join(format!("tk-db-stamp-{}", std::process::id()));
+        let path = dir.join("t.db");
+        let mut me = Db::open(&path).expect("open");
+        let mut other = Db::open(&path).expect("open again");
+        let insert = |db: &mut Db, key: &str| {
+            db.write(|tx| {
+                tx.execute("INSERT INTO settings (key, value) VALUES (?1, '1')", [key])?;
+                Ok(())
+            })
+            .expect("write");
+        };
+        let start = me.change_stamp().expect("stamp");
+        let _: i64 = me
+            .conn()
+            .query_row("SELECT count(*) FROM settings", [], |r| r.get(0))
+            .expect("read");
+        assert_eq!(me.change_stamp().expect("stamp"), start, "a read");
+        insert(&mut me, "mine");
+        let after_mine = me.change_stamp().expect("stamp");
+        assert_ne!(after_mine, start, "my own commit");
+        insert(&mut other, "theirs");
+        assert_ne!(
+            me.change_stamp().expect("stamp"),
+            after_mine,
+            "another connection's commit"
+        );
         let _ = std::fs::remove_dir_all(dir);
     }
 

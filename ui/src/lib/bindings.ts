@@ -46,6 +46,25 @@ async clientCredentials(name: string) : Promise<CredentialDetail[]> {
     return await TAURI_INVOKE("client_credentials", { name });
 },
 /**
+ * The dashboard's rows for a tab and a search, from an offset, with every tab's count.
+ * `fresh` lists the credentials again (their states move with the clock).
+ */
+async dashboard(query: DashboardQuery, fresh: boolean) : Promise<DashboardPage> {
+    return await TAURI_INVOKE("dashboard", { query, fresh });
+},
+/**
+ * How each client's credentials stand: the list of clients.
+ */
+async clientTallies() : Promise<ClientTally[]> {
+    return await TAURI_INVOKE("client_tallies");
+},
+/**
+ * One credential by its uid (a notification or the tray names it); `not_found` when gone.
+ */
+async findCredential(uid: string) : Promise<CredentialSummary> {
+    return await TAURI_INVOKE("find_credential", { uid });
+},
+/**
  * What a dropped file is and which clients hold a credential with its identity.
  */
 async identifyFile(path: string) : Promise<FileMatch> {
@@ -421,6 +440,26 @@ created_at: string;
  */
 credentials: number }
 /**
+ * How one client's credentials stand, for the list of clients.
+ */
+export type ClientTally = { 
+/**
+ * The client's name.
+ */
+client: string; 
+/**
+ * How many credentials it has.
+ */
+credentials: number; 
+/**
+ * How many are not Active.
+ */
+attention: number; 
+/**
+ * The most urgent state among them.
+ */
+worst: State }
+/**
  * What the user confirmed. The desktop app receives it from the UI; a missing field is `false`.
  */
 export type Confirmation = { 
@@ -432,6 +471,26 @@ confirmed: boolean;
  * The user explicitly accepts an APNs certificate with a new topic (devices re-enroll).
  */
 accept_new_identity: boolean }
+/**
+ * How many credentials match the search in each tab.
+ */
+export type Counts = { 
+/**
+ * Every tab together.
+ */
+all: number; 
+/**
+ * Renewal Required.
+ */
+renewal_required: number; 
+/**
+ * Expired and Lapsed.
+ */
+expired: number; 
+/**
+ * Error.
+ */
+error: number }
 /**
  * A credential with its history: one card of a client page.
  */
@@ -538,6 +597,59 @@ vendor_available: boolean;
  * Without a vendor: who signs the CSR, and the tracked-only way.
  */
 explanation: string | null }
+/**
+ * One answer to a [`DashboardQuery`].
+ */
+export type DashboardPage = { 
+/**
+ * Every credential, whatever the search.
+ */
+total: number; 
+/**
+ * How many are not Active, whatever the search.
+ */
+attention: number; 
+/**
+ * Whether any credential can be checked with Apple (an ADE or Apps and Books token).
+ */
+checkable: boolean; 
+/**
+ * How many credentials match the search, per tab.
+ */
+counts: Counts; 
+/**
+ * How many rows of the selected tab match the search.
+ */
+matched: number; 
+/**
+ * The position of the first row below among the matching ones.
+ */
+offset: number; 
+/**
+ * The matching rows from `offset`, most urgent first.
+ */
+rows: CredentialSummary[] }
+/**
+ * What the dashboard shows: a tab, the search as typed, and the rows in view.
+ */
+export type DashboardQuery = { 
+/**
+ * The selected tab.
+ */
+tab: Tab; 
+/**
+ * The search as typed: every word must appear in the client, the credential's name and
+ * label, its identity, the Apple Account or the state.
+ */
+search: string; 
+/**
+ * The first matching row wanted (0 for the top).
+ */
+offset: number; 
+/**
+ * How many rows from there (at most [`MAX_ROWS`]).
+ */
+limit: number }
 /**
  * Serializable form of an [`Error`]: what crosses IPC and what `--json` prints.
  */
@@ -1031,6 +1143,26 @@ days_left: number | null;
  * Why, for an Error (or an unknown expiry).
  */
 reason: string | null }
+/**
+ * The dashboard's tabs besides All: Expired holds Lapsed too.
+ */
+export type Tab = 
+/**
+ * Every credential.
+ */
+"all" | 
+/**
+ * Inside the renewal window.
+ */
+"renewal_required" | 
+/**
+ * Expired or lapsed.
+ */
+"expired" | 
+/**
+ * In Error.
+ */
+"error"
 /**
  * The user's thresholds.
  */

@@ -146,6 +146,14 @@ impl Vault {
         self.db.data_version()
     }
 
+    /// Moves whenever anyone commits: see [`crate::db::Db::change_stamp`].
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn change_stamp(&self) -> Result<(i64, u64)> {
+        self.db.change_stamp()
+    }
+
     fn sent(&self) -> Result<HashSet<SentKey>> {
         let mut stmt = self
             .db

@@ -1,0 +1,254 @@
+//! The dashboard's list, served a window at a time. Every credential is indexed once (in the
+//! vault's urgency order, with its tab and its lowercased search text); each query (a tab, the
+//! search words, the rows in view) is then one pass over the index that copies only the rows
+//! asked for. Ten thousand credentials never cross to the window at once: the window holds the
+//! rows it shows, and a keystroke costs a scan of the index, not a new listing.
+
+use serde::{Deserialize, Serialize};
+
+use crate::overview::credential_name;
+use crate::{CredentialSummary, Kind, State};
+
+/// The dashboard's tabs besides All: Expired holds Lapsed too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Tab {
+    /// Every credential.
+    #[default]
+    All,
+    /// Inside the renewal window.
+    RenewalRequired,
+    /// Expired or lapsed.
+    Expired,
+    /// In Error.
+    Error,
+}
+
+impl Tab {
+    /// The tab a state belongs to besides All; `None` for Active.
+    pub fn of(state: State) -> Option<Tab> {
+        match state {
+            State::Active => None,
+            State::RenewalRequired => Some(Tab::RenewalRequired),
+            State::Expired | State::Lapsed => Some(Tab::Expired),
+            State::Error => Some(Tab::Error),
+        }
+    }
+}
+
+/// How many credentials match the search in each tab.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Counts {
+    /// Every tab together.
+    pub all: u32,
+    /// Renewal Required.
+    pub renewal_required: u32,
+    /// Expired and Lapsed.
+    pub expired: u32,
+    /// Error.
+    pub error: u32,
+}
+
+impl Counts {
+    fn add(&mut self, tab: Option<Tab>) {
+        self.all += 1;
+        match tab {
+            Some(Tab::RenewalRequired) => self.renewal_required += 1,
+            Some(Tab::Expired) => self.expired += 1,
+            Some(Tab::Error) => self.error += 1,
+            Some(Tab::All) | None => {}
+        }
+    }
+}
+
+/// The most rows one query returns (a tall window shows about twenty).
+pub const MAX_ROWS: u32 = 500;
+
+/// What the dashboard shows: a tab, the search as typed, and the rows in view.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DashboardQuery {
+    /// The selected tab.
+    pub tab: Tab,
+    /// The search as typed: every word must appear in the client, the credential's name and
+    /// label, its identity, the Apple Account or the state.
+    pub search: String,
+    /// The first matching row wanted (0 for the top).
+    pub offset: u32,
+    /// How many rows from there (at most [`MAX_ROWS`]).
+    pub limit: u32,
+}
+
+/// One answer to a [`DashboardQuery`].
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DashboardPage {
+    /// Every credential, whatever the search.
+    pub total: u32,
+    /// How many are not Active, whatever the search.
+    pub attention: u32,
+    /// Whether any credential can be checked with Apple (an ADE or Apps and Books token).
+    pub checkable: bool,
+    /// How many credentials match the search, per tab.
+    pub counts: Counts,
+    /// How many rows of the selected tab match the search.
+    pub matched: u32,
+    /// The position of the first row below among the matching ones.
+    pub offset: u32,
+    /// The matching rows from `offset`, most urgent first.
+    pub rows: Vec<CredentialSummary>,
+}
+
+/// How one client's credentials stand, for the list of clients.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ClientTally {
+    /// The client's name.
+    pub client: String,
+    /// How many credentials it has.
+    pub credentials: u32,
+    /// How many are not Active.
+    pub attention: u32,
+    /// The most urgent state among them.
+    pub worst: State,
+}
+
+/// Every credential, indexed for the dashboard's queries.
+#[derive(Debug, Default)]
+pub struct DashboardIndex {
+    rows: Vec<CredentialSummary>,
+    tabs: Vec<Option<Tab>>,
+    text: Vec<String>,
+    attention: u32,
+    checkable: bool,
+}
+
+/// Joins the searchable fields with a character nobody types, so that a search never matches
+/// across two fields.
+const SEP: char = '\u{0}';
+
+fn search_text(c: &CredentialSummary) -> String {
+    let mut s = String::with_capacity(
+        c.client.len()
+            + c.label.len()
+            + c.identity.len()
+            + c.apple_account.as_deref().map_or(0, str::len)
+            + 48,
+    );
+    for field in [
+        c.client.as_str(),
+        credential_name(c.kind),
+        c.label.as_str(),
+        c.identity.as_str(),
+        c.apple_account.as_deref().unwrap_or(""),
+        c.status.state.label(),
+    ] {
+        if !s.is_empty() {
+            s.push(SEP);
+        }
+        s.push_str(field);
+    }
+    s.to_lowercase()
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl DashboardIndex {
+    /// Indexes a listing, keeping its order (the vault lists the most urgent first).
+    pub fn new(rows: Vec<CredentialSummary>) -> Self {
+        let tabs: Vec<Option<Tab>> = rows.iter().map(|c| Tab::of(c.status.state)).collect();
+        let text = rows.iter().map(search_text).collect();
+        let attention = count(tabs.iter().filter(|t| t.is_some()).count());
+        let checkable = rows.iter().any(|c| c.kind != Kind::PushCertificate);
+        Self {
+            rows,
+            tabs,
+            text,
+            attention,
+            checkable,
+        }
+    }
+
+    /// How many credentials are indexed.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The rows of a tab matching a search, from an offset: one pass over the index.
+    pub fn query(&self, q: &DashboardQuery) -> DashboardPage {
+        let search = q.search.to_lowercase();
+        let words: Vec<&str> = search.split_whitespace().collect();
+        let limit = q.limit.min(MAX_ROWS);
+        let end = q.offset.saturating_add(limit);
+        let mut counts = Counts::default();
+        let mut matched = 0u32;
+        let mut rows = Vec::with_capacity(limit as usize);
+        for (i, tab) in self.tabs.iter().enumerate() {
+            if !words.is_empty() {
+                let text = &self.text[i];
+                if !words.iter().all(|w| text.contains(w)) {
+                    continue;
+                }
+            }
+            counts.add(*tab);
+            if q.tab == Tab::All || *tab == Some(q.tab) {
+                if matched >= q.offset && matched < end {
+                    rows.push(self.rows[i].clone());
+                }
+                matched += 1;
+            }
+        }
+        DashboardPage {
+            total: count(self.rows.len()),
+            attention: self.attention,
+            checkable: self.checkable,
+            counts,
+            matched,
+            offset: q.offset.min(matched),
+            rows,
+        }
+    }
+
+    /// A credential by its uid.
+    pub fn find(&self, uid: &str) -> Option<&CredentialSummary> {
+        self.rows.iter().find(|c| c.uid == uid)
+    }
+
+    /// Every client that has credentials, with how they stand, by name (case-insensitive).
+    pub fn tallies(&self) -> Vec<ClientTally> {
+        let mut by_client: std::collections::HashMap<String, ClientTally> =
+            std::collections::HashMap::new();
+        for c in &self.rows {
+            let t = by_client
+                .entry(c.client.to_lowercase())
+                .or_insert_with(|| ClientTally {
+                    client: c.client.clone(),
+                    credentials: 0,
+                    attention: 0,
+                    worst: State::Active,
+                });
+            t.credentials += 1;
+            if c.status.state != State::Active {
+                t.attention += 1;
+            }
+            if c.status.state.urgency() > t.worst.urgency() {
+                t.worst = c.status.state;
+            }
+        }
+        let mut out: Vec<(String, ClientTally)> = by_client.into_iter().collect();
+        out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        out.into_iter().map(|(_, t)| t).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;
