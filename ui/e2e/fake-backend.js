@@ -17,6 +17,7 @@
   function fail(kind, message) {
     return Promise.reject({ kind, message });
   }
+  const TAB_IDS = ['all', 'renewal_required', 'expired', 'error'];
   const same = (a, b) => String(a).toLowerCase() === String(b).toLowerCase();
   const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
   let uidSeq = 1;
@@ -284,8 +285,72 @@
       return Promise.resolve({ ...pl, uid: cr.uid, revision });
     }
 
+    // The dashboard's index, as the shell keeps it (src-tauri/src/commands/dashboard.rs): built
+    // on a fresh request or after any change, then every query is one pass over it.
+    const STATE_LABEL = { active: 'Active', renewal_required: 'Renewal Required', expired: 'Expired', lapsed: 'Lapsed', error: 'Error' };
+    const NAME = { push_certificate: 'APNs certificate', server_token: 'ADE token', content_token: 'Apps and Books token' };
+    const TAB = { active: null, renewal_required: 'renewal_required', expired: 'expired', lapsed: 'expired', error: 'error' };
+    let index = null;
+    function dashboardIndex(fresh) {
+      if (fresh || !index) {
+        const rows = sorted(db.creds.map(summary));
+        index = {
+          rows,
+          tabs: rows.map((c) => TAB[c.status.state]),
+          text: rows.map((c) => [c.client, NAME[c.kind], c.label, c.identity, c.apple_account ?? '', STATE_LABEL[c.status.state]].join('\u0000').toLowerCase()),
+        };
+      }
+      return index;
+    }
+    function dashboardPage({ tab, search, offset, limit }, fresh) {
+      const ix = dashboardIndex(fresh);
+      const words = String(search).toLowerCase().split(/\s+/).filter(Boolean);
+      const counts = { all: 0, renewal_required: 0, expired: 0, error: 0 };
+      const rows = [];
+      const end = offset + Math.min(limit, 500);
+      let matched = 0;
+      outer: for (let i = 0; i < ix.rows.length; i++) {
+        for (const w of words) if (!ix.text[i].includes(w)) continue outer;
+        const t = ix.tabs[i];
+        counts.all++;
+        if (t) counts[t]++;
+        if (tab === 'all' || t === tab) {
+          if (matched >= offset && matched < end) rows.push(ix.rows[i]);
+          matched++;
+        }
+      }
+      return {
+        total: ix.rows.length,
+        attention: ix.tabs.filter(Boolean).length,
+        checkable: ix.rows.some((c) => c.kind !== 'push_certificate'),
+        counts,
+        matched,
+        offset: Math.min(offset, matched),
+        rows,
+      };
+    }
+    function clientTallies() {
+      const by = new Map();
+      for (const c of dashboardIndex(false).rows) {
+        const key = c.client.toLowerCase();
+        const t = by.get(key) ?? { client: c.client, credentials: 0, attention: 0, worst: 'active' };
+        t.credentials++;
+        if (c.status.state !== 'active') t.attention++;
+        if (URGENCY[c.status.state] > URGENCY[t.worst]) t.worst = c.status.state;
+        by.set(key, t);
+      }
+      return [...by.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, t]) => t);
+    }
+    const READS = new Set(['dashboard', 'take_opened_files', 'get_reminders', 'client_tallies', 'find_credential', 'list_credentials', 'list_clients', 'client_credentials', 'identify_file', 'plan_import', 'list_events', 'get_settings', 'last_checks', 'get_check_settings', 'get_reminders', 'get_autostart', 'list_keys']);
+
     const commands = {
       list_credentials: () => sorted(db.creds.map(summary)),
+      dashboard: ({ query, fresh }) => {
+        if (!TAB_IDS.includes(query?.tab)) return Promise.reject(`invalid args \`query\` for command \`dashboard\`: unknown variant \`${query?.tab}\``);
+        return dashboardPage(query, fresh);
+      },
+      client_tallies: () => clientTallies(),
+      find_credential: ({ uid }) => dashboardIndex(false).rows.find((c) => c.uid === uid) ?? fail('not_found', 'credential not found: it may have been removed'),
       list_clients: () => [...db.clients].sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase())).map(clientRow),
       add_client: ({ name, portal, notes }) => {
         const n = String(name || '').trim();
@@ -403,6 +468,8 @@
       calls.push({ cmd, args: args === undefined ? null : JSON.parse(JSON.stringify(args)) });
       const fn = commands[cmd];
       if (!fn) return fail('internal', `the fake backend has no command ${cmd}`);
+      // As the shell's change stamp: anything that may write drops the dashboard's index.
+      if (!READS.has(cmd) && !cmd.startsWith('plugin:')) index = null;
       try {
         return Promise.resolve(fn(args || {}));
       } catch (e) {

@@ -17,10 +17,14 @@ export type {
   CheckSchedule,
   CheckSettings,
   Client,
+  ClientTally,
+  Counts,
   Confirmation,
   CredentialSummary,
   CsrArgs,
   CsrSaved,
+  DashboardPage,
+  DashboardQuery,
   EventQuery,
   ExportArgs,
   Facts,
@@ -38,6 +42,7 @@ export type {
   Recipient,
   ReminderSettings,
   Service,
+  Tab,
   Status,
   Thresholds,
   Version,
@@ -146,6 +151,15 @@ async function call<T>(run: () => Promise<T>): Promise<T> {
 
 /** Every credential of every client, most urgent first. */
 export const listCredentials = () => call(() => commands.listCredentials());
+/**
+ * The dashboard's rows for a tab and a search, from an offset, with the counts. `fresh` lists
+ * the credentials again (their states move with the clock); otherwise the shell's index answers.
+ */
+export const dashboard = (query: B.DashboardQuery, fresh: boolean) => call(() => commands.dashboard(query, fresh));
+/** How each client's credentials stand (clients without credentials are left out). */
+export const clientTallies = () => call(() => commands.clientTallies());
+/** One credential by its uid; `not_found` once removed. */
+export const findCredential = (uid: string) => call(() => commands.findCredential(uid));
 export const listClients = () => call(() => commands.listClients());
 export const addClient = (name: string, portal: B.Portal, notes: string) =>
   call(() => commands.addClient(name, portal, notes));

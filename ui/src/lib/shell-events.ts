@@ -18,12 +18,13 @@ export const SHELL_EVENTS = {
 
 /** Shows the client page of a credential and puts the focus on its card. */
 export async function openCredential(uid: string): Promise<void> {
-  let row = data.credentials.find((c) => c.uid === uid);
-  if (!row) {
-    await data.refresh();
-    row = data.credentials.find((c) => c.uid === uid);
+  let row: api.CredentialSummary;
+  try {
+    row = await api.findCredential(uid);
+  } catch {
+    // Removed since the notification was sent: nothing to show.
+    return;
   }
-  if (!row) return;
   router.go({ page: 'client', name: row.client });
   // The client page loads its cards; wait for the one asked for.
   for (let i = 0; i < 40; i++) {

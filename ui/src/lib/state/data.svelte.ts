@@ -1,14 +1,31 @@
-// The app's shared data: every credential (indexed once for the dashboard), the clients and the
-// thresholds. Raw state: ten thousand rows must not become ten thousand deep proxies.
+// The app's shared data: the dashboard's page (counts, totals and the rows in view), the clients
+// and the thresholds. The shell keeps every credential indexed (commands/dashboard.rs): the
+// window asks for the rows it shows, so ten thousand credentials never cross IPC at once and the
+// page holds a few dozen rows, not ten thousand objects.
 
 import * as api from '../api';
-import type { ApiError, Client, CredentialSummary, Thresholds } from '../api';
+import type { ApiError, Client, DashboardPage, Tab, Thresholds } from '../api';
 import { toApiError } from '../api';
-import { indexCredentials, prepareSearch, type Row } from '../credentials';
+
+/** Rows asked for at a time: a few screens, so scrolling asks again rarely. */
+export const PAGE_ROWS = 90;
+
+const EMPTY: DashboardPage = {
+  total: 0,
+  attention: 0,
+  checkable: false,
+  counts: { all: 0, renewal_required: 0, expired: 0, error: 0 },
+  matched: 0,
+  offset: 0,
+  rows: [],
+};
 
 class Data {
-  credentials = $state.raw<CredentialSummary[]>([]);
-  rows = $state.raw<Row[]>([]);
+  /** The dashboard's tab and search, as last asked for. */
+  tab = $state<Tab>('all');
+  search = $state('');
+  /** The latest answer for them: counts, totals and a window of rows. */
+  page = $state.raw<DashboardPage>(EMPTY);
   clients = $state.raw<Client[]>([]);
   settings = $state.raw<Thresholds>({ renewal_window_days: 30, grace_days: 30 });
   /** The first load finished (successfully or not). */
@@ -19,23 +36,20 @@ class Data {
   version = $state(0);
 
   #seq = 0;
+  #pageSeq = 0;
+  /** The window being fetched, so a scroll does not ask twice for the same rows. */
+  #pending: { offset: number; end: number } | null = null;
 
-  /** Reloads everything; a slower, older reload never overwrites a newer one. */
+  /** Reloads everything, listing the credentials again; a slower, older reload never wins. */
   async refresh(): Promise<void> {
     const mine = ++this.#seq;
     try {
-      const [credentials, clients, settings] = await Promise.all([
-        api.listCredentials(),
+      const [, clients, settings] = await Promise.all([
+        this.#fetch(Math.max(0, this.page.offset), true),
         api.listClients(),
         api.getSettings(),
       ]);
       if (mine !== this.#seq) return;
-      performance.mark('tk:credentials-loaded');
-      this.credentials = credentials;
-      const rows = indexCredentials(credentials);
-      this.rows = rows;
-      // Search text is built after the first paint, before anyone can type.
-      requestAnimationFrame(() => setTimeout(() => prepareSearch(rows), 0));
       this.clients = clients;
       this.settings = settings;
       this.error = null;
@@ -46,6 +60,42 @@ class Data {
         this.loaded = true;
         this.version++;
       }
+    }
+  }
+
+  /** Shows another tab or search, from the top. */
+  async select(tab: Tab, search: string): Promise<void> {
+    if (tab === this.tab && search === this.search) return;
+    this.tab = tab;
+    this.search = search;
+    try {
+      await this.#fetch(0, false);
+    } catch (e) {
+      this.error = toApiError(e);
+    }
+  }
+
+  /** The rows from `start` to `end` are in view: fetches them unless held or on their way. */
+  want(start: number, end: number): void {
+    const p = this.page;
+    const held = start >= p.offset && end <= p.offset + p.rows.length;
+    const coming = this.#pending && start >= this.#pending.offset && end <= this.#pending.end;
+    if (held || coming || start >= p.matched) return;
+    // Centre the next window on what is in view.
+    const offset = Math.max(0, Math.floor((start + end) / 2 - PAGE_ROWS / 2));
+    this.#fetch(offset, false).catch((e) => (this.error = toApiError(e)));
+  }
+
+  async #fetch(offset: number, fresh: boolean): Promise<void> {
+    const mine = ++this.#pageSeq;
+    this.#pending = { offset, end: offset + PAGE_ROWS };
+    try {
+      const page = await api.dashboard({ tab: this.tab, search: this.search, offset, limit: PAGE_ROWS }, fresh);
+      if (mine !== this.#pageSeq) return;
+      if (!performance.getEntriesByName('tk:credentials-loaded').length) performance.mark('tk:credentials-loaded');
+      this.page = page;
+    } finally {
+      if (mine === this.#pageSeq) this.#pending = null;
     }
   }
 

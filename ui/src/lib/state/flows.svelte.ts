@@ -29,14 +29,20 @@ export interface WizardSink {
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
-/** The stored credential a wizard renews, if it can be told before reading the file. */
-export function findTarget(client: string, kind: Kind, label: string | null): Target | null {
-  const mine = data.credentials.filter((c) => same(c.client, client) && c.kind === kind);
-  const found = label
-    ? mine.find((c) => same(c.label, label))
-    : kind === 'push_certificate' && mine.length === 1
-      ? mine[0]
-      : undefined;
+/**
+ * The stored credential a wizard renews, if it can be told before reading the file: the one with
+ * the label, or a client's only push certificate. Asks the shell for the client's credentials.
+ */
+export async function findTarget(client: string, kind: Kind, label: string | null): Promise<Target | null> {
+  if (!label && kind !== 'push_certificate') return null;
+  let mine: api.CredentialSummary[];
+  try {
+    mine = (await api.clientCredentials(client)).map((d) => d.summary).filter((c) => c.kind === kind);
+  } catch {
+    // A client typed in a moment ago, or gone: the wizard starts without a target.
+    return null;
+  }
+  const found = label ? mine.find((c) => same(c.label, label)) : mine.length === 1 ? mine[0] : undefined;
   if (!found) return null;
   const { uid, identity, apple_account, expires_at } = found;
   return { uid, label: found.label, identity, apple_account, expires_at };
@@ -53,8 +59,10 @@ class Flows {
   #key = 1;
 
   /** Opens the wizard of a kind for a client, from a Renew or Add button. */
-  startWizard(client: string, kind: Kind, label: string | null = null) {
-    this.#open({ type: 'wizard', key: this.#key++, init: { client, kind, label, target: findTarget(client, kind, label) } });
+  async startWizard(client: string, kind: Kind, label: string | null = null) {
+    const key = this.#key++;
+    const target = await findTarget(client, kind, label);
+    this.#open({ type: 'wizard', key, init: { client, kind, label, target } });
   }
 
   /** Files dropped or chosen: handled one after the other. */
@@ -84,10 +92,10 @@ class Flows {
       this.identifying = false;
     }
     const currentClient = router.route.page === 'client' ? router.route.name : null;
-    this.apply(routeDrop({ path, zone: effectiveZone, currentClient, match }));
+    await this.apply(routeDrop({ path, zone: effectiveZone, currentClient, match }));
   }
 
-  apply(route: DropRoute) {
+  async apply(route: DropRoute) {
     const sink = this.sink;
     if (route.type === 'import') {
       if (sink && this.current?.type === 'wizard' && same(sink.client, route.client) && sink.kind === route.kind && !route.notice) {
@@ -95,17 +103,12 @@ class Flows {
         return;
       }
       const client = data.clientNamed(route.client)?.name ?? route.client;
+      const key = this.#key++;
+      const target = await findTarget(client, route.kind, route.label);
       this.#open({
         type: 'wizard',
-        key: this.#key++,
-        init: {
-          client,
-          kind: route.kind,
-          path: route.path,
-          label: route.label,
-          notice: route.notice,
-          target: findTarget(client, route.kind, route.label),
-        },
+        key,
+        init: { client, kind: route.kind, path: route.path, label: route.label, notice: route.notice, target },
       });
       return;
     }
@@ -121,11 +124,13 @@ class Flows {
   }
 
   /** The user picked the client for a file: continue with its wizard. */
-  chooseClient(route: Extract<DropRoute, { type: 'choose_client' }>, client: string) {
+  async chooseClient(route: Extract<DropRoute, { type: 'choose_client' }>, client: string) {
+    const key = this.#key++;
+    const target = await findTarget(client, route.kind, null);
     this.#open({
       type: 'wizard',
-      key: this.#key++,
-      init: { client, kind: route.kind, path: route.path, label: null, notice: null, target: findTarget(client, route.kind, null) },
+      key,
+      init: { client, kind: route.kind, path: route.path, label: null, notice: null, target },
     });
   }
 
