@@ -173,6 +173,7 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
                     .push(window::files_in_args(&args, &cwd));
             }
             if !args.iter().any(|a| a == window::HIDDEN_ARG) {
+                commands::dashboard::warm(app.handle());
                 window::show_main(app.handle());
             }
             background::start(app.handle(), scheduler_vault);

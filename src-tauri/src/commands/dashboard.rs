@@ -2,31 +2,50 @@
 //! `tokenkeeper_core::dashboard`): the window asks for the rows in view, and a keystroke of
 //! search is one pass over the index instead of a new listing. The index is rebuilt when the
 //! UI asks for fresh data (opening, focus, every ten minutes, after a change) and whenever the
-//! database changed since it was built, whoever changed it.
+//! database changed since it was built, whoever changed it. It is first built while the window
+//! loads.
 
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use tauri::State;
+use tauri::{AppHandle, Manager, Runtime, State};
 use tokenkeeper_core::dashboard::{ClientTally, DashboardIndex, DashboardPage, DashboardQuery};
 use tokenkeeper_core::{CredentialSummary, Error, ErrorBody};
 
 use super::with_vault;
 use crate::state::VaultState;
 
-/// The index and the database's change stamp when it was built.
+/// An index built this recently counts as fresh: the one built while the window loads serves
+/// the window's first request.
+const FRESH_FOR: Duration = Duration::from_secs(2);
+
+/// The index, the database's change stamp and the moment it was built.
 #[derive(Debug, Default)]
-pub struct DashboardCache(Mutex<Option<((i64, u64), Arc<DashboardIndex>)>>);
+pub struct DashboardCache(Mutex<Option<Built>>);
+
+#[derive(Debug)]
+struct Built {
+    stamp: (i64, u64),
+    at: Instant,
+    index: Arc<DashboardIndex>,
+}
 
 impl DashboardCache {
-    /// The index, rebuilt first when `fresh` is asked for or the data changed since.
-    fn index(&self, vault: &VaultState, fresh: bool) -> Result<Arc<DashboardIndex>, ErrorBody> {
+    /// The index, rebuilt first when the data changed since, or when `fresh` is asked for and
+    /// it is older than [`FRESH_FOR`].
+    pub(crate) fn index(
+        &self,
+        vault: &VaultState,
+        fresh: bool,
+    ) -> Result<Arc<DashboardIndex>, ErrorBody> {
         let stamp = vault.lock().change_stamp().map_err(|e| e.body())?;
         let mut cached = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((built, index)) = cached.as_ref() {
-            if !fresh && *built == stamp {
-                return Ok(Arc::clone(index));
-            }
+        if let Some(built) = cached.as_ref()
+            && built.stamp == stamp
+            && !(fresh && built.at.elapsed() > FRESH_FOR)
+        {
+            return Ok(Arc::clone(&built.index));
         }
         // Free the old index before building the next one.
         *cached = None;
@@ -36,8 +55,29 @@ impl DashboardCache {
             Ok((rows, v.change_stamp()?))
         })?;
         let index = Arc::new(DashboardIndex::new(rows));
-        *cached = Some((stamp, Arc::clone(&index)));
+        *cached = Some(Built {
+            stamp,
+            at: Instant::now(),
+            index: Arc::clone(&index),
+        });
         Ok(index)
+    }
+}
+
+/// Builds the index on a thread of its own while the window loads, so that the window's first
+/// request finds it ready.
+pub fn warm<R: Runtime>(app: &AppHandle<R>) {
+    let app = app.clone();
+    let spawned = std::thread::Builder::new()
+        .name("dashboard-warm".into())
+        .spawn(move || {
+            // A failure here is met again, and reported, by the window's own request.
+            let _ = app
+                .state::<DashboardCache>()
+                .index(&app.state::<VaultState>(), true);
+        });
+    if let Err(e) = spawned {
+        eprintln!("tokenkeeper: cannot start indexing the dashboard early: {e}");
     }
 }
 

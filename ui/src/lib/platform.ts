@@ -82,3 +82,10 @@ export async function onFileDrag(handler: (e: DragEvent) => void): Promise<() =>
   });
   return unlisten;
 }
+
+/** The desktop system, from the web view's user agent: picks the system fonts (app.css). */
+export function osName(userAgent: string): 'macos' | 'windows' | 'linux' {
+  if (/Mac OS X|Macintosh/.test(userAgent)) return 'macos';
+  if (/Windows/.test(userAgent)) return 'windows';
+  return 'linux';
+}

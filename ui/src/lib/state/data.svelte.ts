@@ -26,6 +26,8 @@ class Data {
   search = $state('');
   /** The latest answer for them: counts, totals and a window of rows. */
   page = $state.raw<DashboardPage>(EMPTY);
+  /** The tab and search that `page` answers (the ones asked for may be a keystroke ahead). */
+  shown = $state.raw<{ tab: Tab; search: string }>({ tab: 'all', search: '' });
   clients = $state.raw<Client[]>([]);
   settings = $state.raw<Thresholds>({ renewal_window_days: 30, grace_days: 30 });
   /** The first load finished (successfully or not). */
@@ -89,11 +91,13 @@ class Data {
   async #fetch(offset: number, fresh: boolean): Promise<void> {
     const mine = ++this.#pageSeq;
     this.#pending = { offset, end: offset + PAGE_ROWS };
+    const { tab, search } = this;
     try {
-      const page = await api.dashboard({ tab: this.tab, search: this.search, offset, limit: PAGE_ROWS }, fresh);
+      const page = await api.dashboard({ tab, search, offset, limit: PAGE_ROWS }, fresh);
       if (mine !== this.#pageSeq) return;
       if (!performance.getEntriesByName('tk:credentials-loaded').length) performance.mark('tk:credentials-loaded');
       this.page = page;
+      this.shown = { tab, search };
     } finally {
       if (mine === this.#pageSeq) this.#pending = null;
     }
