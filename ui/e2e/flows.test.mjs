@@ -390,7 +390,7 @@ describe('dashboard', () => {
     await page.waitForFunction(() => document.activeElement?.getAttribute('data-index') === '9999');
     await page.keyboard.press('Home');
     await page.waitForFunction(() => document.activeElement?.getAttribute('data-index') === '0');
-    const asked = await page.evaluate(() => window.__tkCalls.filter((c) => c.cmd === 'dashboard').map((c) => c.args.query.limit));
+    const asked = await page.evaluate(() => /** @type {any} */ (window).__tkCalls.filter((/** @type {any} */ c) => c.cmd === "dashboard").map((/** @type {any} */ c) => c.args.query.limit));
     assert.ok(Math.max(...asked) <= 100, `the window asks for a few screens of rows at a time: ${asked}`);
     await both(page, '15-dashboard-10000');
     await context.close();
