@@ -4,14 +4,14 @@
 //! ([`Vault::import`]).
 
 use chrono::{DateTime, Utc};
-use rusqlite::Transaction;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
+mod keys;
 mod write;
 
 use super::keys::PendingKey;
-use super::{Vault, events, new_uid, parse_ts};
+use super::{Vault, parse_ts};
 use crate::error::{Error, Recipient, Result};
 use crate::renewal::{
     self, Decision, Incoming, OnRecord, Warning, WarningKind, recipient_identity,
@@ -281,120 +281,6 @@ impl Vault {
         })
     }
 
-    /// Reads a server token with a key made for its recipient: the client's own key on record,
-    /// else one of its pending ADE keys (which the import then gives the credential), else
-    /// another client's key on record (an MDM may serve several clients with one certificate).
-    fn read_server_token(
-        &self,
-        bytes: &[u8],
-        records: &[(OnRecord, Option<String>)],
-        client: &str,
-    ) -> Result<(Credential, Option<PrivateKey>, Option<PendingKey>)> {
-        let Credential::ServerToken(locked) = token::read(bytes, None)? else {
-            return Err(Error::Unrecognized { what: None });
-        };
-        let on_record = |own: bool| {
-            records
-                .iter()
-                .filter(|(r, _)| r.client.eq_ignore_ascii_case(client) == own)
-                .find(|(r, key)| key.is_some() && r.recipient.as_ref() == Some(&locked.recipient))
-                .and_then(|(_, key)| key.clone())
-        };
-        if let Some(key_ref) = on_record(true) {
-            return self.read_with_key_on_record(bytes, &key_ref);
-        }
-        let pending_keys = self.pending_ade_keys(&locked.recipient, client)?;
-        let (mine, others): (Vec<PendingKey>, Vec<PendingKey>) = pending_keys
-            .into_iter()
-            .partition(|k| k.client.eq_ignore_ascii_case(client));
-        for pending in mine {
-            let key = self.pending_private_key(&pending)?;
-            match token::read(bytes, Some(&key)) {
-                Ok(credential) => return Ok((credential, None, Some(pending))),
-                Err(Error::WrongKey { .. }) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        if let Some(key_ref) = on_record(false) {
-            return self.read_with_key_on_record(bytes, &key_ref);
-        }
-        if let Some(other) = others.first() {
-            return Err(Error::KeyMismatch {
-                message: format!(
-                    "this token was encrypted to the ADE certificate TokenKeeper made for {}: import it for {}",
-                    other.client, other.client
-                ),
-            });
-        }
-        Ok((Credential::ServerToken(locked), None, None))
-    }
-
-    fn read_with_key_on_record(
-        &self,
-        bytes: &[u8],
-        key_ref: &str,
-    ) -> Result<(Credential, Option<PrivateKey>, Option<PendingKey>)> {
-        let key_bytes = self.secrets.get(key_ref)?.ok_or_else(|| Error::Tampered {
-            message: "the private key on record for this MDM server is missing from the keychain: import the token with --key".to_owned(),
-        })?;
-        let key = PrivateKey::from_bytes(&key_bytes)?;
-        let credential = token::read(bytes, Some(&key))?;
-        Ok((credential, None, None))
-    }
-
-    /// The pending push key whose public key is this certificate's, if TokenKeeper made its
-    /// CSR; marks the certificate as matching its key.
-    fn pending_key_of(
-        &self,
-        cert: &mut token::PushCertificate,
-        client: &str,
-    ) -> Result<Option<PendingKey>> {
-        let Some(pending) = self.pending_push_key(&cert.der)? else {
-            return Ok(None);
-        };
-        if !pending.client.eq_ignore_ascii_case(client) {
-            return Err(Error::KeyMismatch {
-                message: format!(
-                    "this certificate was made from the CSR TokenKeeper created for {}: import it for {}",
-                    pending.client, pending.client
-                ),
-            });
-        }
-        let key = self.pending_private_key(&pending)?;
-        cert.key_matches = Some(cert.matches(&key));
-        Ok(cert.key_matches.unwrap_or(false).then_some(pending))
-    }
-
-    /// A push certificate must match the key the user gave, or the key on record.
-    fn check_push_key(
-        &self,
-        cert: &token::PushCertificate,
-        key_given: bool,
-        key_on_record: Option<&str>,
-    ) -> Result<()> {
-        if key_given {
-            if cert.key_matches == Some(false) {
-                return Err(Error::KeyMismatch {
-                    message: "the private key given does not match this certificate: it was made from another CSR; give the key that made the CSR uploaded to identity.apple.com".to_owned(),
-                });
-            }
-            return Ok(());
-        }
-        let Some(account) = key_on_record else {
-            return Ok(());
-        };
-        let Some(key) = self.secrets.get(account)? else {
-            return Ok(());
-        };
-        let key = PrivateKey::from_bytes(&key)?;
-        if !cert.matches(&key) {
-            return Err(Error::KeyMismatch {
-                message: "this certificate was not made from the CSR whose private key is on record: the MDM could not use it; upload TokenKeeper's CSR when you Renew at identity.apple.com, or give the matching key".to_owned(),
-            });
-        }
-        Ok(())
-    }
-
     /// Every credential of `kind` with its key account.
     fn records(&self, kind: Kind) -> Result<Vec<(OnRecord, Option<String>)>> {
         let mut stmt = self.db.conn().prepare_cached(
@@ -439,134 +325,6 @@ impl Vault {
             },
         )?)
     }
-
-    /// Writes a prepared import: keychain first (new entries only), then one transaction;
-    /// each side undone if the other fails.
-    fn commit(
-        &mut self,
-        p: Prepared,
-        req: &ImportRequest,
-        now: DateTime<Utc>,
-    ) -> Result<ImportOutcome> {
-        let uid = match &p.plan.decision {
-            Decision::AlreadyOnRecord { uid } => {
-                let revision = p.target.as_ref().map_or(1, |t| t.revision);
-                return Ok(ImportOutcome {
-                    uid: uid.clone(),
-                    revision,
-                    plan: p.plan,
-                });
-            }
-            Decision::Renew { uid } => uid.clone(),
-            Decision::New { .. } => new_uid(),
-        };
-        let revision = p.target.as_ref().map_or(1, |t| t.revision + 1);
-        // Stage the secrets under fresh accounts; the previous ones stay until commit.
-        let mut staged: Vec<String> = Vec::new();
-        let mut stage = |what: &str, secret: &[u8]| -> Result<String> {
-            let account = format!("{uid}/{what}/{revision}");
-            match self.secrets.put(&account, secret) {
-                Ok(()) => {
-                    staged.push(account.clone());
-                    Ok(account)
-                }
-                Err(e) => Err(e),
-            }
-        };
-        let staged_result = (|| -> Result<(Option<String>, Option<String>, Option<String>)> {
-            let secret = write::secret_bytes(&p.credential)?;
-            let secret_ref = secret.as_ref().map(|s| stage("secret", s)).transpose()?;
-            let secret_sha = secret.as_ref().map(|s| sha256_hex(s));
-            let key_ref = match (&p.key_to_store, &p.pending_key) {
-                (Some(key), _) => Some(stage("key", &key.to_pkcs8_pem()?)?),
-                (None, Some(pending)) => Some(pending.account.clone()),
-                (None, None) => None,
-            };
-            Ok((secret_ref, secret_sha, key_ref))
-        })();
-        let (secret_ref, secret_sha, key_ref) = match staged_result {
-            Ok(v) => v,
-            Err(e) => {
-                self.forget_secrets(&staged);
-                return Err(e);
-            }
-        };
-        let written = self.db.write(|tx| {
-            write::write_credential(
-                tx,
-                &p,
-                req,
-                &uid,
-                revision,
-                (
-                    secret_ref.as_deref(),
-                    secret_sha.as_deref(),
-                    key_ref.as_deref(),
-                ),
-                now,
-            )?;
-            match &p.pending_key {
-                Some(pending) => attach_pending_key(tx, &p, pending, &uid, now),
-                None => Ok(()),
-            }
-        });
-        if let Err(e) = written {
-            self.forget_secrets(&staged);
-            return Err(e);
-        }
-        // Committed: the superseded secrets are no longer referenced.
-        if let Some(t) = &p.target {
-            let mut old = Vec::new();
-            if secret_ref.is_some() {
-                old.extend(t.secret_ref.clone());
-            }
-            if key_ref.is_some() {
-                old.extend(t.key_ref.clone());
-            }
-            self.forget_secrets(&old);
-        }
-        Ok(ImportOutcome {
-            uid,
-            revision,
-            plan: p.plan,
-        })
-    }
-}
-
-/// The pending key becomes the credential's: its row goes (the keychain entry stays, now
-/// referenced by the credential), and the audit log says so.
-fn attach_pending_key(
-    tx: &Transaction<'_>,
-    p: &Prepared,
-    pending: &PendingKey,
-    uid: &str,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let removed = tx.execute("DELETE FROM keys WHERE uid = ?1", [&pending.uid])?;
-    if removed == 0 {
-        return Err(Error::Database {
-            detail:
-                "the pending key was removed while this import was checked; import the file again"
-                    .to_owned(),
-        });
-    }
-    let retired = if p.target.as_ref().is_some_and(|t| t.key_ref.is_some()) {
-        "; the previous key was retired"
-    } else {
-        ""
-    };
-    events::append_for(
-        tx,
-        now,
-        "key_attached",
-        &p.plan.client,
-        uid,
-        &p.plan.label,
-        &format!(
-            "the private key TokenKeeper kept for this {} is now its key{retired}",
-            p.plan.kind.display_name()
-        ),
-    )
 }
 
 fn check_confirmed(p: Prepared, c: Confirmation) -> Result<Prepared> {

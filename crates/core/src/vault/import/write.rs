@@ -1,14 +1,16 @@
-//! The write side of an import: the secret a credential brings, and the one transaction that
-//! records the credential, its new version and the audit events.
+//! The write side of an import: the secret a credential brings, staged in the keychain, and the
+//! one transaction that records the credential, its new version, its key and the audit events.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Transaction, params};
 use zeroize::Zeroizing;
 
-use super::{ImportRequest, Prepared};
+use super::{ImportOutcome, ImportRequest, Prepared};
 use crate::error::{Error, Result};
-use crate::token::Credential;
-use crate::vault::{events, ts};
+use crate::renewal::Decision;
+use crate::token::{Credential, sha256_hex};
+use crate::vault::keys::PendingKey;
+use crate::vault::{Vault, events, new_uid, ts};
 
 /// The secret a credential brings: the OAuth values of a decrypted server token, the content
 /// token file. Push certificates carry none.
@@ -167,4 +169,134 @@ pub(super) fn write_credential(
         )?;
     }
     Ok(())
+}
+
+impl Vault {
+    /// Writes a prepared import: keychain first (new entries only), then one transaction;
+    /// each side undone if the other fails.
+    pub(super) fn commit(
+        &mut self,
+        p: Prepared,
+        req: &ImportRequest,
+        now: DateTime<Utc>,
+    ) -> Result<ImportOutcome> {
+        let uid = match &p.plan.decision {
+            Decision::AlreadyOnRecord { uid } => {
+                let revision = p.target.as_ref().map_or(1, |t| t.revision);
+                return Ok(ImportOutcome {
+                    uid: uid.clone(),
+                    revision,
+                    plan: p.plan,
+                });
+            }
+            Decision::Renew { uid } => uid.clone(),
+            Decision::New { .. } => new_uid(),
+        };
+        let revision = p.target.as_ref().map_or(1, |t| t.revision + 1);
+        // Stage the secrets under fresh accounts; the previous ones stay until commit.
+        let mut staged: Vec<String> = Vec::new();
+        let mut stage = |what: &str, secret: &[u8]| -> Result<String> {
+            let account = format!("{uid}/{what}/{revision}");
+            match self.secrets.put(&account, secret) {
+                Ok(()) => {
+                    staged.push(account.clone());
+                    Ok(account)
+                }
+                Err(e) => Err(e),
+            }
+        };
+        let staged_result = (|| -> Result<(Option<String>, Option<String>, Option<String>)> {
+            let secret = secret_bytes(&p.credential)?;
+            let secret_ref = secret.as_ref().map(|s| stage("secret", s)).transpose()?;
+            let secret_sha = secret.as_ref().map(|s| sha256_hex(s));
+            let key_ref = match (&p.key_to_store, &p.pending_key) {
+                (Some(key), _) => Some(stage("key", &key.to_pkcs8_pem()?)?),
+                (None, Some(pending)) => Some(pending.account.clone()),
+                (None, None) => None,
+            };
+            Ok((secret_ref, secret_sha, key_ref))
+        })();
+        let (secret_ref, secret_sha, key_ref) = match staged_result {
+            Ok(v) => v,
+            Err(e) => {
+                self.forget_secrets(&staged);
+                return Err(e);
+            }
+        };
+        let written = self.db.write(|tx| {
+            write_credential(
+                tx,
+                &p,
+                req,
+                &uid,
+                revision,
+                (
+                    secret_ref.as_deref(),
+                    secret_sha.as_deref(),
+                    key_ref.as_deref(),
+                ),
+                now,
+            )?;
+            match &p.pending_key {
+                Some(pending) => attach_pending_key(tx, &p, pending, &uid, now),
+                None => Ok(()),
+            }
+        });
+        if let Err(e) = written {
+            self.forget_secrets(&staged);
+            return Err(e);
+        }
+        // Committed: the superseded secrets are no longer referenced.
+        if let Some(t) = &p.target {
+            let mut old = Vec::new();
+            if secret_ref.is_some() {
+                old.extend(t.secret_ref.clone());
+            }
+            if key_ref.is_some() {
+                old.extend(t.key_ref.clone());
+            }
+            self.forget_secrets(&old);
+        }
+        Ok(ImportOutcome {
+            uid,
+            revision,
+            plan: p.plan,
+        })
+    }
+}
+
+/// The pending key becomes the credential's: its row goes (the keychain entry stays, now
+/// referenced by the credential), and the audit log says so.
+fn attach_pending_key(
+    tx: &Transaction<'_>,
+    p: &Prepared,
+    pending: &PendingKey,
+    uid: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let removed = tx.execute("DELETE FROM keys WHERE uid = ?1", [&pending.uid])?;
+    if removed == 0 {
+        return Err(Error::Database {
+            detail:
+                "the pending key was removed while this import was checked; import the file again"
+                    .to_owned(),
+        });
+    }
+    let retired = if p.target.as_ref().is_some_and(|t| t.key_ref.is_some()) {
+        "; the previous key was retired"
+    } else {
+        ""
+    };
+    events::append_for(
+        tx,
+        now,
+        "key_attached",
+        &p.plan.client,
+        uid,
+        &p.plan.label,
+        &format!(
+            "the private key TokenKeeper kept for this {} is now its key{retired}",
+            p.plan.kind.display_name()
+        ),
+    )
 }
