@@ -8,6 +8,8 @@ pub mod bindings;
 mod commands;
 mod desktop;
 #[cfg(target_os = "linux")]
+pub mod rendering;
+#[cfg(target_os = "linux")]
 pub mod single;
 pub mod state;
 pub mod window;

@@ -22,6 +22,12 @@ fn main() -> ExitCode {
         println!("{USAGE}");
         return ExitCode::SUCCESS;
     }
+    // SAFETY: first thing the app does; no other thread runs yet.
+    #[cfg(target_os = "linux")]
+    #[allow(unsafe_code)]
+    unsafe {
+        tokenkeeper_app::rendering::choose();
+    }
     match tokenkeeper_app::run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
