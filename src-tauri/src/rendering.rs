@@ -101,12 +101,12 @@ mod tests {
 
     #[test]
     fn render_nodes_are_found_by_name() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().expect("a scratch folder");
         assert!(!has_render_node(dir.path()));
         assert!(!has_render_node(&dir.path().join("missing")));
-        std::fs::write(dir.path().join("card0"), b"").unwrap();
+        std::fs::write(dir.path().join("card0"), b"").expect("a card node");
         assert!(!has_render_node(dir.path()));
-        std::fs::write(dir.path().join("renderD128"), b"").unwrap();
+        std::fs::write(dir.path().join("renderD128"), b"").expect("a render node");
         assert!(has_render_node(dir.path()));
     }
 }
