@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -212,6 +212,43 @@ test('add a client, import a push certificate, confirm, see it Active', async ()
   // The tray (trayer holds the icon under Xvfb) says all is well: green badge, no amber.
   assert.ok(await trayShows(BADGE.allWell), 'the tray icon shows the all-well badge');
   assert.equal(trayPixels(BADGE.attention), 0);
+});
+
+/** The environment WebKit's web process of the running app started with. */
+function webProcessEnv() {
+  const exe = realpathSync(app);
+  const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  const parent = (pid) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+  const appPid = procs.find((p) => {
+    try {
+      return readlinkSync(`/proc/${p}/exe`) === exe;
+    } catch {
+      return false;
+    }
+  });
+  assert.ok(appPid, 'the app is running');
+  const web = procs.find((p) => {
+    try {
+      return parent(p) === Number(appPid) && readFileSync(`/proc/${p}/comm`, 'utf8').startsWith('WebKitWebProces');
+    } catch {
+      return false;
+    }
+  });
+  assert.ok(web, 'the app started a WebKit web process');
+  return new Map(
+    readFileSync(`/proc/${web}/environ`, 'utf8')
+      .split('\0')
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
+}
+
+test('without a GPU the window is drawn without compositing (src-tauri/src/rendering.rs)', () => {
+  const gpu = existsSync('/dev/dri') && readdirSync('/dev/dri').some((n) => n.startsWith('renderD'));
+  const decided = process.env.WEBKIT_DISABLE_COMPOSITING_MODE !== undefined || process.env.TOKENKEEPER_COMPOSITING !== undefined;
+  const env = webProcessEnv();
+  if (!gpu && !decided && process.env.LIBGL_ALWAYS_SOFTWARE === undefined) assert.equal(env.get('WEBKIT_DISABLE_COMPOSITING_MODE'), '1');
+  if (gpu && !decided && process.env.LIBGL_ALWAYS_SOFTWARE === undefined) assert.equal(env.get('WEBKIT_DISABLE_COMPOSITING_MODE'), undefined);
 });
 
 test('a wrong file on the APNs zone is named and routed', async () => {
