@@ -8,7 +8,7 @@ import type { ApiError, Client, DashboardPage, Tab, Thresholds } from '../api';
 import { toApiError } from '../api';
 
 /** Rows asked for at a time: a few screens, so scrolling asks again rarely. */
-export const PAGE_ROWS = 90;
+export const PAGE_ROWS = 48;
 
 const EMPTY: DashboardPage = {
   total: 0,
