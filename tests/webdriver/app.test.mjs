@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -41,13 +41,20 @@ async function shot(name) {
   // Let the webview paint what the last step changed before taking its picture.
   await driver.executeAsyncScript('const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(done));');
   await sleep(300);
-  // The webview as WebDriver sees it, and the whole X screen (the real window with its frame).
-  writeFileSync(join(shots, `${name}.png`), await driver.takeScreenshot(), 'base64');
-  try {
-    execFileSync('import', ['-window', 'root', join(shots, `${name}-screen.png`)]);
-  } catch {
-    // imagemagick missing: the webview picture is enough.
-  }
+  // The app's window as the X server shows it, and the whole screen (the window, the tray, any
+  // dialog). Not WebDriver's screenshot: WebKitGTK never answers it when the page is drawn without
+  // compositing, as TokenKeeper draws it on a machine without a GPU (src-tauri/src/rendering.rs).
+  execFileSync('import', ['-window', 'root', '-crop', windowGeometry('TokenKeeper'), join(shots, `${name}.png`)]);
+  execFileSync('import', ['-window', 'root', join(shots, `${name}-screen.png`)]);
+}
+
+/** `WxH+X+Y` of the top-level window named `name`, for a crop of the screen. */
+function windowGeometry(name) {
+  const info = execFileSync('xwininfo', ['-name', name]).toString();
+  const [x, y, w, h] = ['Absolute upper-left X', 'Absolute upper-left Y', 'Width', 'Height'].map((k) =>
+    Number(new RegExp(`${k}:\\s+(-?\\d+)`).exec(info)?.[1]),
+  );
+  return `${w}x${h}+${x}+${y}`;
 }
 
 async function waitText(text, timeout = 15000) {
@@ -84,12 +91,8 @@ async function clickButton(name) {
 /** The tray's looks (icons/tray/draw.py): how many pixels of the badge colour the panel shows. */
 const BADGE = { allWell: 'rgb(30,160,75)', attention: 'rgb(235,160,20)', critical: 'rgb(215,40,40)' };
 function trayPixels(colour) {
-  const info = execFileSync('xwininfo', ['-name', 'panel']).toString();
-  const [x, y, w, h] = ['Absolute upper-left X', 'Absolute upper-left Y', 'Width', 'Height'].map((k) =>
-    Number(new RegExp(`${k}:\\s+(-?\\d+)`).exec(info)?.[1]),
-  );
   const file = join(shots, 'tray-now.png');
-  execFileSync('import', ['-window', 'root', '-crop', `${w}x${h}+${x}+${y}`, file]);
+  execFileSync('import', ['-window', 'root', '-crop', windowGeometry('panel'), file]);
   const count = execFileSync('convert', [file, '-fuzz', '12%', '-fill', 'black', '+opaque', colour, '-fill', 'white', '-opaque', colour, '-format', '%[fx:round(mean*w*h)]', 'info:']);
   return Number(count.toString());
 }
