@@ -367,7 +367,13 @@ describe('dashboard', () => {
       list().scrollTop = 400_000;
       await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
       const after_scroll = document.querySelectorAll('[data-testid="credential-list"] a.row').length;
-      return { rendered_rows, total, remounts, keystrokes, after_scroll };
+      // A new search from far down starts again at the top.
+      input.value = 'client';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      while (document.getElementById('credentials-panel')?.dataset.search !== 'client') await flush();
+      await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+      const top_after_search = { scroll: list().scrollTop, first: list().querySelector('a.row')?.getAttribute('data-index') };
+      return { rendered_rows, total, remounts, keystrokes, after_scroll, top_after_search };
     });
     const ms = (v) => `${v.toFixed(1)} ms`;
     const sortedMs = (list) => [...list].sort((a, b) => a - b);
@@ -383,6 +389,7 @@ describe('dashboard', () => {
     assert.equal(figures.total, 10_000);
     assert.ok(figures.rendered_rows < 60, `windowed: ${figures.rendered_rows} rows in the DOM`);
     assert.ok(figures.after_scroll < 60);
+    assert.deepEqual(figures.top_after_search, { scroll: 0, first: '0' });
     // End jumps to the last of the 10,000 rows: the shell sends that window, the row takes the focus.
     await page.locator('[data-testid="credential-list"]').evaluate((el) => (el.scrollTop = 0));
     await rows.first().focus();

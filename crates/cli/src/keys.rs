@@ -1,82 +1,24 @@
-//! Making and keeping keys: `csr` (APNs CSR, key kept in the keychain), `vendor add` (an MDM
-//! vendor identity), `push-request` (the vendor-signed request for the portal), `keypair`
-//! (ADE key pairs: new, or an existing MDM's imported) and `keys` (list or remove pending keys).
+//! Making and keeping keys: `keypair` (ADE key pairs: new, or an existing MDM's imported) and
+//! `keys` (list or remove pending keys). The APNs commands (`csr`, `vendor add`,
+//! `push-request`) are in `keys/push.rs`.
+
+mod push;
+
+pub use push::{CsrArgs, PushRequestArgs, VendorArgs, csr, push_request, vendor};
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::Utc;
 use clap::Subcommand;
-use tokenkeeper_core::pki::csr::CsrSubject;
 use tokenkeeper_core::pki::{self};
-use tokenkeeper_core::vault::{KeyPurpose, KeyRecord, SIGNING_EXPLANATION};
-use tokenkeeper_core::{Error, Kind, Vault};
+use tokenkeeper_core::vault::{KeyPurpose, KeyRecord};
+use tokenkeeper_core::{Error, Vault};
 use zeroize::Zeroizing;
 
 use crate::read_file;
 use crate::secret::PasswordArgs;
 use tokenkeeper_core::file::write_public;
-
-/// Arguments of `csr`.
-#[derive(Debug, clap::Args)]
-pub struct CsrArgs {
-    /// The client the APNs certificate is for.
-    #[arg(long)]
-    client: String,
-    /// The requester's e-mail address (in the CSR's subject).
-    #[arg(long)]
-    email: String,
-    /// Two-letter country code (in the CSR's subject), such as US or DE.
-    #[arg(long)]
-    country: String,
-    /// Common name in the CSR's subject (default: the client's name).
-    #[arg(long, value_name = "NAME")]
-    common_name: Option<String>,
-    /// Where to save the CSR (PEM).
-    #[arg(long, value_name = "FILE")]
-    out: PathBuf,
-    /// Print the outcome as JSON.
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// Arguments of `push-request`.
-#[derive(Debug, clap::Args)]
-pub struct PushRequestArgs {
-    /// The client whose pending CSR is signed.
-    #[arg(long)]
-    client: String,
-    /// Which pending CSR (its key id; default: the client's newest).
-    #[arg(long, value_name = "KEY")]
-    key: Option<String>,
-    /// Which MDM vendor identity signs (its label; default: the only one).
-    #[arg(long, value_name = "LABEL")]
-    vendor: Option<String>,
-    /// Where to save the signed request (upload it at identity.apple.com).
-    #[arg(long, value_name = "FILE")]
-    out: PathBuf,
-    /// Print the outcome as JSON.
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// `vendor` subcommands.
-#[derive(Debug, Subcommand)]
-pub enum VendorArgs {
-    /// Keep an MDM vendor identity (.p12 with its password) in the keychain, to sign push CSRs.
-    Add {
-        /// The .p12 holding the MDM vendor certificate and its key.
-        file: PathBuf,
-        /// A name for it (default: the certificate's subject).
-        #[arg(long)]
-        label: Option<String>,
-        /// Certificates the .p12 lacks: Apple's WWDR intermediate and Apple's root (PEM or DER).
-        #[arg(long, value_name = "FILE")]
-        chain: Vec<PathBuf>,
-        #[command(flatten)]
-        password: PasswordArgs,
-    },
-}
 
 /// `keypair` subcommands.
 #[derive(Debug, Subcommand)]
@@ -155,155 +97,6 @@ fn print_json(value: &impl serde::Serialize) {
         "{}",
         serde_json::to_string_pretty(value).unwrap_or_default()
     );
-}
-
-/// Runs `csr`.
-pub fn csr(args: &CsrArgs, vault: &mut Vault) -> Result<(), Error> {
-    let client = vault.client(&args.client)?;
-    let subject = CsrSubject::new(
-        args.common_name.as_deref().unwrap_or(&client.name),
-        &args.country,
-        &args.email,
-    )?;
-    let (record, request) = vault.create_push_csr(&client.name, &subject, Utc::now())?;
-    if let Err(e) = write_public(&args.out, request.to_pem().as_bytes()) {
-        // A CSR nobody can upload is useless: do not leave its key behind.
-        let _ = vault.remove_key(&record.uid, Utc::now());
-        return Err(e);
-    }
-    let vendors = vault
-        .keys(None)?
-        .into_iter()
-        .filter(|k| k.purpose == KeyPurpose::Vendor)
-        .count();
-    if args.json {
-        print_json(&serde_json::json!({
-            "key": record,
-            "csr": args.out.display().to_string(),
-            "vendor_available": vendors > 0,
-            "explanation": (vendors == 0).then_some(SIGNING_EXPLANATION),
-        }));
-        return Ok(());
-    }
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(
-        out,
-        "Saved the push CSR for {} to {} ({}).\nIts RSA-2048 private key is in the OS keychain (key {}); TokenKeeper attaches it to the certificate when you import the .pem.",
-        client.name,
-        args.out.display(),
-        record.subject,
-        record.uid
-    );
-    if vendors > 0 {
-        let _ = writeln!(
-            out,
-            "Sign it for the portal: tokenkeeper push-request --client \"{}\" --out {}_push_request.b64",
-            client.name,
-            slug(&client.name)
-        );
-    } else {
-        let _ = writeln!(out, "\n{SIGNING_EXPLANATION}");
-        let _ = writeln!(
-            out,
-            "To add an MDM vendor certificate: tokenkeeper vendor add VENDOR.p12"
-        );
-    }
-    Ok(())
-}
-
-/// Runs `push-request`.
-pub fn push_request(args: &PushRequestArgs, vault: &Vault) -> Result<(), Error> {
-    let request = vault.push_request(&args.client, args.key.as_deref(), args.vendor.as_deref())?;
-    write_public(&args.out, request.encoded.as_bytes())?;
-    if !request.chain_complete {
-        eprintln!(
-            "warning: the vendor certificate chain does not reach Apple's root: the portal may refuse the request; add Apple's WWDR intermediate and root certificates with `tokenkeeper vendor add FILE.p12 --chain CERT`"
-        );
-    }
-    if args.json {
-        print_json(&serde_json::json!({
-            "request": args.out.display().to_string(),
-            "key": request.key_uid,
-            "vendor": request.vendor,
-            "chain_complete": request.chain_complete,
-        }));
-        return Ok(());
-    }
-    let client = vault.client(&args.client)?;
-    let current = vault
-        .summaries(Utc::now())?
-        .into_iter()
-        .find(|s| s.kind == Kind::PushCertificate && s.client == client.name);
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(
-        out,
-        "Saved the signed push request to {} (signed by \"{}\").",
-        args.out.display(),
-        request.vendor
-    );
-    let _ = match current {
-        Some(c) => writeln!(
-            out,
-            "At identity.apple.com, signed in with {}, Renew the certificate whose topic is {} (never Create: a new topic makes every device re-enroll) and upload this file; then import the .pem you download.",
-            c.apple_account
-                .as_deref()
-                .unwrap_or("the Apple Account that created it"),
-            c.identity
-        ),
-        None => writeln!(
-            out,
-            "At identity.apple.com, Create a Certificate, upload this file, then import the .pem you download; record the Apple Account you used (--apple-account)."
-        ),
-    };
-    Ok(())
-}
-
-/// Runs `vendor`.
-pub fn vendor(args: &VendorArgs, vault: &mut Vault) -> Result<(), Error> {
-    let VendorArgs::Add {
-        file,
-        label,
-        chain,
-        password,
-    } = args;
-    let p12 = Zeroizing::new(read_file(file)?);
-    let mut extra = Vec::new();
-    for path in chain {
-        let bytes = read_file(path)?;
-        if pki::certificates_in(&bytes).is_empty() {
-            return Err(Error::InvalidInput {
-                message: format!("{} holds no certificate", path.display()),
-            });
-        }
-        extra.extend(pem_of(&bytes));
-    }
-    let password = password.read("password of the .p12", false)?;
-    let record = {
-        use secrecy::ExposeSecret;
-        vault.add_vendor(
-            label.as_deref(),
-            &p12,
-            password.expose_secret(),
-            &extra,
-            Utc::now(),
-        )?
-    };
-    let _ = writeln!(
-        std::io::stdout().lock(),
-        "Kept the MDM vendor identity \"{}\" ({}) in the OS keychain; `tokenkeeper push-request` signs CSRs with it.",
-        record.label,
-        record.subject
-    );
-    Ok(())
-}
-
-/// Certificates of a file as PEM text (DER files converted).
-fn pem_of(bytes: &[u8]) -> Vec<u8> {
-    pki::certificates_in(bytes)
-        .iter()
-        .map(|der| pki::certificate_pem(der))
-        .collect::<String>()
-        .into_bytes()
 }
 
 /// Runs `keypair`.

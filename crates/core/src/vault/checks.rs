@@ -1,7 +1,7 @@
 //! Health checks at Apple, kept: which credentials can be checked, running the checks,
 //! recording each result (the `checks` table, the audit log, the credential's Error reason) and
-//! reading the latest ones back. Settings and the schedule are in `schedule.rs`. Longer than
-//! most modules because one check, from the keychain to the recorded result, reads best whole.
+//! reading the latest ones back. Which credentials can be checked is in `target.rs`, the audit
+//! log's words in `messages.rs`, settings and the schedule in `schedule.rs`.
 //!
 //! A problem Apple reports (terms not accepted, revoked, expired, invalid, access denied) puts
 //! the credential in Error at once; a later successful check, or a renewal, clears it. Apple
@@ -12,75 +12,24 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{OptionalExtension, params};
-use serde_json::Value;
 
+mod messages;
 mod result;
+mod target;
 
+pub use messages::mdm_claim;
 pub use result::{CheckDetails, CheckResult, Outcome};
+
+use messages::success_message;
+use target::Target;
 
 use super::{Vault, events, parse_ts, ts};
 use crate::apple::{AppleEndpoints, Failure, Finding, Service, apps_and_books, device_assignment};
 use crate::error::{Error, Result};
-use crate::summary::Portal;
 use crate::token::Kind;
 
 /// Apple's expiry and the file's may differ by this much before it is worth a warning.
 const EXPIRY_TOLERANCE: Duration = Duration::minutes(1);
-
-/// A credential that can be checked.
-pub(super) struct Target {
-    pub(super) uid: String,
-    client: String,
-    portal: Portal,
-    label: String,
-    kind: Kind,
-    expires_at: Option<DateTime<Utc>>,
-    has_secret: bool,
-}
-
-impl Target {
-    fn service(&self) -> Service {
-        match self.kind {
-            Kind::ContentToken => Service::AppsAndBooks,
-            _ => Service::DeviceAssignment,
-        }
-    }
-
-    fn result(&self, now: DateTime<Utc>, outcome: Outcome) -> CheckResult {
-        CheckResult {
-            uid: self.uid.clone(),
-            client: self.client.clone(),
-            label: self.label.clone(),
-            kind: self.kind,
-            service: self.service(),
-            checked_at: now,
-            outcome,
-            reason: None,
-            retry_after: None,
-            details: CheckDetails::default(),
-        }
-    }
-
-    fn failed(&self, now: DateTime<Utc>, failure: Failure) -> CheckResult {
-        let outcome = if failure.finding.is_problem() {
-            Outcome::Problem
-        } else {
-            Outcome::CouldNotCheck
-        };
-        let mut r = self.result(now, outcome);
-        r.reason = Some(failure.finding.reason(self.service(), self.portal));
-        r.retry_after = failure.finding.retry_after();
-        r.details.finding = Some(failure.finding.code().to_owned());
-        r.details.http_status = failure.http_status;
-        r.details.apple_message = failure.apple_message;
-        r
-    }
-}
-
-const TARGETS: &str = "SELECT cr.uid, c.name, c.portal, cr.label, cr.kind, cr.expires_at,
-        cr.secret_ref IS NOT NULL
-     FROM credentials cr JOIN clients c ON c.id = cr.client_id
-     WHERE cr.kind IN ('server_token', 'content_token')";
 
 impl Vault {
     /// Checks every ADE server token and Apps and Books token with Apple.
@@ -182,33 +131,6 @@ impl Vault {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    pub(super) fn targets(&self, filter: &str, value: &str) -> Result<Vec<Target>> {
-        let sql = format!("{TARGETS}{filter} ORDER BY c.name COLLATE NOCASE, cr.kind, cr.label");
-        let mut stmt = self.db.conn().prepare(&sql)?;
-        let map = |r: &rusqlite::Row<'_>| {
-            Ok(Target {
-                uid: r.get(0)?,
-                client: r.get(1)?,
-                portal: Portal::parse(r.get_ref(2)?.as_str()?).unwrap_or_default(),
-                label: r.get(3)?,
-                kind: match r.get_ref(4)?.as_str()? {
-                    "content_token" => Kind::ContentToken,
-                    _ => Kind::ServerToken,
-                },
-                expires_at: r.get_ref(5)?.as_str_or_null()?.and_then(parse_ts),
-                has_secret: r.get(6)?,
-            })
-        };
-        let rows = if filter.is_empty() {
-            stmt.query_map([], map)?
-                .collect::<rusqlite::Result<Vec<_>>>()?
-        } else {
-            stmt.query_map([value], map)?
-                .collect::<rusqlite::Result<Vec<_>>>()?
-        };
-        Ok(rows)
     }
 
     /// Checks `targets` one after another. A busy service is not called again in the same run
@@ -419,44 +341,5 @@ impl Vault {
             };
             events::append_for(tx, now, kind, &t.client, &t.uid, &t.label, &message)
         })
-    }
-}
-
-/// The audit-log line of a successful check.
-fn success_message(r: &CheckResult) -> String {
-    let d = &r.details;
-    let or_unknown = |v: &Option<String>| v.clone().unwrap_or_else(|| "unknown".to_owned());
-    let mut message = match r.service {
-        Service::DeviceAssignment => format!(
-            "Apple accepted the token: MDM server \"{}\" ({}) of {}, generated by {}",
-            or_unknown(&d.server_name),
-            or_unknown(&d.server_uuid),
-            or_unknown(&d.org_name),
-            or_unknown(&d.admin_id),
-        ),
-        Service::AppsAndBooks => format!(
-            "Apple accepted the token: location \"{}\" (uId {}), expires {}, {}",
-            or_unknown(&d.location_name),
-            or_unknown(&d.uid),
-            d.apple_expires_at.map_or("unknown".to_owned(), ts),
-            mdm_claim(d.mdm_info.as_ref()),
-        ),
-    };
-    for w in &d.warnings {
-        message.push_str(&format!("; warning: {w}"));
-    }
-    message
-}
-
-/// Which MDM claims a content token, in words.
-pub fn mdm_claim(info: Option<&Value>) -> String {
-    let name = info.and_then(|i| {
-        i.get("name")
-            .and_then(Value::as_str)
-            .or_else(|| i.get("id").and_then(Value::as_str))
-    });
-    match name {
-        Some(name) => format!("claimed by the MDM \"{name}\""),
-        None => "claimed by no MDM".to_owned(),
     }
 }
