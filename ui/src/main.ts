@@ -3,6 +3,7 @@ import './app.css';
 import App from './App.svelte';
 import { osName } from './lib/platform';
 import { data } from './lib/state/data.svelte';
+import { warmUp } from './lib/warm-up';
 
 async function start() {
   document.documentElement.dataset.os = osName(navigator.userAgent);
@@ -15,6 +16,7 @@ async function start() {
   // shell slow to answer does not hold the window back for long.
   performance.mark('tk:main');
   const first = data.refresh();
+  warmUp();
   await Promise.race([first, new Promise((ok) => setTimeout(ok, 300))]);
   const target = document.getElementById('app');
   if (!target) throw new Error('index.html has no #app element');
