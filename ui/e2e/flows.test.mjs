@@ -473,6 +473,30 @@ describe('the other screens', () => {
     await context.close();
   });
 
+  test('a part of the window that does not load says so, and Try again opens it', async () => {
+    const { page, context } = await openApp(browser, server.url, { clients, credentials, files }, { hash: ACME });
+    await page.locator(cardOf('push_certificate')).waitFor();
+    // A damaged install: the chunks of the settings page and of the wizard cannot be read.
+    const broken = ['**/assets/Settings-*.js', '**/assets/RenewalWizard-*.js'];
+    for (const glob of broken) await page.route(glob, (route) => route.abort());
+
+    await dropFile(page, zoneOf('push_certificate'), ['/Users/dana/Downloads/MDM_ Acme Corp_Certificate.pem']);
+    const dialog = page.getByRole('dialog', { name: 'Could not open' });
+    await dialog.getByText('This window could not be opened.').waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const unavailable = page.getByTestId('unavailable');
+    await unavailable.getByText('This page could not be opened.').waitFor();
+    await shot(page, '27-part-not-loaded');
+    for (const glob of broken) await page.unroute(glob);
+    await unavailable.getByRole('button', { name: 'Try again' }).click();
+    await page.getByTestId('renewal-window').waitFor();
+    assert.equal(await unavailable.count(), 0);
+    await context.close();
+  });
+
   test('reminders: milestones, snooze, start at login offered after the first credential', async () => {
     const { page, context, errors } = await openApp(browser, server.url, { clients, credentials, files });
     const offer = page.getByTestId('autostart-offer');

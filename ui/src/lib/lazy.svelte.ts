@@ -21,7 +21,7 @@ export class Lazy<P extends AnyProps> {
 
   /** Starts loading (once) and gives the component when it is there. */
   get(): Component<P> | null {
-    if (!this.error) this.ready().catch(() => {});
+    if (!this.component && !this.error) this.ready().catch(() => {});
     return this.component;
   }
 
