@@ -4,7 +4,13 @@
 // asking for the window to the first element a user can act on (TokenKeeper: the first row of
 // its dashboard over 10,000 credentials; the bare window: its heading). Memory is the PSS of
 // the app and every process it started (WebKit's web and network processes), after 10 s idle.
-// Runs alternate between the two apps so that drift on the machine hits both alike.
+// Runs alternate between the apps so that drift on the machine hits them alike.
+//
+// The floor page (the bare window opening bench/bare-window/dist/floor.html) is started the
+// same way and takes the same keystrokes as TokenKeeper's search: each asks its shell for rows
+// over IPC and rewrites 17 rows of text, with no framework. Its keystrokes are what WebKitGTK
+// and Tauri need at least on this machine, printed beside TokenKeeper's. (Its first render is
+// not a floor: its rows come before its window is shown, and its frames wait for that.)
 //
 //   node bench/app/startup.mjs   (run by scripts/app-bench.sh, which builds and sets the paths)
 
@@ -22,6 +28,12 @@ const apps = [
   { name: 'TokenKeeper', bin: process.env.TOKENKEEPER_APP_BIN, ready: EMPTY ? '[data-autofocus]' : '[data-testid="credential-list"] a.row' },
   { name: 'bare Tauri window', bin: process.env.TOKENKEEPER_BARE_BIN, ready: '#ready' },
 ];
+// The floor of a keystroke: the bare window's floor page (see bench/bare-window), started like
+// the others; its start and memory are not compared.
+const FLOOR = 'floor page';
+if (!EMPTY) {
+  apps.push({ name: FLOOR, bin: process.env.TOKENKEEPER_BARE_BIN, ready: '[data-testid="credential-list"] .row:not([hidden])', env: { TOKENKEEPER_BARE_PAGE: 'floor.html' } });
+}
 for (const a of apps) if (!a.bin) throw new Error(`no binary for ${a.name}: run scripts/app-bench.sh`);
 if (!seeded) throw new Error('TOKENKEEPER_BENCH_DB must name the seeded 10,000-credential database');
 
@@ -115,14 +127,15 @@ async function once(app) {
     // Polled every 10 ms (selenium polls every 200 ms by default: too coarse for a start of 500 ms).
     await driver.wait(until.elementLocated(By.css(app.ready)), 120000, undefined, 10);
     const ms = performance.now() - start;
-    const page = app.name === 'TokenKeeper' ? await driver.executeScript(PAGE_TIMES) : null;
     // Where the time went: the process's own start (before its page loads) and the page's.
     const origin = await driver.executeScript('return [performance.timeOrigin, performance.now()]');
     const root = processes().find((p) => p.exe === realpathSync(app.bin));
     const split = root ? { native: origin[0] - startedAt(root.pid), page: origin[1] } : null;
-    await sleep(IDLE_MS);
+    await sleep(app.name === FLOOR ? 2000 : IDLE_MS);
+    // Read once the page is idle: its last mark (painted) comes a frame after the row is found.
+    const page = app.name === 'TokenKeeper' ? await driver.executeScript(PAGE_TIMES) : null;
     const mem = pssOfTree(app.bin);
-    const keys = app.name === 'TokenKeeper' && !EMPTY ? await driver.executeAsyncScript(KEYSTROKES) : null;
+    const keys = app.name !== 'bare Tauri window' && !EMPTY ? await driver.executeAsyncScript(KEYSTROKES) : null;
     if (typeof keys === 'string') throw new Error(`keystrokes: ${keys}`);
     return { ms, kib: mem.kib, processes: mem.processes, parts: mem.parts, page, keys, split };
   } finally {
@@ -140,7 +153,7 @@ for (let run = 0; run < RUNS; run++) {
     copyFileSync(seeded, db);
     const driverProcess = spawn('tauri-driver', ['--port', '4445', '--native-port', '4446'], {
       stdio: 'ignore',
-      env: { ...process.env, TOKENKEEPER_DB: db },
+      env: { ...process.env, TOKENKEEPER_DB: db, ...app.env },
     });
     await sleep(800);
     try {
@@ -161,14 +174,25 @@ if (pageTimes.length) {
   const m = (k) => median(pageTimes.map((p) => p[k] ?? NaN)).toFixed(0);
   console.log(`\nTokenKeeper's page, medians, ms from navigation start: script runs ${m('script')}, window mounted ${m('mounted')}, DOM ready ${m('dom_ready')}, first rows in ${m('data_in')}, rows rendered ${m('rows_rendered')}, painted ${m('painted')}`);
 }
-const keys = tkRuns.flatMap((r) => r.keys ?? []);
-if (keys.length) {
+/** The keystrokes' figures: median, 90th percentile, worst, and how many were under 16 ms. */
+function keystrokes(runs) {
+  const keys = runs.flatMap((r) => r.keys ?? []);
+  if (!keys.length) return null;
   const sorted = [...keys].sort((a, b) => a - b);
-  console.log(`keystrokes of search in the real window (input -> shell's answer rendered and laid out), ${keys.length}: median ${median(keys).toFixed(1)} ms, 90th percentile ${sorted[Math.floor(keys.length * 0.9)].toFixed(1)} ms, worst ${sorted[sorted.length - 1].toFixed(1)} ms, ${keys.filter((k) => k < 16).length}/${keys.length} under 16 ms`);
+  return { n: keys.length, median: median(keys), p90: sorted[Math.floor(keys.length * 0.9)], worst: sorted[sorted.length - 1], under16: keys.filter((k) => k < 16).length };
+}
+const describeKeys = (k) => `${k.n}: median ${k.median.toFixed(1)} ms, 90th percentile ${k.p90.toFixed(1)} ms, worst ${k.worst.toFixed(1)} ms, ${k.under16}/${k.n} under 16 ms`;
+const tkKeys = keystrokes(tkRuns);
+const floorKeys = keystrokes(results[FLOOR] ?? []);
+if (tkKeys) console.log(`keystrokes of search in the real window (input -> shell's answer rendered and laid out), ${describeKeys(tkKeys)}`);
+if (floorKeys) {
+  console.log(`the same keystrokes on the floor page (one IPC round trip, 17 rows of text rewritten, no framework), ${describeKeys(floorKeys)}`);
+  if (tkKeys) console.log(`  TokenKeeper against the floor: median ${(tkKeys.median / floorKeys.median).toFixed(2)}x, 90th percentile ${(tkKeys.p90 / floorKeys.p90).toFixed(2)}x`);
 }
 
 const summary = {};
 for (const [name, rs] of Object.entries(results)) {
+  if (name === FLOOR) continue;
   summary[name] = { start_ms: median(rs.map((r) => r.ms)), pss_mib: median(rs.map((r) => r.kib)) / 1024 };
 }
 const tk = summary.TokenKeeper;
