@@ -25,14 +25,16 @@ const IDLE_MS = Number(process.env.TK_BENCH_IDLE_MS || 10000);
 const seeded = process.env.TOKENKEEPER_BENCH_DB;
 const EMPTY = process.env.TK_BENCH_EMPTY === '1';
 const apps = [
-  { name: 'TokenKeeper', bin: process.env.TOKENKEEPER_APP_BIN, ready: EMPTY ? '[data-autofocus]' : '[data-testid="credential-list"] a.row' },
-  { name: 'bare Tauri window', bin: process.env.TOKENKEEPER_BARE_BIN, ready: '#ready' },
+  // `compared`: its start and idle memory go into the ratio; `page`: its own marks are read;
+  // `keys`: it takes the search keystrokes.
+  { name: 'TokenKeeper', bin: process.env.TOKENKEEPER_APP_BIN, ready: EMPTY ? '[data-autofocus]' : '[data-testid="credential-list"] a.row', compared: true, page: true, keys: !EMPTY },
+  { name: 'bare Tauri window', bin: process.env.TOKENKEEPER_BARE_BIN, ready: '#ready', compared: true },
 ];
 // The floor of a keystroke: the bare window's floor page (see bench/bare-window), started like
-// the others; its start and memory are not compared.
+// the others; only its keystrokes are measured.
 const FLOOR = 'floor page';
 if (!EMPTY) {
-  apps.push({ name: FLOOR, bin: process.env.TOKENKEEPER_BARE_BIN, ready: '[data-testid="credential-list"] .row:not([hidden])', env: { TOKENKEEPER_BARE_PAGE: 'floor.html' } });
+  apps.push({ name: FLOOR, bin: process.env.TOKENKEEPER_BARE_BIN, ready: '[data-testid="credential-list"] .row:not([hidden])', env: { TOKENKEEPER_BARE_PAGE: 'floor.html' }, keys: true });
 }
 for (const a of apps) if (!a.bin) throw new Error(`no binary for ${a.name}: run scripts/app-bench.sh`);
 if (!seeded) throw new Error('TOKENKEEPER_BENCH_DB must name the seeded 10,000-credential database');
@@ -131,13 +133,13 @@ async function once(app) {
     const origin = await driver.executeScript('return [performance.timeOrigin, performance.now()]');
     const root = processes().find((p) => p.exe === realpathSync(app.bin));
     const split = root ? { native: origin[0] - startedAt(root.pid), page: origin[1] } : null;
-    await sleep(app.name === FLOOR ? 2000 : IDLE_MS);
+    await sleep(app.compared ? IDLE_MS : 2000);
     // Read once the page is idle: its last mark (painted) comes a frame after the row is found.
-    const page = app.name === 'TokenKeeper' ? await driver.executeScript(PAGE_TIMES) : null;
-    const mem = pssOfTree(app.bin);
-    const keys = app.name !== 'bare Tauri window' && !EMPTY ? await driver.executeAsyncScript(KEYSTROKES) : null;
+    const page = app.page ? await driver.executeScript(PAGE_TIMES) : null;
+    const mem = app.compared ? pssOfTree(app.bin) : null;
+    const keys = app.keys ? await driver.executeAsyncScript(KEYSTROKES) : null;
     if (typeof keys === 'string') throw new Error(`keystrokes: ${keys}`);
-    return { ms, kib: mem.kib, processes: mem.processes, parts: mem.parts, page, keys, split };
+    return { ms, mem, page, keys, split };
   } finally {
     await driver.quit();
     await sleep(500);
@@ -160,7 +162,8 @@ for (let run = 0; run < RUNS; run++) {
       const r = await once(app);
       results[app.name].push(r);
       const split = r.split ? ` [process start -> page load ${r.split.native.toFixed(0)} ms, page ${r.split.page.toFixed(0)} ms when found]` : '';
-      console.log(`${app.name.padEnd(18)} run ${run + 1}: ${r.ms.toFixed(0)} ms to interactive${split}, ${(r.kib / 1024).toFixed(1)} MiB PSS idle (${r.parts} MiB)`);
+      const mem = r.mem ? `, ${(r.mem.kib / 1024).toFixed(1)} MiB PSS idle (${r.mem.parts} MiB)` : '';
+      console.log(`${app.name.padEnd(18)} run ${run + 1}: ${r.ms.toFixed(0)} ms to interactive${split}${mem}`);
     } finally {
       driverProcess.kill();
       await sleep(300);
@@ -191,9 +194,9 @@ if (floorKeys) {
 }
 
 const summary = {};
-for (const [name, rs] of Object.entries(results)) {
-  if (name === FLOOR) continue;
-  summary[name] = { start_ms: median(rs.map((r) => r.ms)), pss_mib: median(rs.map((r) => r.kib)) / 1024 };
+for (const app of apps.filter((a) => a.compared)) {
+  const rs = results[app.name];
+  summary[app.name] = { start_ms: median(rs.map((r) => r.ms)), pss_mib: median(rs.map((r) => r.mem.kib)) / 1024 };
 }
 const tk = summary.TokenKeeper;
 const bare = summary['bare Tauri window'];
