@@ -4,6 +4,8 @@
 
 mod schema;
 
+pub(crate) use schema::STAGED_SECRETS;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

@@ -133,6 +133,15 @@ pub enum Error {
         message: String,
     },
 
+    /// Someone else (another window, another process, a teammate) changed the credential while
+    /// this change was being checked: nothing was written; look at the new state and decide
+    /// again.
+    #[error("{message}")]
+    Conflict {
+        /// What changed, who or where it came from and when, and what to do.
+        message: String,
+    },
+
     /// The file is older than the version on record.
     #[error("{message}")]
     OlderFile {
@@ -275,6 +284,7 @@ impl Error {
                 _ => "confirmation_required",
             },
             Error::Duplicate { .. } => "duplicate",
+            Error::Conflict { .. } => "conflict",
             Error::OlderFile { .. } => "older_file",
             Error::KeyMismatch { .. } => "key_mismatch",
             Error::Ambiguous { .. } => "ambiguous",

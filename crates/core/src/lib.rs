@@ -29,4 +29,4 @@ pub use secrets::{Keychain, MemoryStore, SecretStore};
 pub use status::{State, Status, Thresholds, status};
 pub use summary::{CredentialSummary, Portal};
 pub use token::{Credential, Kind, PrivateKey, read, read_as};
-pub use vault::Vault;
+pub use vault::{Orphan, STAGING_GRACE, Sweep, Vault};

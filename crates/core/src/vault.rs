@@ -12,6 +12,7 @@ mod listing;
 mod lookup;
 mod notify;
 mod schedule;
+mod staging;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -27,6 +28,7 @@ pub use listing::Version;
 pub use lookup::FileMatch;
 pub use notify::ReminderPass;
 pub use schedule::CheckSchedule;
+pub use staging::{Orphan, STAGING_GRACE, Sweep};
 
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -303,6 +305,7 @@ impl Vault {
             }
             drop(stmt);
             tx.execute("DELETE FROM clients WHERE uid = ?1", [&client.uid])?;
+            staging::retire(tx, &accounts, now)?;
             events::append(
                 tx,
                 now,
@@ -342,19 +345,12 @@ impl Vault {
             };
             let accounts = secret_accounts(tx, "cr.uid = ?1", uid)?;
             tx.execute("DELETE FROM credentials WHERE uid = ?1", [uid])?;
+            staging::retire(tx, &accounts, now)?;
             events::append_for(tx, now, "credential_removed", &client, uid, &label, "credential removed")?;
             Ok(accounts)
         })?;
         self.forget_secrets(&accounts);
         Ok(())
-    }
-
-    /// Deletes keychain entries no longer referenced. Best effort: an entry left behind is
-    /// unreferenced and harmless, and deleting it must not undo a committed change.
-    fn forget_secrets(&self, accounts: &[String]) {
-        for account in accounts {
-            let _ = self.secrets.delete(account);
-        }
     }
 }
 

@@ -131,6 +131,14 @@ impl<D: Deliver> Scheduler<D> {
 
     /// Runs forever: a pass, then sleep until the next is due or something changed.
     pub fn run(mut self, bell: &Bell) {
+        // Keychain items left by an import or removal that was killed: found from the journal
+        // the vault keeps, never one an attempt in flight (younger than the grace) still needs.
+        if let Err(e) = self
+            .vault
+            .sweep_secrets(Utc::now(), tokenkeeper_core::STAGING_GRACE)
+        {
+            eprintln!("tokenkeeper: leftover keychain items were not cleaned up: {e}");
+        }
         let mut woke = Woke::Started;
         loop {
             let next = match self.pass(Utc::now(), woke == Woke::CheckNow) {

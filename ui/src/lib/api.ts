@@ -98,6 +98,7 @@ export type ErrorKind =
   | 'identity_changed'
   | 'confirmation_required'
   | 'duplicate'
+  | 'conflict'
   | 'older_file'
   | 'key_mismatch'
   | 'ambiguous'

@@ -4,7 +4,7 @@
 import type { ApiError, ErrorKind } from './api';
 
 /** What the UI can offer next to an error. */
-export type Remedy = 'choose_file' | 'choose_key' | 'choose_label' | 'type_confirmation' | 'acknowledge' | 'retry' | 'none';
+export type Remedy = 'choose_file' | 'choose_key' | 'choose_label' | 'type_confirmation' | 'acknowledge' | 'retry' | 'recheck' | 'none';
 
 interface Explained {
   title: string;
@@ -24,6 +24,7 @@ const TABLE: Record<ErrorKind, Explained> = {
   identity_changed: { title: 'A new topic: every device would re-enroll', remedy: 'type_confirmation' },
   confirmation_required: { title: 'Please confirm first', remedy: 'acknowledge' },
   duplicate: { title: 'Already on record', remedy: 'choose_file' },
+  conflict: { title: 'Changed elsewhere meanwhile', remedy: 'recheck' },
   older_file: { title: 'An older download', remedy: 'choose_file' },
   key_mismatch: { title: 'Certificate and key do not match', remedy: 'choose_key' },
   ambiguous: { title: 'Which one does it renew?', remedy: 'choose_label' },

@@ -144,4 +144,18 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX checks_by_credential ON checks (credential_uid, checked_at);
     CREATE INDEX checks_by_service ON checks (service, retry_after);
     "#,
+    STAGED_SECRETS,
 ];
+
+/// 5: the keychain journal. A secret is recorded here before it is written to the keychain,
+/// and the row goes when a committed record references it; `retired` rows are secrets no
+/// record references any more, to be deleted from the keychain. A crash at any point leaves
+/// a row, so the sweep finds every keychain item no record references (keychains cannot be
+/// listed portably). `IF NOT EXISTS`: a restore adds it to an older backup's database.
+pub(crate) const STAGED_SECRETS: &str = r#"
+    CREATE TABLE IF NOT EXISTS staged_secrets (
+        account    TEXT PRIMARY KEY,
+        staged_at  TEXT NOT NULL,
+        retired    INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1))
+    );
+    "#;

@@ -20,7 +20,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use super::{Vault, events};
+use super::{Vault, events, staging};
 use crate::error::{Error, Result};
 
 /// A passphrase shorter than this is refused: the file holds every private key.
@@ -149,7 +149,21 @@ impl Vault {
         let opened = file::open(backup, passphrase)?;
         self.ensure_restorable(options)?;
         let previous_accounts = referenced_accounts(self.db.conn())?;
-        // Keychain first, remembering what each entry held, so a failure can put it back.
+        let restored: BTreeSet<&String> = opened.secrets.iter().map(|(a, _)| a).collect();
+        let orphans: Vec<String> = previous_accounts
+            .into_iter()
+            .filter(|a| !restored.contains(a))
+            .collect();
+        // The restored database arrives already journaling the secrets it makes unreferenced,
+        // so a crash between the copy and their deletion leaves them to the sweep.
+        opened.database.execute_batch(crate::db::STAGED_SECRETS)?;
+        {
+            let tx = opened.database.unchecked_transaction()?;
+            staging::retire(&tx, &orphans, now)?;
+            tx.commit()?;
+        }
+        // Keychain first, remembering what each entry held, so a failure can put it back; each
+        // journaled first, so a crash leaves nothing the sweep cannot find.
         let mut written: Vec<(String, Option<Zeroizing<Vec<u8>>>)> = Vec::new();
         let mut result = Ok(());
         for (account, secret) in &opened.secrets {
@@ -160,6 +174,10 @@ impl Vault {
                     break;
                 }
             };
+            if let Err(e) = self.journal_staged(account, now) {
+                result = Err(e);
+                break;
+            }
             if let Err(e) = self.secrets.put(account, secret) {
                 result = Err(e);
                 break;
@@ -183,15 +201,16 @@ impl Vault {
                     None => self.secrets.delete(account),
                 };
             }
+            for (account, _) in &opened.secrets {
+                let _ = self.db.conn().execute(
+                    "DELETE FROM staged_secrets WHERE account = ?1 AND retired = 0",
+                    [account],
+                );
+            }
             return Err(e);
         }
         self.db.conn().flush_prepared_statement_cache();
         self.db.migrate()?;
-        let restored: BTreeSet<&String> = opened.secrets.iter().map(|(a, _)| a).collect();
-        let orphans: Vec<String> = previous_accounts
-            .into_iter()
-            .filter(|a| !restored.contains(a))
-            .collect();
         self.forget_secrets(&orphans);
         let summary = summary(self.db.conn(), opened.secrets.len())?;
         self.db.write(|tx| {

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
+mod guard;
 mod keys;
 mod write;
 
@@ -119,6 +120,8 @@ struct Prepared {
     target: Option<Target>,
     /// The state right after the import, so the first listing records no false change.
     state: State,
+    /// The credentials of its kind the decision was made on: the write checks none changed.
+    seen: guard::Seen,
 }
 
 /// The stored credential a renewal replaces.
@@ -176,6 +179,15 @@ impl Vault {
     }
 
     fn prepare(&self, req: &ImportRequest, now: DateTime<Utc>) -> Result<Prepared> {
+        // One read transaction: every query of the decision sees the same committed state, which
+        // the write then checks is still the state (`guard`).
+        let snapshot = self.db.conn().unchecked_transaction()?;
+        let prepared = self.decide_on_snapshot(req, now);
+        snapshot.rollback()?;
+        prepared
+    }
+
+    fn decide_on_snapshot(&self, req: &ImportRequest, now: DateTime<Utc>) -> Result<Prepared> {
         let client = self.client(&req.client)?;
         let given_key = req
             .key
@@ -184,6 +196,7 @@ impl Vault {
             .transpose()?;
         let kind = token::sniff::sniff(&req.bytes)?;
         let records = self.records(kind)?;
+        let seen = guard::Seen::read(self.db.conn(), kind)?;
         let (credential, key_used, pending_key) = match (kind, given_key) {
             (Kind::ServerToken, None) => {
                 self.read_server_token(&req.bytes, &records, &client.name)?
@@ -278,6 +291,7 @@ impl Vault {
             pending_key,
             target,
             state,
+            seen,
         })
     }
 

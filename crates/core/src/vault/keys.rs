@@ -15,7 +15,7 @@ mod apns;
 
 pub use apns::{CertExport, PushRequest, SIGNING_EXPLANATION};
 
-use super::{Vault, client_not_found, events, new_uid, parse_ts, ts};
+use super::{Vault, client_not_found, events, new_uid, parse_ts, staging, ts};
 use crate::error::{Error, Recipient, Result};
 use crate::pki;
 use crate::token::PrivateKey;
@@ -123,6 +123,7 @@ impl Vault {
                 .optional()?;
             let (account, client, label) = found.ok_or_else(|| key_not_found(uid))?;
             tx.execute("DELETE FROM keys WHERE uid = ?1", [uid])?;
+            staging::retire(tx, std::slice::from_ref(&account), now)?;
             events::append(
                 tx,
                 now,
@@ -252,8 +253,9 @@ impl Vault {
             Some(der) => certificate_not_after(der),
             None => None,
         };
-        self.secrets.put(&account, &k.secret)?;
+        self.stage_secret(&account, &k.secret, now)?;
         let written = self.db.write(|tx| {
+            staging::claim(tx, &[&account])?;
             let client_id: Option<i64> = match k.client {
                 Some(name) => Some(
                     tx.query_row(

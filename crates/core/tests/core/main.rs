@@ -10,6 +10,7 @@ mod keychain;
 mod keys;
 mod mixups;
 mod never_panics;
+mod races;
 mod vault;
 
 use std::sync::Arc;

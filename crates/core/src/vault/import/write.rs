@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::renewal::Decision;
 use crate::token::{Credential, sha256_hex};
 use crate::vault::keys::PendingKey;
-use crate::vault::{Vault, events, new_uid, ts};
+use crate::vault::{Vault, events, new_uid, staging, ts};
 
 /// The secret a credential brings: the OAuth values of a decrypted server token, the content
 /// token file. Push certificates carry none.
@@ -51,7 +51,7 @@ pub(super) fn write_credential(
     let serial = after.recipient.as_ref().map(|r| r.serial.clone());
     let id: i64 = match &p.target {
         None => {
-            tx.execute(
+            let inserted = tx.execute(
                 "INSERT INTO credentials (uid, client_id, kind, label, identity, recipient_issuer,
                     recipient_serial, expires_at, apple_account, key_ref, secret_ref, secret_sha256,
                     file_sha256, last_state, revision, created_at, updated_at)
@@ -76,6 +76,14 @@ pub(super) fn write_credential(
                     plan.client,
                 ],
             )?;
+            if inserted == 0 {
+                return Err(Error::Conflict {
+                    message: format!(
+                        "the client {} was removed elsewhere while this file was being checked: nothing was saved",
+                        plan.client
+                    ),
+                });
+            }
             tx.last_insert_rowid()
         }
         Some(t) => {
@@ -103,9 +111,9 @@ pub(super) fn write_credential(
                 ],
             )?;
             if changed == 0 {
-                // Another process renewed it between the check and this write.
-                return Err(Error::Database {
-                    detail: "the credential changed while this import was checked; import the file again".to_owned(),
+                // The guard ran in this transaction: only a bug elsewhere gets here.
+                return Err(Error::Conflict {
+                    message: "the credential changed while this import was checked: nothing was saved; look at it again, then import the file again".to_owned(),
                 });
             }
             t.id
@@ -193,17 +201,14 @@ impl Vault {
             Decision::New { .. } => new_uid(),
         };
         let revision = p.target.as_ref().map_or(1, |t| t.revision + 1);
-        // Stage the secrets under fresh accounts; the previous ones stay until commit.
+        // Stage the secrets under accounts unique to this attempt; the previous ones stay until
+        // commit. A parallel attempt on the same credential stages and cleans up its own.
         let mut staged: Vec<String> = Vec::new();
         let mut stage = |what: &str, secret: &[u8]| -> Result<String> {
-            let account = format!("{uid}/{what}/{revision}");
-            match self.secrets.put(&account, secret) {
-                Ok(()) => {
-                    staged.push(account.clone());
-                    Ok(account)
-                }
-                Err(e) => Err(e),
-            }
+            let account = staging::attempt_account(&uid, what, revision);
+            self.stage_secret(&account, secret, now)?;
+            staged.push(account.clone());
+            Ok(account)
         };
         let staged_result = (|| -> Result<(Option<String>, Option<String>, Option<String>)> {
             let secret = secret_bytes(&p.credential)?;
@@ -223,7 +228,18 @@ impl Vault {
                 return Err(e);
             }
         };
+        // The superseded secrets, retired in the same transaction that stops referencing them.
+        let mut old = Vec::new();
+        if let Some(t) = &p.target {
+            if secret_ref.is_some() {
+                old.extend(t.secret_ref.clone());
+            }
+            if key_ref.is_some() {
+                old.extend(t.key_ref.clone());
+            }
+        }
         let written = self.db.write(|tx| {
+            p.seen.ensure_unchanged(tx)?;
             write_credential(
                 tx,
                 &p,
@@ -237,6 +253,8 @@ impl Vault {
                 ),
                 now,
             )?;
+            staging::claim(tx, &staged.iter().map(String::as_str).collect::<Vec<_>>())?;
+            staging::retire(tx, &old, now)?;
             match &p.pending_key {
                 Some(pending) => attach_pending_key(tx, &p, pending, &uid, now),
                 None => Ok(()),
@@ -247,16 +265,7 @@ impl Vault {
             return Err(e);
         }
         // Committed: the superseded secrets are no longer referenced.
-        if let Some(t) = &p.target {
-            let mut old = Vec::new();
-            if secret_ref.is_some() {
-                old.extend(t.secret_ref.clone());
-            }
-            if key_ref.is_some() {
-                old.extend(t.key_ref.clone());
-            }
-            self.forget_secrets(&old);
-        }
+        self.forget_secrets(&old);
         Ok(ImportOutcome {
             uid,
             revision,

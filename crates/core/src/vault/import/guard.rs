@@ -1,0 +1,113 @@
+//! The revision guard: an import is decided on one consistent snapshot of the credentials of
+//! its kind, and written only if none of them changed since. Two processes renewing the same
+//! credential at once: the first to write lands, the other is told what changed, when, and to
+//! look again; an older file can never be committed over a newer one decided in between.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{Connection, OptionalExtension, Transaction};
+
+use crate::error::{Error, Result};
+use crate::token::Kind;
+
+/// The credentials of one kind as the import's decision saw them.
+#[derive(Debug, Clone)]
+pub(in crate::vault) struct Seen {
+    kind: Kind,
+    rows: BTreeMap<String, Row>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Row {
+    revision: u32,
+    client: String,
+    label: String,
+}
+
+fn rows(conn: &Connection, kind: Kind) -> Result<BTreeMap<String, Row>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT cr.uid, cr.revision, c.name, cr.label
+         FROM credentials cr JOIN clients c ON c.id = cr.client_id WHERE cr.kind = ?1",
+    )?;
+    let rows = stmt.query_map([kind.id()], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            Row {
+                revision: r.get(1)?,
+                client: r.get(2)?,
+                label: r.get(3)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<BTreeMap<_, _>>>()?)
+}
+
+impl Seen {
+    /// Reads the credentials of `kind`; call inside the snapshot the decision is made on.
+    pub(in crate::vault) fn read(conn: &Connection, kind: Kind) -> Result<Self> {
+        Ok(Seen {
+            kind,
+            rows: rows(conn, kind)?,
+        })
+    }
+
+    /// Inside the write transaction: [`Error::Conflict`] naming the first change made since
+    /// [`Seen::read`] (a renewal, an addition, a removal), else `Ok`.
+    pub(in crate::vault) fn ensure_unchanged(&self, tx: &Transaction<'_>) -> Result<()> {
+        let now = rows(tx, self.kind)?;
+        if now == self.rows {
+            return Ok(());
+        }
+        let changed = now
+            .iter()
+            .find(|(uid, row)| self.rows.get(*uid).is_none_or(|seen| seen != *row))
+            .map(|(uid, row)| (uid.as_str(), row, self.rows.contains_key(uid)));
+        let what = self.kind.display_name();
+        let message = match changed {
+            Some((uid, row, existed)) => {
+                let (at, expires) = when(tx, uid)?;
+                let done = if existed { "changed" } else { "added" };
+                format!(
+                    "the {what} \"{}\" of {} was {done} elsewhere (another TokenKeeper window or the command line) at {at}, while this file was being checked: it is now revision {}{expires}. Nothing was saved: look at it again, then import the file again if it is still needed",
+                    row.label, row.client, row.revision
+                )
+            }
+            None => {
+                let gone = self
+                    .rows
+                    .iter()
+                    .find(|(uid, _)| !now.contains_key(*uid))
+                    .map_or_else(String::new, |(_, r)| {
+                        format!(" \"{}\" of {}", r.label, r.client)
+                    });
+                format!(
+                    "the {what}{gone} was removed elsewhere (another TokenKeeper window or the command line) while this file was being checked. Nothing was saved: look again, then import the file again if it is still needed"
+                )
+            }
+        };
+        Err(Error::Conflict { message })
+    }
+}
+
+/// When a credential last changed and, if known, its expiry, as words for the message.
+fn when(tx: &Transaction<'_>, uid: &str) -> Result<(String, String)> {
+    let found: Option<(String, Option<String>)> = tx
+        .query_row(
+            "SELECT updated_at, expires_at FROM credentials WHERE uid = ?1",
+            [uid],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(match found {
+        Some((at, expires)) => (
+            at,
+            expires
+                .as_deref()
+                .and_then(crate::vault::parse_ts)
+                .map_or_else(String::new, |e| {
+                    format!(", expiring {}", e.format("%-d %b %Y"))
+                }),
+        ),
+        None => ("a moment ago".to_owned(), String::new()),
+    })
+}

@@ -1,0 +1,238 @@
+//! Two writers on the same credential, interleaved at the worst moment (after one has decided
+//! and before it writes), and the keychain journal that lets a sweep find what a killed attempt
+//! left: on a real SQLite file and the real OS keychain.
+
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+
+use chrono::Duration;
+use tokenkeeper_core::db::Db;
+use tokenkeeper_core::secrets::SecretStore;
+use tokenkeeper_core::testing::ContentTokenSpec;
+use tokenkeeper_core::vault::Confirmation;
+use tokenkeeper_core::{Error, Portal, STAGING_GRACE, Vault};
+use zeroize::Zeroizing;
+
+use super::vault::{now, req, store};
+
+/// A store that, at its first `put` (the import has decided and is staging its secret), tells
+/// the test and waits until the test lets it go on.
+struct Paused {
+    inner: Arc<dyn SecretStore>,
+    reached: Mutex<Option<Sender<()>>>,
+    resume: Mutex<Option<Receiver<()>>>,
+}
+
+impl SecretStore for Paused {
+    fn put(&self, account: &str, secret: &[u8]) -> tokenkeeper_core::Result<()> {
+        if let Some(reached) = self.reached.lock().unwrap().take() {
+            reached.send(()).unwrap();
+            if let Some(resume) = self.resume.lock().unwrap().take() {
+                resume.recv().unwrap();
+            }
+        }
+        self.inner.put(account, secret)
+    }
+    fn get(&self, account: &str) -> tokenkeeper_core::Result<Option<Zeroizing<Vec<u8>>>> {
+        self.inner.get(account)
+    }
+    fn delete(&self, account: &str) -> tokenkeeper_core::Result<()> {
+        self.inner.delete(account)
+    }
+}
+
+struct Shared(Arc<dyn SecretStore>);
+impl SecretStore for Shared {
+    fn put(&self, a: &str, s: &[u8]) -> tokenkeeper_core::Result<()> {
+        self.0.put(a, s)
+    }
+    fn get(&self, a: &str) -> tokenkeeper_core::Result<Option<Zeroizing<Vec<u8>>>> {
+        self.0.get(a)
+    }
+    fn delete(&self, a: &str) -> tokenkeeper_core::Result<()> {
+        self.0.delete(a)
+    }
+}
+
+fn token(days: i64) -> Vec<u8> {
+    ContentTokenSpec::new("Main Street School", now() + Duration::days(days)).build()
+}
+
+fn staged_rows(path: &std::path::Path) -> Vec<(String, i64)> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT account, retired FROM staged_secrets ORDER BY account")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// Renews the token with `slow` (paused once it has decided) while `fast` renews it with
+/// `fast_file` in between; returns the slow one's result.
+fn interleave(
+    slow_file: Vec<u8>,
+    fast_file: Vec<u8>,
+) -> (tempfile::TempDir, tokenkeeper_core::Result<u32>, Vault) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tk.db");
+    let secrets = store();
+    let mut fast = Vault::new(Db::open(&path).unwrap(), Box::new(Shared(secrets.clone())));
+    fast.add_client("Acme", Portal::Business, "", now())
+        .unwrap();
+    fast.import(&req("Acme", token(100)), Confirmation::default(), now())
+        .unwrap();
+
+    let (reached_tx, reached_rx) = channel();
+    let (resume_tx, resume_rx) = channel();
+    let paused = Paused {
+        inner: secrets.clone(),
+        reached: Mutex::new(Some(reached_tx)),
+        resume: Mutex::new(Some(resume_rx)),
+    };
+    let slow_path = path.clone();
+    let slow = std::thread::spawn(move || {
+        let mut slow = Vault::new(Db::open(&slow_path).unwrap(), Box::new(paused));
+        slow.import(&req("Acme", slow_file), Confirmation::default(), now())
+            .map(|o| o.revision)
+    });
+    reached_rx.recv().unwrap();
+    let landed = fast
+        .import(&req("Acme", fast_file), Confirmation::default(), now())
+        .unwrap();
+    assert_eq!(landed.revision, 2);
+    resume_tx.send(()).unwrap();
+    let result = slow.join().unwrap();
+    (dir, result, fast)
+}
+
+#[test]
+fn a_renewal_decided_before_another_landed_is_a_conflict_and_keeps_the_winners_secret() {
+    let (dir, result, mut fast) = interleave(token(300), token(200));
+    let e = result.unwrap_err();
+    assert!(matches!(e, Error::Conflict { .. }), "{e:?}");
+    assert_eq!(e.kind(), "conflict");
+    let message = e.to_string();
+    assert!(
+        message.contains("\"Main Street School\" of Acme"),
+        "{message}"
+    );
+    assert!(message.contains("revision 2"), "{message}");
+    assert!(message.contains("Nothing was saved"), "{message}");
+    // The winner's secret is still there, and the loser cleaned up only its own.
+    assert!(fast.verify_secrets(now()).unwrap().is_empty());
+    assert!(staged_rows(&dir.path().join("tk.db")).is_empty());
+    let rows = fast.summaries(now()).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(fast.versions(&rows[0].uid).unwrap().len(), 2);
+    let later = now() + STAGING_GRACE * 2;
+    assert!(
+        fast.orphaned_secrets(later, STAGING_GRACE)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn an_older_file_decided_before_a_newer_one_landed_is_never_committed_over_it() {
+    // The slow import decided "renew" against revision 1 (its file is newer than that), but a
+    // still newer file lands first: the slow, older one must not replace it.
+    let (_dir, result, fast) = interleave(token(200), token(300));
+    assert_eq!(result.unwrap_err().kind(), "conflict");
+    let rows = fast.summaries(now()).unwrap();
+    assert_eq!(
+        rows[0].expires_at.map(|e| (e - now()).num_days()),
+        Some(300),
+        "the newer file stays"
+    );
+}
+
+#[test]
+fn the_sweep_removes_what_a_killed_attempt_left_only_after_the_grace_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tk.db");
+    let secrets = store();
+    let mut vault = Vault::new(Db::open(&path).unwrap(), Box::new(Shared(secrets.clone())));
+    vault
+        .add_client("Acme", Portal::Business, "", now())
+        .unwrap();
+    let outcome = vault
+        .import(&req("Acme", token(100)), Confirmation::default(), now())
+        .unwrap();
+    // What a process killed between staging and committing leaves: a journal row and an item.
+    let leftover = format!("{}/secret/2/deadbeef{}", outcome.uid, std::process::id());
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute(
+            "INSERT INTO staged_secrets (account, staged_at, retired) VALUES (?1, ?2, 0)",
+            rusqlite::params![leftover, now().to_rfc3339()],
+        )
+        .unwrap();
+    }
+    secrets
+        .put(&leftover, b"a secret nobody references")
+        .unwrap();
+
+    // Within the grace period it may be an import in flight: reported by nobody, kept.
+    assert!(
+        vault
+            .orphaned_secrets(now(), STAGING_GRACE)
+            .unwrap()
+            .is_empty()
+    );
+    let sweep = vault.sweep_secrets(now(), STAGING_GRACE).unwrap();
+    assert!(sweep.removed.is_empty());
+    assert_eq!(sweep.in_flight, 1);
+    assert!(secrets.get(&leftover).unwrap().is_some());
+
+    // Past it, it is an orphan: verify sees it, the sweep deletes it.
+    let later = now() + STAGING_GRACE + Duration::minutes(1);
+    let orphans = vault.orphaned_secrets(later, STAGING_GRACE).unwrap();
+    assert_eq!(orphans.len(), 1);
+    assert_eq!(orphans[0].account, leftover);
+    assert!(!orphans[0].retired);
+    let sweep = vault.sweep_secrets(later, STAGING_GRACE).unwrap();
+    assert_eq!(sweep.removed.len(), 1);
+    assert!(secrets.get(&leftover).unwrap().is_none());
+    assert!(staged_rows(&path).is_empty());
+    // The credential's own secret was never touched.
+    assert!(vault.verify_secrets(now()).unwrap().is_empty());
+}
+
+#[test]
+fn renewals_and_removals_retire_what_they_replace_and_leave_no_journal_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tk.db");
+    let secrets = store();
+    let mut vault = Vault::new(Db::open(&path).unwrap(), Box::new(Shared(secrets.clone())));
+    vault
+        .add_client("Acme", Portal::Business, "", now())
+        .unwrap();
+    let first = vault
+        .import(&req("Acme", token(100)), Confirmation::default(), now())
+        .unwrap();
+    let account_of = |uid: &str| -> String {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.query_row(
+            "SELECT secret_ref FROM credentials WHERE uid = ?1",
+            [uid],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let old = account_of(&first.uid);
+    vault
+        .import(&req("Acme", token(200)), Confirmation::default(), now())
+        .unwrap();
+    let new = account_of(&first.uid);
+    assert_ne!(old, new, "each attempt stages under its own account");
+    assert!(
+        secrets.get(&old).unwrap().is_none(),
+        "the replaced secret went"
+    );
+    assert!(staged_rows(&path).is_empty());
+    vault.remove_credential(&first.uid, now()).unwrap();
+    assert!(secrets.get(&new).unwrap().is_none());
+    assert!(staged_rows(&path).is_empty());
+}
