@@ -75,6 +75,20 @@ fn interleave(
     slow_file: Vec<u8>,
     fast_file: Vec<u8>,
 ) -> (tempfile::TempDir, tokenkeeper_core::Result<u32>, Vault) {
+    interleave_with(slow_file, |fast| {
+        let landed = fast
+            .import(&req("Acme", fast_file), Confirmation::default(), now())
+            .unwrap();
+        assert_eq!(landed.revision, 2);
+    })
+}
+
+/// Renews the token with a slow import paused once it has decided, runs `meanwhile` on another
+/// connection, then lets the slow one write.
+fn interleave_with(
+    slow_file: Vec<u8>,
+    meanwhile: impl FnOnce(&mut Vault),
+) -> (tempfile::TempDir, tokenkeeper_core::Result<u32>, Vault) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("tk.db");
     let secrets = store();
@@ -98,10 +112,7 @@ fn interleave(
             .map(|o| o.revision)
     });
     reached_rx.recv().unwrap();
-    let landed = fast
-        .import(&req("Acme", fast_file), Confirmation::default(), now())
-        .unwrap();
-    assert_eq!(landed.revision, 2);
+    meanwhile(&mut fast);
     resume_tx.send(()).unwrap();
     let result = slow.join().unwrap();
     (dir, result, fast)
@@ -146,6 +157,19 @@ fn an_older_file_decided_before_a_newer_one_landed_is_never_committed_over_it() 
         Some(300),
         "the newer file stays"
     );
+}
+
+#[test]
+fn another_clients_unrelated_import_meanwhile_is_no_conflict() {
+    let (_dir, result, fast) = interleave_with(token(200), |fast| {
+        fast.add_client("Globex", Portal::Business, "", now())
+            .unwrap();
+        let other = ContentTokenSpec::new("Globex Org", now() + Duration::days(50)).build();
+        fast.import(&req("Globex", other), Confirmation::default(), now())
+            .unwrap();
+    });
+    assert_eq!(result.unwrap(), 2);
+    assert_eq!(fast.summaries(now()).unwrap().len(), 2);
 }
 
 #[test]

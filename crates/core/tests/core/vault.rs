@@ -89,6 +89,17 @@ impl Env {
         self.dir.path().join("tk.db")
     }
 
+    /// The keychain account the credential's secret is stored under.
+    fn secret_ref(&self, uid: &str) -> String {
+        let conn = rusqlite::Connection::open(self.db_path()).unwrap();
+        conn.query_row(
+            "SELECT secret_ref FROM credentials WHERE uid = ?1",
+            [uid],
+            |r| r.get(0),
+        )
+        .unwrap()
+    }
+
     fn reopen_with(&mut self, store: Box<dyn SecretStore>) {
         self.vault = Vault::new(Db::open(&self.db_path()).unwrap(), store);
     }
@@ -541,13 +552,11 @@ fn database_failure_removes_the_new_keychain_entries() {
     let e = env.import("Acme", renewal).unwrap_err();
     assert_eq!(e.kind(), "database");
     assert_eq!(env.snapshot(), before);
-    // The staged entry (revision 2) is gone; revision 1's secret is intact.
-    assert!(
-        env.secrets
-            .get(&format!("{}/secret/2", first.uid))
-            .unwrap()
-            .is_none()
-    );
+    // The staged entry (revision 2) is gone, journal row and all; revision 1's secret is intact.
+    let staged: i64 = conn
+        .query_row("SELECT count(*) FROM staged_secrets", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(staged, 0);
     assert!(env.vault.read_secret(&first.uid, now()).is_ok());
 }
 
@@ -562,7 +571,7 @@ fn a_secret_changed_outside_is_an_error() {
         )
         .unwrap();
     env.secrets
-        .put(&format!("{}/secret/1", out.uid), b"something else")
+        .put(&env.secret_ref(&out.uid), b"something else")
         .unwrap();
     let e = env.vault.read_secret(&out.uid, now()).unwrap_err();
     assert_eq!(e.kind(), "tampered");
@@ -573,9 +582,7 @@ fn a_secret_changed_outside_is_an_error() {
         Some("stored token changed outside TokenKeeper: import the file again")
     );
     // Removed from the keychain: also an error.
-    env.secrets
-        .delete(&format!("{}/secret/1", out.uid))
-        .unwrap();
+    env.secrets.delete(&env.secret_ref(&out.uid)).unwrap();
     let problems = env.vault.verify_secrets(now()).unwrap();
     assert_eq!(problems.len(), 1);
 }
@@ -676,7 +683,7 @@ fn clients_are_unique_and_removal_cleans_the_keychain() {
             ContentTokenSpec::new("Acme Inc", now() + Duration::days(100)).build(),
         )
         .unwrap();
-    let account = format!("{}/secret/1", out.uid);
+    let account = env.secret_ref(&out.uid);
     assert!(env.secrets.get(&account).unwrap().is_some());
     env.vault.remove_client("ACME", now()).unwrap();
     assert!(env.secrets.get(&account).unwrap().is_none());

@@ -1,5 +1,7 @@
 //! The revision guard: an import is decided on one consistent snapshot of the credentials of
-//! its kind, and written only if none of them changed since. Two processes renewing the same
+//! its kind, and written only if none that the decision looked at changed since (those of the
+//! same client, with the same identity, recipient or file; another client's unrelated import
+//! goes ahead). Two processes renewing the same
 //! credential at once: the first to write lands, the other is told what changed, when, and to
 //! look again; an older file can never be committed over a newer one decided in between.
 
@@ -17,25 +19,58 @@ pub(in crate::vault) struct Seen {
     rows: BTreeMap<String, Row>,
 }
 
+/// What the decision depends on: the importing client, and the file's identity, recipient and
+/// hash (which find duplicates at other clients).
+#[derive(Debug, Clone, Copy)]
+pub(in crate::vault) struct Focus<'a> {
+    pub client: &'a str,
+    pub identity: &'a str,
+    pub recipient: Option<(&'a str, &'a str)>,
+    pub file_sha256: &'a str,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Row {
     revision: u32,
     client: String,
     label: String,
+    identity: String,
+    recipient: Option<(String, String)>,
+    file_sha256: String,
+}
+
+impl Row {
+    fn concerns(&self, f: &Focus<'_>) -> bool {
+        self.client.eq_ignore_ascii_case(f.client)
+            || self.identity == f.identity
+            || self.file_sha256 == f.file_sha256
+            || (f.recipient.is_some()
+                && self
+                    .recipient
+                    .as_ref()
+                    .map(|(i, s)| (i.as_str(), s.as_str()))
+                    == f.recipient)
+    }
 }
 
 fn rows(conn: &Connection, kind: Kind) -> Result<BTreeMap<String, Row>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT cr.uid, cr.revision, c.name, cr.label
+        "SELECT cr.uid, cr.revision, c.name, cr.label, cr.identity, cr.recipient_issuer,
+                cr.recipient_serial, cr.file_sha256
          FROM credentials cr JOIN clients c ON c.id = cr.client_id WHERE cr.kind = ?1",
     )?;
     let rows = stmt.query_map([kind.id()], |r| {
+        let issuer: Option<String> = r.get(5)?;
+        let serial: Option<String> = r.get(6)?;
         Ok((
             r.get::<_, String>(0)?,
             Row {
                 revision: r.get(1)?,
                 client: r.get(2)?,
                 label: r.get(3)?,
+                identity: r.get(4)?,
+                recipient: issuer.zip(serial),
+                file_sha256: r.get(7)?,
             },
         ))
     })?;
@@ -51,16 +86,28 @@ impl Seen {
         })
     }
 
-    /// Inside the write transaction: [`Error::Conflict`] naming the first change made since
-    /// [`Seen::read`] (a renewal, an addition, a removal), else `Ok`.
-    pub(in crate::vault) fn ensure_unchanged(&self, tx: &Transaction<'_>) -> Result<()> {
+    /// Inside the write transaction: [`Error::Conflict`] naming the first change since
+    /// [`Seen::read`] (a renewal, an addition, a removal) to a credential the decision looked
+    /// at, else `Ok`.
+    pub(in crate::vault) fn ensure_unchanged(
+        &self,
+        tx: &Transaction<'_>,
+        focus: &Focus<'_>,
+    ) -> Result<()> {
         let now = rows(tx, self.kind)?;
         if now == self.rows {
             return Ok(());
         }
+        let concerns = |uid: &String| {
+            let before = self.rows.get(uid);
+            let after = now.get(uid);
+            before != after
+                && (before.is_some_and(|r| r.concerns(focus))
+                    || after.is_some_and(|r| r.concerns(focus)))
+        };
         let changed = now
             .iter()
-            .find(|(uid, row)| self.rows.get(*uid).is_none_or(|seen| seen != *row))
+            .find(|(uid, _)| concerns(uid))
             .map(|(uid, row)| (uid.as_str(), row, self.rows.contains_key(uid)));
         let what = self.kind.display_name();
         let message = match changed {
@@ -73,13 +120,14 @@ impl Seen {
                 )
             }
             None => {
-                let gone = self
+                let Some((_, r)) = self
                     .rows
                     .iter()
-                    .find(|(uid, _)| !now.contains_key(*uid))
-                    .map_or_else(String::new, |(_, r)| {
-                        format!(" \"{}\" of {}", r.label, r.client)
-                    });
+                    .find(|(uid, _)| !now.contains_key(*uid) && concerns(uid))
+                else {
+                    return Ok(());
+                };
+                let gone = format!(" \"{}\" of {}", r.label, r.client);
                 format!(
                     "the {what}{gone} was removed elsewhere (another TokenKeeper window or the command line) while this file was being checked. Nothing was saved: look again, then import the file again if it is still needed"
                 )
