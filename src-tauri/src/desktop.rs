@@ -67,7 +67,7 @@ pub async fn snooze_reminders(
 
 fn autostart_error(e: impl std::fmt::Display) -> ErrorBody {
     ErrorBody {
-        kind: "autostart",
+        kind: tokenkeeper_core::error::ErrorKind::Autostart,
         message: format!("could not change starting at login: {e}"),
     }
 }

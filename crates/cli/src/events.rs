@@ -51,7 +51,7 @@ pub fn run(args: &Args, vault: &Vault) -> Result<(), Error> {
             out,
             "{}  {:<17} {:<28} {}",
             date(e.at),
-            e.kind,
+            e.kind.id(),
             whom,
             e.message
         );

@@ -141,14 +141,17 @@ pub fn run(args: &Args, vault: &mut Vault) -> Result<(), Error> {
 
 /// A hint printed under a refusal that the user can override.
 pub fn hint(e: &Error) -> Option<&'static str> {
+    use tokenkeeper_core::error::ErrorKind;
     match e.kind() {
-        "identity_changed" => Some(
+        ErrorKind::IdentityChanged => Some(
             "if every device re-enrolling is really intended, re-run with --accept-new-identity",
         ),
-        "confirmation_required" | "duplicate" if matches!(e, Error::NeedsConfirmation { .. }) => {
+        ErrorKind::ConfirmationRequired | ErrorKind::Duplicate
+            if matches!(e, Error::NeedsConfirmation { .. }) =>
+        {
             Some("to go ahead anyway, re-run with --yes")
         }
-        "ambiguous" => Some("re-run with --label LABEL"),
+        ErrorKind::Ambiguous => Some("re-run with --label LABEL"),
         _ => None,
     }
 }

@@ -18,6 +18,7 @@ pub mod status;
 pub mod summary;
 pub mod token;
 pub mod vault;
+pub mod words;
 
 #[cfg(feature = "test-support")]
 pub mod testing;

@@ -29,6 +29,14 @@ impl Portal {
         }
     }
 
+    /// The portal's name: "Apple Business Manager".
+    pub fn name(self) -> &'static str {
+        match self {
+            Portal::Business => "Apple Business Manager",
+            Portal::School => "Apple School Manager",
+        }
+    }
+
     /// The portal's address.
     pub fn url(self) -> &'static str {
         match self {

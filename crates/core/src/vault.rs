@@ -21,7 +21,7 @@ use serde::Serialize;
 pub use backup::{BackupSummary, MIN_PASSPHRASE_CHARS, RestoreOptions};
 pub use checks::{CheckDetails, CheckResult, Outcome, mdm_claim};
 pub use detail::CredentialDetail;
-pub use events::{Event, EventFilter};
+pub use events::{Event, EventFilter, EventKind};
 pub use import::{Confirmation, Facts, ImportOutcome, ImportPlan, ImportRequest};
 pub use keys::{CertExport, KeyPurpose, KeyRecord, PushRequest, SIGNING_EXPLANATION};
 pub use listing::Version;
@@ -155,7 +155,7 @@ impl Vault {
             events::append(
                 tx,
                 now,
-                "settings_changed",
+                EventKind::SettingsChanged,
                 None,
                 None,
                 &format!(
@@ -199,7 +199,7 @@ impl Vault {
             events::append(
                 tx,
                 now,
-                "client_added",
+                EventKind::ClientAdded,
                 Some(name),
                 None,
                 &format!("client added ({})", portal.url()),
@@ -249,7 +249,14 @@ impl Vault {
             } else {
                 format!("client renamed from \"{}\"", current.name)
             };
-            events::append(tx, now, "client_updated", Some(new_name), None, &what)
+            events::append(
+                tx,
+                now,
+                EventKind::ClientUpdated,
+                Some(new_name),
+                None,
+                &what,
+            )
         })?;
         self.client(new_name)
     }
@@ -309,7 +316,7 @@ impl Vault {
             events::append(
                 tx,
                 now,
-                "client_removed",
+                EventKind::ClientRemoved,
                 Some(&client.name),
                 None,
                 &format!(
@@ -346,7 +353,7 @@ impl Vault {
             let accounts = secret_accounts(tx, "cr.uid = ?1", uid)?;
             tx.execute("DELETE FROM credentials WHERE uid = ?1", [uid])?;
             staging::retire(tx, &accounts, now)?;
-            events::append_for(tx, now, "credential_removed", &client, uid, &label, "credential removed")?;
+            events::append_for(tx, now, EventKind::CredentialRemoved, &client, uid, &label, "credential removed")?;
             Ok(accounts)
         })?;
         self.forget_secrets(&accounts);

@@ -100,7 +100,7 @@ where
     match joined {
         Ok(result) => result.map_err(|e| e.body()),
         Err(e) => Err(ErrorBody {
-            kind: "internal",
+            kind: tokenkeeper_core::error::ErrorKind::Internal,
             message: format!("the check stopped unexpectedly: {e}"),
         }),
     }

@@ -97,7 +97,7 @@ fn description(row: &CredentialSummary, what: &str, expiry: DateTime<Utc>) -> St
             format!(
                 "{} ({}) > your profile > Preferences > this MDM server > Download Token.",
                 row.portal.url(),
-                portal_name(row.portal)
+                Portal::name(row.portal)
             ),
         ),
         Kind::ContentToken => (
@@ -106,7 +106,7 @@ fn description(row: &CredentialSummary, what: &str, expiry: DateTime<Utc>) -> St
                 "{} ({}) > your profile > Preferences > Payments and Billing > Content Tokens: \
                  download the token of this location and replace the old one, never add a second.",
                 row.portal.url(),
-                portal_name(row.portal)
+                Portal::name(row.portal)
             ),
         ),
     };
@@ -124,14 +124,6 @@ fn description(row: &CredentialSummary, what: &str, expiry: DateTime<Utc>) -> St
         date = expiry.format("%Y-%m-%d %H:%M"),
         identity_value = row.identity,
     )
-}
-
-/// The portal's name for people.
-fn portal_name(portal: Portal) -> &'static str {
-    match portal {
-        Portal::Business => "Apple Business Manager",
-        Portal::School => "Apple School Manager",
-    }
 }
 
 /// A UTC DATE-TIME (RFC 5545 section 3.3.5, form 2): every client reads it the same way, with no

@@ -22,6 +22,7 @@ use zeroize::Zeroizing;
 
 use super::{Vault, events, staging};
 use crate::error::{Error, Result};
+use crate::vault::EventKind;
 
 /// A passphrase shorter than this is refused: the file holds every private key.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
@@ -88,7 +89,7 @@ impl Vault {
             events::append(
                 tx,
                 now,
-                "backup_made",
+                EventKind::BackupMade,
                 None,
                 None,
                 &format!(
@@ -217,7 +218,7 @@ impl Vault {
             events::append(
                 tx,
                 now,
-                "backup_restored",
+                EventKind::BackupRestored,
                 None,
                 None,
                 &format!(

@@ -27,6 +27,7 @@ use super::{Vault, events, parse_ts, ts};
 use crate::apple::{AppleEndpoints, Failure, Finding, Service, apps_and_books, device_assignment};
 use crate::error::{Error, Result};
 use crate::token::Kind;
+use crate::vault::EventKind;
 
 /// Apple's expiry and the file's may differ by this much before it is worth a warning.
 const EXPIRY_TOLERANCE: Duration = Duration::minutes(1);
@@ -335,9 +336,9 @@ impl Vault {
                 _ => r.reason.clone().unwrap_or_default(),
             };
             let kind = if r.outcome == Outcome::Ok {
-                "checked"
+                EventKind::Checked
             } else {
-                "check_failed"
+                EventKind::CheckFailed
             };
             events::append_for(tx, now, kind, &t.client, &t.uid, &t.label, &message)
         })

@@ -19,6 +19,7 @@ use crate::renewal::{
 };
 use crate::status::{State, status};
 use crate::token::{self, Credential, Kind, PrivateKey, sha256_hex};
+use crate::vault::EventKind;
 
 /// A file to import for a client.
 #[derive(Debug, Default)]
@@ -169,7 +170,7 @@ impl Vault {
                 let name = req.file_name.as_deref().unwrap_or("a file");
                 let _ = self.log(
                     now,
-                    "refused",
+                    EventKind::Refused,
                     Some(req.client.trim()),
                     &format!("{name} refused: {e}"),
                 );

@@ -19,6 +19,7 @@ use super::{Vault, client_not_found, events, new_uid, parse_ts, staging, ts};
 use crate::error::{Error, Recipient, Result};
 use crate::pki;
 use crate::token::PrivateKey;
+use crate::vault::EventKind;
 
 /// What a key on record is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -127,7 +128,7 @@ impl Vault {
             events::append(
                 tx,
                 now,
-                "key_removed",
+                EventKind::KeyRemoved,
                 client.as_deref(),
                 None,
                 &format!("key \"{label}\" removed; its private key was deleted from the keychain"),
@@ -306,7 +307,7 @@ impl Vault {
             events::append(
                 tx,
                 now,
-                "key_added",
+                EventKind::KeyAdded,
                 k.client,
                 None,
                 &format!("{what} (\"{}\")", k.label),

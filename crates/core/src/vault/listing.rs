@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::status::{State, status};
 use crate::summary::{CredentialSummary, Portal};
 use crate::token::{Kind, sha256_hex};
+use crate::vault::EventKind;
 
 /// Reason put on a credential whose stored secret changed outside TokenKeeper.
 pub const TAMPERED: &str = "stored token changed outside TokenKeeper: import the file again";
@@ -127,7 +128,7 @@ impl Vault {
                     events::append_for(
                         tx,
                         now,
-                        "state_changed",
+                        EventKind::StateChanged,
                         &s.client,
                         &s.uid,
                         &s.label,
@@ -212,7 +213,7 @@ impl Vault {
             events::append_for(
                 tx,
                 now,
-                "credential_updated",
+                EventKind::CredentialUpdated,
                 &client,
                 uid,
                 label,
@@ -259,7 +260,15 @@ impl Vault {
                 "UPDATE credentials SET error = ?1, last_state = ?2 WHERE uid = ?3",
                 params![problem, State::Error.id(), uid],
             )?;
-            events::append_for(tx, now, "secret_tampered", &client, uid, &label, problem)
+            events::append_for(
+                tx,
+                now,
+                EventKind::SecretTampered,
+                &client,
+                uid,
+                &label,
+                problem,
+            )
         })?;
         Err(Error::Tampered {
             message: format!("{client} \"{label}\": {problem}"),

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::reminders::{self, Milestones, Notification, SentKey};
 use crate::status::Thresholds;
 use crate::summary::CredentialSummary;
+use crate::vault::EventKind;
 
 /// One look at the reminders: see [`Vault::reminder_pass`].
 #[derive(Debug, Clone)]
@@ -125,7 +126,7 @@ impl Vault {
                     params![r.uid, r.revision, r.milestone, ts(now)],
                 )?;
             }
-            events::append(tx, now, "notification_sent", None, None, &format!("{}: {}", n.title, n.body.replace('\n', "; ")))
+            events::append(tx, now, EventKind::NotificationSent, None, None, &format!("{}: {}", n.title, n.body.replace('\n', "; ")))
         })
     }
 
@@ -186,7 +187,7 @@ impl Vault {
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 params![key, value],
             )?;
-            events::append(tx, now, "settings_changed", None, None, message)
+            events::append(tx, now, EventKind::SettingsChanged, None, None, message)
         })
     }
 }

@@ -11,6 +11,7 @@ use super::checks::{CheckResult, Outcome};
 use super::{Vault, events, parse_ts};
 use crate::apple::{AppleEndpoints, Service};
 use crate::error::{Error, Result};
+use crate::vault::EventKind;
 
 /// After a check that could not reach Apple, the scheduler tries again this much later.
 const RETRY_UNREACHABLE: Duration = Duration::hours(1);
@@ -91,7 +92,7 @@ impl Vault {
             events::append(
                 tx,
                 now,
-                "settings_changed",
+                EventKind::SettingsChanged,
                 None,
                 None,
                 &format!("Apple's addresses: Device Assignment {dep}, Apps and Books {vpp}; time limit {secs} s"),
@@ -144,7 +145,7 @@ impl Vault {
             } else {
                 "scheduled checks with Apple off".to_owned()
             };
-            events::append(tx, now, "settings_changed", None, None, &message)
+            events::append(tx, now, EventKind::SettingsChanged, None, None, &message)
         })
     }
 

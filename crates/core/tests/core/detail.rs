@@ -66,7 +66,7 @@ fn client_credentials_carry_their_history() {
         card.versions.iter().map(|v| v.revision).collect::<Vec<_>>(),
         vec![2, 1]
     );
-    let kinds: Vec<&str> = card.events.iter().map(|e| e.kind.as_str()).collect();
+    let kinds: Vec<&str> = card.events.iter().map(|e| e.kind.id()).collect();
     assert_eq!(kinds, vec!["renewed", "imported"]);
     assert!(
         card.events

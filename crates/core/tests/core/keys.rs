@@ -293,7 +293,7 @@ fn certificate_for_the_csr_takes_its_key_and_exports_with_openssl() {
         .events(&Default::default())
         .unwrap()
         .into_iter()
-        .map(|e| e.kind)
+        .map(|e| e.kind.id().to_owned())
         .collect();
     assert!(kinds.contains(&"key_attached".to_owned()), "{kinds:?}");
     assert_eq!(kinds.iter().filter(|k| *k == "key_exported").count(), 3);
@@ -1109,7 +1109,7 @@ fn backup_restores_everything_on_a_fresh_machine() {
         .events(&Default::default())
         .unwrap()
         .into_iter()
-        .map(|e| e.kind)
+        .map(|e| e.kind.id().to_owned())
         .collect();
     assert!(events.contains(&"backup_restored".to_owned()), "{events:?}");
 

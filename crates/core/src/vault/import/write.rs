@@ -10,6 +10,7 @@ use super::{ImportOutcome, ImportRequest, Prepared};
 use crate::error::{Error, Result};
 use crate::renewal::Decision;
 use crate::token::{Credential, sha256_hex};
+use crate::vault::EventKind;
 use crate::vault::keys::PendingKey;
 use crate::vault::{Vault, events, new_uid, staging, ts};
 
@@ -149,7 +150,7 @@ pub(super) fn write_credential(
     });
     let (kind, message) = match &plan.before {
         None => (
-            "imported",
+            EventKind::Imported,
             format!(
                 "{} added ({}, {expiry_text})",
                 plan.kind.display_name(),
@@ -157,7 +158,7 @@ pub(super) fn write_credential(
             ),
         ),
         Some(before) => (
-            "renewed",
+            EventKind::Renewed,
             format!(
                 "{} renewed to revision {revision} ({expiry_text}; was {})",
                 plan.kind.display_name(),
@@ -170,7 +171,7 @@ pub(super) fn write_credential(
         events::append_for(
             tx,
             now,
-            "warning_accepted",
+            EventKind::WarningAccepted,
             &plan.client,
             uid,
             &plan.label,
@@ -311,7 +312,7 @@ fn attach_pending_key(
     events::append_for(
         tx,
         now,
-        "key_attached",
+        EventKind::KeyAttached,
         &p.plan.client,
         uid,
         &p.plan.label,

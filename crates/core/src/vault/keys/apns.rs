@@ -9,6 +9,7 @@ use super::{KeyPurpose, KeyRecord, NewKey, key_not_found};
 use crate::error::{Error, Result};
 use crate::pki::{self, csr, pkcs12, push_request::VendorIdentity};
 use crate::token::{Kind, PrivateKey};
+use crate::vault::EventKind;
 use crate::vault::{Vault, events};
 use zeroize::Zeroizing;
 
@@ -306,7 +307,7 @@ impl Vault {
             events::append_for(
                 tx,
                 now,
-                "key_exported",
+                EventKind::KeyExported,
                 &client_name,
                 &uid,
                 &label,
