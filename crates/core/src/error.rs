@@ -236,6 +236,17 @@ pub enum Error {
         detail: String,
     },
 
+    /// SQLite reports the database file itself damaged (a bad page, or not a database at all):
+    /// a disk fault, a crash on unreliable storage, or a file changed by another program. The
+    /// user runs `tokenkeeper verify` to see what is affected and restores a backup.
+    #[error(
+        "the database file is damaged ({detail}): run `tokenkeeper verify` to see what is affected, then restore your latest backup with `tokenkeeper restore FILE --force` (keep a copy of the damaged file first)"
+    )]
+    DatabaseDamaged {
+        /// SQLite's message.
+        detail: String,
+    },
+
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
@@ -287,6 +298,7 @@ impl Error {
             Error::NotEmpty { .. } => "not_empty",
             Error::VendorRequired { .. } => "vendor_required",
             Error::Database { .. } => "database",
+            Error::DatabaseDamaged { .. } => "database_damaged",
             Error::KeychainUnavailable { .. } => "keychain_unavailable",
             Error::Io { .. } => "io",
         }

@@ -110,6 +110,7 @@ export type ErrorKind =
   | 'not_empty'
   | 'vendor_required'
   | 'database'
+  | 'database_damaged'
   | 'keychain_unavailable'
   | 'io'
   | 'internal';

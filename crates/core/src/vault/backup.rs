@@ -148,7 +148,13 @@ impl Vault {
     ) -> Result<BackupSummary> {
         let opened = file::open(backup, passphrase)?;
         self.ensure_restorable(options)?;
-        let previous_accounts = referenced_accounts(self.db.conn())?;
+        let previous_accounts = match referenced_accounts(self.db.conn()) {
+            Ok(accounts) => accounts,
+            // A damaged database is what a forced restore repairs; the keychain entries it can
+            // no longer list stay where they are.
+            Err(Error::DatabaseDamaged { .. }) if options.force => Vec::new(),
+            Err(e) => return Err(e),
+        };
         // Keychain first, remembering what each entry held, so a failure can put it back.
         let mut written: Vec<(String, Option<Zeroizing<Vec<u8>>>)> = Vec::new();
         let mut result = Ok(());

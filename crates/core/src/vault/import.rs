@@ -8,9 +8,11 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 mod keys;
+mod outcome;
 mod write;
 
 use super::keys::PendingKey;
+use super::limits::{self, Field};
 use super::{Vault, parse_ts};
 use crate::error::{Error, Recipient, Result};
 use crate::renewal::{
@@ -95,12 +97,13 @@ pub struct ImportPlan {
     pub tracked_only: bool,
 }
 
-/// The result of an import.
-#[derive(Debug, Clone, Serialize)]
+/// The result of an import. Serialized as the plan's fields, `uid` and `revision`, each key
+/// once (see `outcome.rs`).
+#[derive(Debug, Clone)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportOutcome {
     /// The plan that was carried out.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "specta", serde(flatten))]
     pub plan: ImportPlan,
     /// The credential created or renewed.
     pub uid: String,
@@ -176,6 +179,11 @@ impl Vault {
     }
 
     fn prepare(&self, req: &ImportRequest, now: DateTime<Utc>) -> Result<Prepared> {
+        limits::check_opt(Field::CredentialLabel, req.label.as_deref().map(str::trim))?;
+        limits::check_opt(
+            Field::AppleAccount,
+            req.apple_account.as_deref().map(str::trim),
+        )?;
         let client = self.client(&req.client)?;
         let given_key = req
             .key
@@ -285,7 +293,7 @@ impl Vault {
     fn records(&self, kind: Kind) -> Result<Vec<(OnRecord, Option<String>)>> {
         let mut stmt = self.db.conn().prepare_cached(
             "SELECT cr.uid, c.name, cr.label, cr.identity, cr.recipient_issuer, cr.recipient_serial,
-                    cr.expires_at, cr.file_sha256, cr.apple_account, cr.key_ref
+                    cr.expires_at, cr.file_sha256, cr.apple_account, cr.key_ref, cr.content_sha256
              FROM credentials cr JOIN clients c ON c.id = cr.client_id WHERE cr.kind = ?1",
         )?;
         let rows = stmt.query_map([kind.id()], |r| {
@@ -302,6 +310,7 @@ impl Vault {
                         .map(|(issuer, serial)| Recipient { issuer, serial }),
                     expires_at: r.get::<_, Option<String>>(6)?.as_deref().and_then(parse_ts),
                     file_sha256: r.get(7)?,
+                    content_sha256: r.get(10)?,
                     apple_account: r.get(8)?,
                 },
                 r.get(9)?,
@@ -350,6 +359,7 @@ fn incoming(credential: &Credential, file_sha256: &str, req: &ImportRequest) -> 
         .as_ref()
         .map(|l| l.trim().to_owned())
         .filter(|l| !l.is_empty());
+    let content_sha256 = credential.content_sha256(&req.bytes);
     Ok(match credential {
         Credential::PushCertificate(c) => Incoming {
             kind: Kind::PushCertificate,
@@ -358,6 +368,7 @@ fn incoming(credential: &Credential, file_sha256: &str, req: &ImportRequest) -> 
             recipient: None,
             expires_at: Some(c.not_after),
             file_sha256: file_sha256.to_owned(),
+            content_sha256,
             label,
         },
         Credential::ServerToken(t) => {
@@ -375,6 +386,7 @@ fn incoming(credential: &Credential, file_sha256: &str, req: &ImportRequest) -> 
                 recipient: Some(t.recipient.clone()),
                 expires_at,
                 file_sha256: file_sha256.to_owned(),
+                content_sha256,
                 label,
             }
         }
@@ -385,6 +397,7 @@ fn incoming(credential: &Credential, file_sha256: &str, req: &ImportRequest) -> 
             recipient: None,
             expires_at: Some(t.expires_at),
             file_sha256: file_sha256.to_owned(),
+            content_sha256,
             label,
         },
     })
