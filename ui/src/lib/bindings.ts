@@ -800,7 +800,8 @@ expires_at?: string | null;
  */
 key_path?: string | null }
 /**
- * The result of an import.
+ * The result of an import. Serialized as the plan's fields, `uid` and `revision`, each key
+ * once (see `outcome.rs`).
  */
 export type ImportOutcome = 
 /**
