@@ -39,7 +39,8 @@ pub fn secret_store() -> Box<dyn SecretStore> {
 ///
 /// # Errors
 /// [`Error::Io`] when there is no app-data folder or it cannot be created;
-/// [`Error::Database`] when the file is not a TokenKeeper database.
+/// [`Error::Database`] when the file is from a newer TokenKeeper;
+/// [`Error::DatabaseDamaged`] when it is damaged or not a database at all.
 pub fn open_vault() -> tokenkeeper_core::Result<Vault> {
     let path = Db::default_path().ok_or_else(|| Error::Io {
         path: "app-data folder".to_owned(),

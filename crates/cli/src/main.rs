@@ -57,8 +57,9 @@ enum Command {
     Events(events::Args),
     /// Export the credential list as CSV, a calendar (ICS) or JSON.
     Export(export::Args),
-    /// Read back every stored secret from the keychain and check it was not changed; find the
-    /// keychain items no record references (--repair deletes them).
+    /// Check the database file end to end, read back every stored secret and find the keychain
+    /// items no record references (--repair deletes them); exit 0 all sound, 2 something needs
+    /// attention.
     Verify(verify::Args),
     /// Make an APNs CSR: its RSA-2048 key stays in the OS keychain until the certificate arrives.
     Csr(keys::CsrArgs),

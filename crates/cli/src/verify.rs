@@ -1,32 +1,25 @@
-//! `tokenkeeper verify [--repair] [--json]`: reads back every stored secret, and lists the
-//! keychain items no record references (left by a killed import, a crash); `--repair` deletes
-//! those. Exit 0 when all is well, 2 when something needs attention.
+//! `tokenkeeper verify [--repair] [--json]`: the database file checked end to end, every stored
+//! secret read back, and the keychain items no record references found (left by an interrupted
+//! import, removal or restore; `--repair` deletes them). Exit 0 when all is sound, 2 when
+//! something is damaged, changed or left over.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use chrono::Utc;
-use serde::Serialize;
-use tokenkeeper_core::{Error, Orphan, STAGING_GRACE, Sweep, Vault};
+use tokenkeeper_core::vault::RESTORE_ADVICE;
+use tokenkeeper_core::{Error, STAGING_GRACE, Vault};
 
 /// Arguments of `verify`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Delete the keychain items no record references (never one an import in progress wrote).
+    /// First delete the keychain items no record references (never one an import in progress
+    /// wrote).
     #[arg(long)]
     repair: bool,
-    /// Print one JSON object.
+    /// Print `{ok, problems: [{kind, message}], repaired}`.
     #[arg(long)]
     pub json: bool,
-}
-
-#[derive(Serialize)]
-struct Report {
-    /// Secrets missing or changed in the keychain: `{kind, message}` each.
-    secrets: Vec<tokenkeeper_core::error::ErrorBody>,
-    /// Keychain items no record references (after `--repair`: those that could not go).
-    orphaned_secrets: Vec<Orphan>,
-    /// What `--repair` removed.
-    repaired: Option<Sweep>,
 }
 
 /// Runs `verify`.
@@ -35,42 +28,50 @@ struct Report {
 /// [`Error::KeychainUnavailable`], [`Error::Database`].
 pub fn run(args: &Args, vault: &mut Vault) -> Result<ExitCode, Error> {
     let now = Utc::now();
-    let problems = vault.verify_secrets(now)?;
     let repaired = if args.repair {
         Some(vault.sweep_secrets(now, STAGING_GRACE)?)
     } else {
         None
     };
-    let orphans = vault.orphaned_secrets(now, STAGING_GRACE)?;
-    let healthy = problems.is_empty() && orphans.is_empty();
+    let report = vault.verify(now)?;
     if args.json {
-        let report = Report {
-            secrets: problems.iter().map(Error::body).collect(),
-            orphaned_secrets: orphans,
-            repaired,
-        };
-        println!("{}", serde_json::json!(report));
+        let body = serde_json::json!({
+            "ok": report.is_ok(),
+            "problems": report.problems,
+            "repaired": repaired,
+        });
+        let _ = writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            serde_json::to_string_pretty(&body).unwrap_or_default()
+        );
     } else {
-        for p in &problems {
-            eprintln!("error: {p}");
-        }
+        let mut out = std::io::stdout().lock();
         if let Some(sweep) = &repaired {
-            println!(
+            let _ = writeln!(
+                out,
                 "Removed {} keychain item(s) no record referenced.",
                 sweep.removed.len()
             );
         }
-        if !orphans.is_empty() {
-            eprintln!(
-                "error: {} keychain item(s) are referenced by no record (left by an interrupted import or removal); `tokenkeeper verify --repair` deletes them",
-                orphans.len()
+        if report.is_ok() {
+            let _ = writeln!(
+                out,
+                "Every stored secret matches what was imported, and the database file is sound."
             );
         }
-        if problems.is_empty() {
-            println!("Every stored secret matches what was imported.");
+        let mut err = std::io::stderr().lock();
+        for p in &report.problems {
+            let _ = writeln!(err, "error: {}", p.message);
+        }
+        if report.database_damaged() {
+            let _ = writeln!(
+                err,
+                "The database file is damaged: {RESTORE_ADVICE}. `tokenkeeper backup` makes a fresh backup once it is sound again."
+            );
         }
     }
-    Ok(if healthy {
+    Ok(if report.is_ok() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(2)

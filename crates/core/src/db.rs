@@ -2,6 +2,7 @@
 //! the OS app-data directory, and versioned migrations. It holds clients, credentials, versions
 //! and the audit log; never a secret.
 
+mod integrity;
 mod schema;
 
 pub(crate) use schema::STAGED_SECRETS;
@@ -12,6 +13,8 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::{Error, Result};
+
+pub use integrity::{DatabaseProblem, IntegrityReport};
 
 /// The app's bundle identifier: the app-data folder the desktop app and the CLI share.
 pub const APP_IDENTIFIER: &str = "app.tokenkeeper.desktop";
@@ -34,10 +37,32 @@ pub struct Db {
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
+        if is_damage(&e) {
+            return Error::DatabaseDamaged {
+                detail: e.to_string(),
+            };
+        }
         Error::Database {
             detail: e.to_string(),
         }
     }
+}
+
+/// Whether SQLite says the file itself is damaged (a bad page, not a database at all), as
+/// opposed to a failure the next attempt may not meet (busy, full disk).
+fn is_damage(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
+/// Whether another connection holds the lock this statement needed.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 impl Db {
@@ -50,11 +75,13 @@ impl Db {
         dirs::data_dir().map(|d| d.join(APP_IDENTIFIER).join(DB_FILE))
     }
 
-    /// Opens (creating if needed) the database at `path` and migrates it.
+    /// Opens (creating if needed) the database at `path` and migrates it. Opening a current
+    /// database never waits for another process writing to it.
     ///
     /// # Errors
-    /// [`Error::Io`] when the folder cannot be created, [`Error::Database`] when the file is not
-    /// a TokenKeeper database or is from a newer version.
+    /// [`Error::Io`] when the folder cannot be created, [`Error::Database`] when the file is
+    /// from a newer version (nothing in it changed), [`Error::DatabaseDamaged`] when it is
+    /// damaged or not a database at all.
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| Error::Io {
@@ -68,8 +95,11 @@ impl Db {
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|e| Error::Database {
-            detail: format!("{}: {e}", path.display()),
+        .map_err(|e| match Error::from(e) {
+            Error::Database { detail } => Error::Database {
+                detail: format!("{}: {detail}", path.display()),
+            },
+            other => other,
         })?;
         Self::init(conn, true)
     }
@@ -90,37 +120,43 @@ impl Db {
         Self::init(Connection::open_in_memory()?, false)
     }
 
-    fn init(conn: Connection, wal: bool) -> Result<Self> {
+    /// Readies a connection without taking the write lock unless the schema is behind: the
+    /// version is read first (a shared read, which a writer in WAL mode never blocks), a newer
+    /// schema is refused before anything changes, WAL is switched on only when the file is not
+    /// in WAL yet, and migrations run only when there is something to migrate.
+    fn init(conn: Connection, file: bool) -> Result<Self> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        if wal {
-            let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        schema::register_functions(&conn)?;
+        let version = read_version(&conn)?;
+        refuse_newer(version)?;
+        if file {
+            let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
             if !mode.eq_ignore_ascii_case("wal") {
-                return Err(Error::Database {
-                    detail: format!("cannot switch the database to WAL mode (got {mode})"),
-                });
+                let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+                if !mode.eq_ignore_ascii_case("wal") {
+                    return Err(Error::Database {
+                        detail: format!("cannot switch the database to WAL mode (got {mode})"),
+                    });
+                }
             }
         }
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
         let mut db = Self { conn };
-        db.migrate()?;
+        if version < schema::MIGRATIONS.len() {
+            db.migrate()?;
+        }
         Ok(db)
     }
 
-    /// Applies every migration newer than the file's `user_version`, each in its own
-    /// transaction.
+    /// Applies every migration newer than the file's `user_version`, in one write
+    /// transaction. The version is read again inside it: of two processes migrating a new file
+    /// at once, the second finds the work done.
     pub(crate) fn migrate(&mut self) -> Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        let version = usize::try_from(version).unwrap_or(usize::MAX);
-        if version > schema::MIGRATIONS.len() {
-            return Err(Error::Database {
-                detail: format!(
-                    "this database was written by a newer TokenKeeper (schema {version}); update TokenKeeper"
-                ),
-            });
-        }
+        let version = read_version(&tx)?;
+        refuse_newer(version)?;
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version) {
             tx.execute_batch(sql)?;
             tx.pragma_update(
@@ -185,112 +221,55 @@ impl Db {
         tx.commit()?;
         Ok(value)
     }
+
+    /// Like [`Db::write`], but for bookkeeping a read can do without (a state change noticed
+    /// on the way): when another process holds the write lock it gives up at once and returns
+    /// `None` instead of waiting, so a reader never waits on a writer. The caller leaves the
+    /// work for the next run to find again.
+    pub(crate) fn try_write<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        self.conn.busy_timeout(Duration::ZERO)?;
+        let refused = match self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+        {
+            Ok(tx) => {
+                // Once the lock is held, the commit may still wait for readers (rollback journal).
+                tx.busy_timeout(BUSY_TIMEOUT)?;
+                let value = f(&tx)?;
+                tx.commit()?;
+                return Ok(Some(value));
+            }
+            Err(e) => e,
+        };
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        if is_busy(&refused) {
+            Ok(None)
+        } else {
+            Err(refused.into())
+        }
+    }
+}
+
+/// The schema version recorded in the file (0 for a new file).
+fn read_version(conn: &Connection) -> Result<usize> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok(usize::try_from(version).unwrap_or(usize::MAX))
+}
+
+/// Refuses a file written by a newer TokenKeeper, before anything in it is changed.
+fn refuse_newer(version: usize) -> Result<()> {
+    if version > schema::MIGRATIONS.len() {
+        return Err(Error::Database {
+            detail: format!(
+                "this database was written by a newer TokenKeeper (schema {version}); update TokenKeeper"
+            ),
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn migrates_a_new_file_and_reopens_it() {
-        let dir = std::env::temp_dir().join(format!("tk-db-{}", std::process::id()));
-        let path = dir.join("nested").join("t.db");
-        let db = Db::open(&path).expect("open");
-        assert_eq!(
-            db.schema_version().expect("version"),
-            schema::MIGRATIONS.len()
-        );
-        drop(db);
-        let db = Db::open(&path).expect("reopen");
-        let mode: String = db
-            .conn()
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-            .expect("mode");
-        assert_eq!(mode, "wal");
-        let _ = std::fs::remove_dir_all(dir);
-    }
-
-    #[test]
-    fn data_version_moves_only_for_other_connections_commits() {
-        let dir = std::env::temp_dir().join(format!("tk-db-dv-{}", std::process::id()));
-        let path = dir.join("t.db");
-        let watcher = Db::open(&path).expect("open");
-        let mut writer = Db::open(&path).expect("open again");
-        let before = watcher.data_version().expect("version");
-        let own_before = writer.data_version().expect("version");
-        writer
-            .write(|tx| {
-                tx.execute(
-                    "INSERT INTO settings (key, value) VALUES ('probe', '1')",
-                    [],
-                )?;
-                Ok(())
-            })
-            .expect("write");
-        assert_ne!(watcher.data_version().expect("version"), before);
-        assert_eq!(writer.data_version().expect("version"), own_before);
-        let _ = std::fs::remove_dir_all(dir);
-    }
-
-    #[test]
-    fn the_change_stamp_moves_for_every_commit_and_not_for_reads() {
-        let dir = std::env::temp_dir().join(format!("tk-db-stamp-{}", std::process::id()));
-        let path = dir.join("t.db");
-        let mut me = Db::open(&path).expect("open");
-        let mut other = Db::open(&path).expect("open again");
-        let insert = |db: &mut Db, key: &str| {
-            db.write(|tx| {
-                tx.execute("INSERT INTO settings (key, value) VALUES (?1, '1')", [key])?;
-                Ok(())
-            })
-            .expect("write");
-        };
-        let start = me.change_stamp().expect("stamp");
-        let _: i64 = me
-            .conn()
-            .query_row("SELECT count(*) FROM settings", [], |r| r.get(0))
-            .expect("read");
-        assert_eq!(me.change_stamp().expect("stamp"), start, "a read");
-        insert(&mut me, "mine");
-        let after_mine = me.change_stamp().expect("stamp");
-        assert_ne!(after_mine, start, "my own commit");
-        insert(&mut other, "theirs");
-        assert_ne!(
-            me.change_stamp().expect("stamp"),
-            after_mine,
-            "another connection's commit"
-        );
-        let _ = std::fs::remove_dir_all(dir);
-    }
-
-    #[test]
-    fn refuses_a_newer_schema() {
-        let dir = std::env::temp_dir().join(format!("tk-db-new-{}", std::process::id()));
-        let path = dir.join("t.db");
-        let db = Db::open(&path).expect("open");
-        db.conn()
-            .pragma_update(None, "user_version", 999)
-            .expect("bump");
-        drop(db);
-        let e = Db::open(&path).expect_err("newer");
-        assert!(e.to_string().contains("newer TokenKeeper"), "{e}");
-        let _ = std::fs::remove_dir_all(dir);
-    }
-
-    #[test]
-    fn event_log_is_append_only() {
-        let db = Db::open_in_memory().expect("db");
-        db.conn()
-            .execute(
-                "INSERT INTO events (at, kind, message) VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'test', 'x')",
-                [],
-            )
-            .expect("insert");
-        assert!(
-            db.conn()
-                .execute("UPDATE events SET message = 'y'", [])
-                .is_err()
-        );
-        assert!(db.conn().execute("DELETE FROM events", []).is_err());
-    }
-}
+mod tests;

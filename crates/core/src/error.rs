@@ -245,6 +245,17 @@ pub enum Error {
         detail: String,
     },
 
+    /// SQLite reports the database file itself damaged (a bad page, or not a database at all):
+    /// a disk fault, a crash on unreliable storage, or a file changed by another program. The
+    /// user runs `tokenkeeper verify` to see what is affected and restores a backup.
+    #[error(
+        "the database file is damaged ({detail}): run `tokenkeeper verify` to see what is affected, then restore your latest backup with `tokenkeeper restore FILE --force` (keep a copy of the damaged file first)"
+    )]
+    DatabaseDamaged {
+        /// SQLite's message.
+        detail: String,
+    },
+
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
@@ -297,6 +308,7 @@ impl Error {
             Error::NotEmpty { .. } => ErrorKind::NotEmpty,
             Error::VendorRequired { .. } => ErrorKind::VendorRequired,
             Error::Database { .. } => ErrorKind::Database,
+            Error::DatabaseDamaged { .. } => ErrorKind::DatabaseDamaged,
             Error::KeychainUnavailable { .. } => ErrorKind::KeychainUnavailable,
             Error::Io { .. } => ErrorKind::Io,
         }
@@ -381,6 +393,8 @@ pub enum ErrorKind {
     VendorRequired,
     /// The database failed.
     Database,
+    /// The database file is damaged: verify, then restore a backup.
+    DatabaseDamaged,
     /// The OS keychain cannot be reached.
     KeychainUnavailable,
     /// A file cannot be read or written.
@@ -393,7 +407,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind.
-    pub const ALL: [ErrorKind; 29] = [
+    pub const ALL: [ErrorKind; 30] = [
         ErrorKind::TooLarge,
         ErrorKind::UnrecognizedFile,
         ErrorKind::CorruptFile,
@@ -419,6 +433,7 @@ impl ErrorKind {
         ErrorKind::NotEmpty,
         ErrorKind::VendorRequired,
         ErrorKind::Database,
+        ErrorKind::DatabaseDamaged,
         ErrorKind::KeychainUnavailable,
         ErrorKind::Io,
         ErrorKind::Autostart,
@@ -453,6 +468,7 @@ impl ErrorKind {
             ErrorKind::NotEmpty => "not_empty",
             ErrorKind::VendorRequired => "vendor_required",
             ErrorKind::Database => "database",
+            ErrorKind::DatabaseDamaged => "database_damaged",
             ErrorKind::KeychainUnavailable => "keychain_unavailable",
             ErrorKind::Io => "io",
             ErrorKind::Autostart => "autostart",

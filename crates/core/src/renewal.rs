@@ -10,6 +10,8 @@ use crate::error::{Error, Recipient, Result};
 use crate::token::Kind;
 
 mod kinds;
+#[cfg(test)]
+mod tests;
 
 use kinds::{content_token, push_certificate, server_token};
 
@@ -35,6 +37,9 @@ pub struct OnRecord {
     pub expires_at: Option<DateTime<Utc>>,
     /// SHA-256 of the current file.
     pub file_sha256: String,
+    /// SHA-256 of the current credential's content ([`crate::token::Credential::content_sha256`]);
+    /// `None` for a record made before content was fingerprinted: compared by file only.
+    pub content_sha256: Option<String>,
     /// The Apple Account on record.
     pub apple_account: Option<String>,
 }
@@ -54,6 +59,8 @@ pub struct Incoming {
     pub expires_at: Option<DateTime<Utc>>,
     /// SHA-256 of the file.
     pub file_sha256: String,
+    /// SHA-256 of its content, whatever the encoding.
+    pub content_sha256: String,
     /// The label the user asked for, if any.
     pub label: Option<String>,
 }
@@ -130,11 +137,12 @@ pub fn decide(client: &str, incoming: &Incoming, records: &[OnRecord]) -> Result
         .iter()
         .filter(|r| r.client.eq_ignore_ascii_case(client))
         .collect();
-    // The same bytes anywhere: nothing to do here, or a duplicate elsewhere.
-    if let Some(same) = records
-        .iter()
-        .find(|r| r.file_sha256 == incoming.file_sha256)
-    {
+    // The same bytes, or the same credential in another encoding, anywhere: nothing to do
+    // here, or a duplicate elsewhere.
+    if let Some(same) = records.iter().find(|r| {
+        r.file_sha256 == incoming.file_sha256
+            || r.content_sha256.as_deref() == Some(incoming.content_sha256.as_str())
+    }) {
         if same.client.eq_ignore_ascii_case(client)
             && incoming
                 .label
@@ -147,7 +155,15 @@ pub fn decide(client: &str, incoming: &Incoming, records: &[OnRecord]) -> Result
         }
         return Err(Error::Duplicate {
             message: format!(
-                "this exact file is already on record as {} of {} (\"{}\"): renew the existing {} instead of adding it again",
+                "{} is already on record as {} of {} (\"{}\"): renew the existing {} instead of adding it again",
+                if same.file_sha256 == incoming.file_sha256 {
+                    "this exact file".to_owned()
+                } else {
+                    format!(
+                        "this {} (in another encoding)",
+                        incoming.kind.display_name()
+                    )
+                },
                 incoming.kind.article_name(),
                 same.client,
                 same.label,
@@ -163,7 +179,7 @@ pub fn decide(client: &str, incoming: &Incoming, records: &[OnRecord]) -> Result
     let verdict = match incoming.kind {
         Kind::PushCertificate => push_certificate(client, incoming, records, &mine, by_label)?,
         Kind::ServerToken => server_token(client, incoming, records, &mine, by_label)?,
-        Kind::ContentToken => content_token(incoming, &mine, by_label)?,
+        Kind::ContentToken => content_token(client, incoming, records, &mine, by_label)?,
     };
     if let Decision::Renew { uid } = &verdict.decision {
         let target = records.iter().find(|r| &r.uid == uid);

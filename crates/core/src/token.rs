@@ -115,6 +115,39 @@ impl Credential {
         }
     }
 
+    /// SHA-256 (lowercase hex) of what this credential is, whatever encoding the file used: a
+    /// push certificate's DER (PEM, DER or a bundle with its key all give the same), a content
+    /// token's decoded JSON, a decrypted server token's values. A server token read without its
+    /// key is known only by its `file_bytes`.
+    pub fn content_sha256(&self, file_bytes: &[u8]) -> String {
+        use secrecy::ExposeSecret;
+        match self {
+            Credential::PushCertificate(c) => sha256_hex(&c.der),
+            Credential::ServerToken(t) => match &t.contents {
+                Some(c) => {
+                    let values = zeroize::Zeroizing::new(
+                        [
+                            c.consumer_key.as_str(),
+                            c.secrets.consumer_secret.expose_secret(),
+                            c.secrets.access_token.expose_secret(),
+                            c.secrets.access_secret.expose_secret(),
+                            &c.expires_at.to_rfc3339(),
+                        ]
+                        .join("\n"),
+                    );
+                    sha256_hex(values.as_bytes())
+                }
+                None => sha256_hex(file_bytes),
+            },
+            Credential::ContentToken(t) => {
+                match pem::decode_base64(t.secret.expose_secret().as_bytes()) {
+                    Some(json) => sha256_hex(&zeroize::Zeroizing::new(json)),
+                    None => sha256_hex(file_bytes),
+                }
+            }
+        }
+    }
+
     /// When it stops working, if that can be known (a server token needs its key).
     pub fn expires_at(&self) -> Option<DateTime<Utc>> {
         match self {

@@ -8,11 +8,16 @@ mod detail;
 mod events;
 mod import;
 mod keys;
+mod limits;
 mod listing;
 mod lookup;
 mod notify;
 mod schedule;
 mod staging;
+mod states;
+#[cfg(test)]
+mod tests;
+mod verify;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -24,17 +29,20 @@ pub use detail::CredentialDetail;
 pub use events::{Event, EventFilter, EventKind};
 pub use import::{Confirmation, Facts, ImportOutcome, ImportPlan, ImportRequest};
 pub use keys::{CertExport, KeyPurpose, KeyRecord, PushRequest, SIGNING_EXPLANATION};
+pub use limits::{MAX_APPLE_ACCOUNT_CHARS, MAX_NAME_CHARS, MAX_NOTES_CHARS};
 pub use listing::Version;
 pub use lookup::FileMatch;
 pub use notify::ReminderPass;
 pub use schedule::CheckSchedule;
 pub use staging::{Orphan, STAGING_GRACE, Sweep};
+pub use verify::{Problem, ProblemKind, RESTORE_ADVICE, VerifyReport};
 
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::secrets::SecretStore;
 use crate::status::Thresholds;
 use crate::summary::Portal;
+use limits::Field;
 
 /// A client organisation.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -170,7 +178,8 @@ impl Vault {
     ///
     /// # Errors
     /// [`Error::AlreadyExists`] for a name in use (case-insensitive); [`Error::InvalidInput`]
-    /// for an empty name.
+    /// for an empty name, or a name or notes past their limits ([`MAX_NAME_CHARS`],
+    /// [`MAX_NOTES_CHARS`]).
     pub fn add_client(
         &mut self,
         name: &str,
@@ -184,6 +193,8 @@ impl Vault {
                 message: "a client needs a name (printable characters)".to_owned(),
             });
         }
+        limits::check(Field::ClientName, name)?;
+        limits::check(Field::Notes, notes)?;
         let uid = new_uid();
         self.db.write(|tx| {
             let inserted = tx.execute(
@@ -211,7 +222,8 @@ impl Vault {
     /// Changes a client's name, portal or notes.
     ///
     /// # Errors
-    /// [`Error::NotFound`], [`Error::AlreadyExists`] when the new name is taken.
+    /// [`Error::NotFound`], [`Error::AlreadyExists`] when the new name is taken;
+    /// [`Error::InvalidInput`] for an empty name, or a name or notes past their limits.
     pub fn update_client(
         &mut self,
         name: &str,
@@ -227,6 +239,8 @@ impl Vault {
                 message: "a client needs a name".to_owned(),
             });
         }
+        limits::check(Field::ClientName, new_name)?;
+        limits::check(Field::Notes, notes)?;
         self.db.write(|tx| {
             let taken: Option<String> = tx
                 .query_row(

@@ -154,6 +154,11 @@ pub struct Vocabulary {
     pub error_kinds: Vec<&'static str>,
     /// Every kind of audit-log event.
     pub event_kinds: Vec<&'static str>,
+}
+
+/// Samples of the rules the UI re-implements for speed, for its tests (never shipped).
+#[derive(Debug, Clone, Serialize)]
+pub struct Samples {
     /// Samples of [`Status::time_phrase`].
     pub time_phrases: Vec<PhraseCase>,
     /// Samples of [`same_name`].
@@ -197,6 +202,18 @@ pub fn vocabulary() -> Vocabulary {
         .iter()
         .map(|p| (p.id(), (p.name(), p.url())))
         .collect();
+    Vocabulary {
+        states,
+        kinds,
+        advice,
+        portals,
+        error_kinds: ErrorKind::ALL.iter().map(|k| k.id()).collect(),
+        event_kinds: EventKind::ALL.iter().map(|k| k.id()).collect(),
+    }
+}
+
+/// Samples of every rule the UI computes itself.
+pub fn samples() -> Samples {
     let mut time_phrases = Vec::new();
     for grace_days in [30, 0, 1] {
         let days = std::iter::once(None).chain((-45..=45).map(Some));
@@ -227,13 +244,7 @@ pub fn vocabulary() -> Vocabulary {
         ("İstanbul", "istanbul"),
         ("", "  "),
     ];
-    Vocabulary {
-        states,
-        kinds,
-        advice,
-        portals,
-        error_kinds: ErrorKind::ALL.iter().map(|k| k.id()).collect(),
-        event_kinds: EventKind::ALL.iter().map(|k| k.id()).collect(),
+    Samples {
         time_phrases,
         same_names: pairs
             .iter()
@@ -280,6 +291,11 @@ mod tests {
         assert_eq!(v.kinds.len(), 3);
         assert!(v.error_kinds.contains(&"conflict"));
         assert!(v.event_kinds.contains(&"renewed"));
-        assert!(v.time_phrases.iter().any(|c| c.phrase == "expiry unknown"));
+        assert!(
+            samples()
+                .time_phrases
+                .iter()
+                .any(|c| c.phrase == "expiry unknown")
+        );
     }
 }

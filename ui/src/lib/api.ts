@@ -49,6 +49,7 @@ export type {
   Warning,
   WarningKind,
 } from './bindings';
+import { VOCABULARY } from './vocabulary';
 
 /** The five states a user sees (status.rs `State`). */
 export type StateId = B.State;
@@ -63,57 +64,11 @@ export type Timestamp = string;
 
 export const KINDS: readonly B.Kind[] = ['push_certificate', 'server_token', 'content_token'];
 
-/** The event kinds the core writes, for the log's filter. */
-export const EVENT_KINDS = [
-  'imported',
-  'renewed',
-  'refused',
-  'warning_accepted',
-  'state_changed',
-  'credential_updated',
-  'credential_removed',
-  'client_added',
-  'client_updated',
-  'client_removed',
-  'settings_changed',
-  'secret_tampered',
-  'checked',
-  'check_failed',
-  'key_added',
-  'key_removed',
-  'key_exported',
-] as const;
+/** The event kinds the core writes, for the log's filter (events.rs `EventKind::ALL`). */
+export const EVENT_KINDS = VOCABULARY.event_kinds;
 
-/** Error kinds the shell sends (error.rs `Error::kind`), plus `internal` for anything else. */
-export type ErrorKind =
-  | 'too_large'
-  | 'unrecognized_file'
-  | 'corrupt_file'
-  | 'not_push_certificate'
-  | 'wrong_kind'
-  | 'wrong_key'
-  | 'key_required'
-  | 'invalid_key'
-  | 'unsupported_algorithm'
-  | 'identity_changed'
-  | 'confirmation_required'
-  | 'duplicate'
-  | 'conflict'
-  | 'older_file'
-  | 'key_mismatch'
-  | 'ambiguous'
-  | 'not_found'
-  | 'already_exists'
-  | 'invalid_input'
-  | 'tampered'
-  | 'wrong_password'
-  | 'corrupt_backup'
-  | 'not_empty'
-  | 'vendor_required'
-  | 'database'
-  | 'keychain_unavailable'
-  | 'io'
-  | 'internal';
+/** Error kinds the shell sends (error.rs `ErrorKind`): generated, never listed by hand. */
+export type ErrorKind = B.ErrorKind;
 
 /** A command's failure: `{kind, message}` from the shell. The UI switches on `kind`, never on text. */
 export class ApiError extends Error {

@@ -657,11 +657,137 @@ export type ErrorBody = {
 /**
  * Stable kind, such as `wrong_key`.
  */
-kind: string; 
+kind: ErrorKind; 
 /**
  * The message for the user.
  */
 message: string }
+/**
+ * Every kind of failure, as the command-line contract and the UI name it (`{kind, message}`).
+ * The UI's table of what to offer for each is checked against this list: a kind added here and
+ * not handled there fails the UI's type check.
+ */
+export type ErrorKind = 
+/**
+ * The file is far larger than any credential.
+ */
+"too_large" | 
+/**
+ * Not an Apple MDM credential.
+ */
+"unrecognized_file" | 
+/**
+ * A credential, damaged or cut short.
+ */
+"corrupt_file" | 
+/**
+ * A certificate, but not an MDM push certificate.
+ */
+"not_push_certificate" | 
+/**
+ * Another kind of credential than the one expected.
+ */
+"wrong_kind" | 
+/**
+ * The key does not open the token.
+ */
+"wrong_key" | 
+/**
+ * A private key is needed to read it.
+ */
+"key_required" | 
+/**
+ * The key file cannot be read.
+ */
+"invalid_key" | 
+/**
+ * An encryption TokenKeeper does not know.
+ */
+"unsupported_algorithm" | 
+/**
+ * A new push topic: needs the explicit acceptance.
+ */
+"identity_changed" | 
+/**
+ * Already on record (this file, its identity, or a second token for a location).
+ */
+"duplicate" | 
+/**
+ * A warning must be confirmed first.
+ */
+"confirmation_required" | 
+/**
+ * Changed elsewhere while this change was being checked.
+ */
+"conflict" | 
+/**
+ * Older than the version on record.
+ */
+"older_file" | 
+/**
+ * Certificate and key do not belong together.
+ */
+"key_mismatch" | 
+/**
+ * Several credentials could be the one renewed.
+ */
+"ambiguous" | 
+/**
+ * No such client, credential or key.
+ */
+"not_found" | 
+/**
+ * That name is taken.
+ */
+"already_exists" | 
+/**
+ * Something typed is not acceptable.
+ */
+"invalid_input" | 
+/**
+ * A stored secret changed or went missing outside TokenKeeper.
+ */
+"tampered" | 
+/**
+ * The password or passphrase does not open it.
+ */
+"wrong_password" | 
+/**
+ * The backup file is damaged.
+ */
+"corrupt_backup" | 
+/**
+ * A restore would replace data.
+ */
+"not_empty" | 
+/**
+ * A push CSR must be signed by an MDM vendor identity first.
+ */
+"vendor_required" | 
+/**
+ * The database failed.
+ */
+"database" | 
+/**
+ * The database file is damaged: verify, then restore a backup.
+ */
+"database_damaged" | 
+/**
+ * The OS keychain cannot be reached.
+ */
+"keychain_unavailable" | 
+/**
+ * A file cannot be read or written.
+ */
+"io" | 
+/**
+ * The desktop shell could not change starting at login.
+ */
+"autostart" | 
+/**
+ * Anything else the desktop shell could not do (a bug).
+ */
+"internal"
 /**
  * One entry of the audit log.
  */
@@ -671,9 +797,9 @@ export type Event = {
  */
 at: string; 
 /**
- * What (`imported`, `renewed`, `refused`, `warning_accepted`, `state_changed`, ...).
+ * What.
  */
-kind: string; 
+kind: EventKind; 
 /**
  * The client's name at the time.
  */
@@ -690,6 +816,98 @@ label: string | null;
  * What happened, in words.
  */
 message: string }
+/**
+ * What an audit-log entry records. Stored as its id; the UI's filter offers [`EventKind::ALL`].
+ */
+export type EventKind = 
+/**
+ * A new credential.
+ */
+"imported" | 
+/**
+ * A new revision of a credential.
+ */
+"renewed" | 
+/**
+ * A file refused, with why.
+ */
+"refused" | 
+/**
+ * A warning the user confirmed to import a file.
+ */
+"warning_accepted" | 
+/**
+ * A credential's state changed (it entered its renewal window, expired, lapsed).
+ */
+"state_changed" | 
+/**
+ * A credential's label, Apple Account or expiry edited.
+ */
+"credential_updated" | 
+/**
+ * A credential removed.
+ */
+"credential_removed" | 
+/**
+ * A client added.
+ */
+"client_added" | 
+/**
+ * A client renamed or edited.
+ */
+"client_updated" | 
+/**
+ * A client removed with its credentials.
+ */
+"client_removed" | 
+/**
+ * A setting changed.
+ */
+"settings_changed" | 
+/**
+ * A stored secret changed or went missing outside TokenKeeper.
+ */
+"secret_tampered" | 
+/**
+ * A read-only check at Apple answered.
+ */
+"checked" | 
+/**
+ * A check at Apple could not be done.
+ */
+"check_failed" | 
+/**
+ * A key made or kept (CSR, ADE key pair, vendor identity).
+ */
+"key_added" | 
+/**
+ * A key removed.
+ */
+"key_removed" | 
+/**
+ * A certificate exported with its key.
+ */
+"key_exported" | 
+/**
+ * A pending key became a credential's key.
+ */
+"key_attached" | 
+/**
+ * A backup written.
+ */
+"backup_made" | 
+/**
+ * A backup restored.
+ */
+"backup_restored" | 
+/**
+ * A reminder shown.
+ */
+"notification_sent" | 
+/**
+ * Written by a newer TokenKeeper: shown as it is, never offered as a filter.
+ */
+"unknown"
 /**
  * Which audit-log entries to list, newest first.
  */
@@ -800,7 +1018,8 @@ expires_at?: string | null;
  */
 key_path?: string | null }
 /**
- * The result of an import.
+ * The result of an import. Serialized as the plan's fields, `uid` and `revision`, each key
+ * once (see `outcome.rs`).
  */
 export type ImportOutcome = 
 /**

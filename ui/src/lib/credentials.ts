@@ -3,6 +3,7 @@
 // (crates/core/src/dashboard.rs), which serves the dashboard a window at a time.
 
 import type { StateId, Tab } from './api';
+import { VOCABULARY } from './vocabulary';
 
 export const TABS: readonly { id: Tab; label: string }[] = [
   { id: 'all', label: 'All' },
@@ -11,20 +12,9 @@ export const TABS: readonly { id: Tab; label: string }[] = [
   { id: 'error', label: 'Error' },
 ];
 
-/** How urgent a state is, as the core's `State::urgency`: higher first. */
+/** How urgent a state is, from the core's table (`State::urgency`): higher first. */
 export function urgency(state: StateId): number {
-  switch (state) {
-    case 'error':
-      return 4;
-    case 'lapsed':
-      return 3;
-    case 'expired':
-      return 2;
-    case 'renewal_required':
-      return 1;
-    default:
-      return 0;
-  }
+  return VOCABULARY.states[state]?.urgency ?? 0;
 }
 
 /** The most urgent state among credentials (a client's overall state); null when none. */

@@ -38,7 +38,9 @@ const TABLE: Record<ErrorKind, Explained> = {
   vendor_required: { title: 'The CSR must be signed by an MDM vendor', remedy: 'none' },
   keychain_unavailable: { title: 'The keychain is locked', remedy: 'retry' },
   database: { title: 'TokenKeeper could not save', remedy: 'retry' },
+  database_damaged: { title: 'The database file is damaged', remedy: 'none' },
   io: { title: 'The file cannot be read', remedy: 'choose_file' },
+  autostart: { title: 'Starting at login could not be changed', remedy: 'retry' },
   internal: { title: 'Something went wrong', remedy: 'retry' },
 };
 

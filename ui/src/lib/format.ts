@@ -2,34 +2,28 @@
 // (defaulting to the user's), so tests pin them.
 
 import type { CredentialSummary, Kind, Portal, StateId } from './api';
+import { VOCABULARY } from './vocabulary';
+
+// The names and labels come from the core's table (crates/core/src/words.rs), generated into
+// vocabulary.ts: the shell, the command line and the UI say the same words.
+const KINDS = VOCABULARY.kinds;
+const byKind = <T>(pick: (k: (typeof KINDS)[Kind]) => T): Record<Kind, T> => ({
+  push_certificate: pick(KINDS.push_certificate),
+  server_token: pick(KINDS.server_token),
+  content_token: pick(KINDS.content_token),
+});
 
 /** Short name of a kind, as a row starts: "APNs certificate". */
-export const KIND_NAME: Record<Kind, string> = {
-  push_certificate: 'APNs certificate',
-  server_token: 'ADE token',
-  content_token: 'Apps and Books',
-};
+export const KIND_NAME: Record<Kind, string> = byKind((k) => k.row_name);
 
 /** The name with its article, for sentences: "This is an Apps and Books token". */
-export const KIND_ARTICLE: Record<Kind, string> = {
-  push_certificate: 'an APNs push certificate',
-  server_token: 'an ADE server token',
-  content_token: 'an Apps and Books token',
-};
+export const KIND_ARTICLE: Record<Kind, string> = byKind((k) => k.article);
 
 /** Section titles of the client page. */
-export const KIND_SECTION: Record<Kind, string> = {
-  push_certificate: 'APNs push certificate',
-  server_token: 'ADE server tokens',
-  content_token: 'Apps and Books tokens',
-};
+export const KIND_SECTION: Record<Kind, string> = byKind((k) => k.section);
 
 /** What the file looks like, for drop zones and pickers. */
-export const KIND_FILE: Record<Kind, string> = {
-  push_certificate: '.pem',
-  server_token: '_smime.p7m',
-  content_token: '.vpptoken',
-};
+export const KIND_FILE: Record<Kind, string> = byKind((k) => k.file);
 
 /** Extensions offered by the file picker (the content decides, not the name). */
 export const KIND_EXTENSIONS: Record<Kind, string[]> = {
@@ -39,28 +33,24 @@ export const KIND_EXTENSIONS: Record<Kind, string[]> = {
 };
 
 /** What the identity of each kind is called. */
-export const IDENTITY_NAME: Record<Kind, string> = {
-  push_certificate: 'Push topic',
-  server_token: 'MDM server',
-  content_token: 'Organisation',
-};
+export const IDENTITY_NAME: Record<Kind, string> = byKind((k) => k.identity_name);
 
 export const STATE_LABEL: Record<StateId, string> = {
-  active: 'Active',
-  renewal_required: 'Renewal Required',
-  expired: 'Expired',
-  lapsed: 'Lapsed',
-  error: 'Error',
+  active: VOCABULARY.states.active.label,
+  renewal_required: VOCABULARY.states.renewal_required.label,
+  expired: VOCABULARY.states.expired.label,
+  lapsed: VOCABULARY.states.lapsed.label,
+  error: VOCABULARY.states.error.label,
 };
 
 export const PORTAL_NAME: Record<Portal, string> = {
-  business: 'Apple Business Manager',
-  school: 'Apple School Manager',
+  business: VOCABULARY.portals.business[0],
+  school: VOCABULARY.portals.school[0],
 };
 
 export const PORTAL_URL: Record<Portal, string> = {
-  business: 'https://business.apple.com',
-  school: 'https://school.apple.com',
+  business: VOCABULARY.portals.business[1],
+  school: VOCABULARY.portals.school[1],
 };
 
 export const PUSH_PORTAL_URL = 'https://identity.apple.com';
@@ -81,7 +71,8 @@ export function credentialTitle(c: Pick<CredentialSummary, 'kind' | 'label'>): s
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
- * The time left in words, as the core's `Status::time_phrase`: "12 days left",
+ * The time left in words, as the core's `Status::time_phrase` (computed here for the 10,000-row
+ * dashboard; tests/vocabulary.test.ts checks it against the core's answers): "12 days left",
  * "expired 3 days ago: 27 days of grace left", "expired 40 days ago, past the grace period",
  * "expiry unknown".
  */
@@ -161,30 +152,11 @@ export function dateInputToRfc3339(value: string): string | null {
   return date.toISOString().replace('.000Z', 'Z');
 }
 
-/** The sentence under a card or a row that says what to do, if anything. */
+/** The sentence under a card or a row that says what to do, if anything (the core's advice). */
 export function adviceFor(c: Pick<CredentialSummary, 'kind' | 'status' | 'expires_at'>, o: DateOptions = {}): string | null {
-  const when = formatLongDate(c.expires_at, o);
-  const effect: Record<Kind, string> = {
-    push_certificate: 'so devices keep answering the MDM',
-    server_token: 'so new devices keep enrolling automatically',
-    content_token: 'so app licences keep syncing',
-  };
-  switch (c.status.state) {
-    case 'renewal_required':
-      return `Renew before ${when} ${effect[c.kind]}.`;
-    case 'expired':
-      return c.kind === 'push_certificate'
-        ? 'Renew now: vendors report a grace period after expiry during which a renewal avoids re-enrolling every device.'
-        : `Renew now ${effect[c.kind]}.`;
-    case 'lapsed':
-      return c.kind === 'push_certificate'
-        ? 'Past the grace period vendors report: devices will likely need to re-enroll. Renew the same topic to try first.'
-        : c.kind === 'server_token'
-          ? 'Download a new token from your MDM server in Apple Business Manager.'
-          : 'Download a new token for this location in Apple Business Manager; replace this one, never add a second.';
-    default:
-      return null;
-  }
+  const templates: Partial<Record<StateId, string>> = VOCABULARY.advice[c.kind];
+  const template = templates[c.status.state];
+  return template ? template.replace('{date}', formatLongDate(c.expires_at, o)) : null;
 }
 
 /** "1 credential", "3 credentials". */

@@ -6,6 +6,7 @@
 
 import type { ApiError, FileMatch, Kind } from './api';
 import { KIND_ARTICLE, KIND_SECTION } from './format';
+import { sameName } from './names';
 
 /** The drop zone under the pointer: its kind, its client, and the credential it belongs to. */
 export interface Zone {
@@ -47,7 +48,6 @@ export interface DropInput {
   match: FileMatch | ApiError;
 }
 
-const same = (a: string, b: string) => a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0;
 
 function isError(m: FileMatch | ApiError): m is ApiError {
   return m instanceof Error;
@@ -61,7 +61,7 @@ export function wrongZoneNotice(found: Kind, zone: Kind): string {
 export function routeDrop({ path, zone, currentClient, match }: DropInput): DropRoute {
   if (isError(match)) return { type: 'error', path, error: match, zone };
   const { kind, clients, description } = match;
-  const owns = (client: string) => clients.some((c) => same(c, client));
+  const owns = (client: string) => clients.some((c) => sameName(c, client));
   const labelFor = (client: string) => (clients.length === 1 && owns(client) ? match.label : null);
 
   // Dropped on a client's zone: the user said whose it is.
@@ -88,7 +88,7 @@ export function routeDrop({ path, zone, currentClient, match }: DropInput): Drop
   if (clients.length === 1) {
     const client = clients[0];
     const notice =
-      currentClient && !same(currentClient, client)
+      currentClient && !sameName(currentClient, client)
         ? `This ${kindWord(kind)} is on record for ${client}, not ${currentClient}: it renews ${client}'s.`
         : null;
     return { type: 'import', path, client, kind, label: match.label, notice, description };

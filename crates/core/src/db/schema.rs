@@ -144,10 +144,42 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX checks_by_credential ON checks (credential_uid, checked_at);
     CREATE INDEX checks_by_service ON checks (service, retry_after);
     "#,
+    // content fingerprints: SHA-256 of what a credential is, whatever its encoding (a push
+    // certificate's DER, a content token's decoded JSON, a decrypted server token's values), so
+    // the same credential in another encoding is recognised; NULL means "compare by file".
+    // Push certificates on record get theirs from the certificate kept with each version.
+    r#"
+    ALTER TABLE credentials ADD COLUMN content_sha256 TEXT;
+    ALTER TABLE versions ADD COLUMN content_sha256 TEXT;
+    UPDATE versions SET content_sha256 = tk_sha256_hex(certificate)
+    WHERE certificate IS NOT NULL
+      AND credential_id IN (SELECT id FROM credentials WHERE kind = 'push_certificate');
+    UPDATE credentials SET content_sha256 = (
+        SELECT v.content_sha256 FROM versions v
+        WHERE v.credential_id = credentials.id AND v.revision = credentials.revision
+    )
+    WHERE kind = 'push_certificate';
+    "#,
+    // 6: the keychain journal (see STAGED_SECRETS).
     STAGED_SECRETS,
 ];
 
-/// 5: the keychain journal. A secret is recorded here before it is written to the keychain,
+/// SQL functions the migrations use, registered on every connection before migrating:
+/// `tk_sha256_hex(blob)` is the lowercase hex SHA-256 of a blob (NULL for NULL).
+pub(super) fn register_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "tk_sha256_hex",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let bytes: Option<Vec<u8>> = ctx.get(0)?;
+            Ok(bytes.map(|b| crate::token::sha256_hex(&b)))
+        },
+    )
+}
+
+/// Migration 6, the keychain journal. A secret is recorded here before it is written to the keychain,
 /// and the row goes when a committed record references it; `retired` rows are secrets no
 /// record references any more, to be deleted from the keychain. A crash at any point leaves
 /// a row, so the sweep finds every keychain item no record references (keychains cannot be

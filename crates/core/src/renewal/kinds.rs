@@ -156,10 +156,26 @@ fn identity_changed_ade(incoming: &Incoming, target: &OnRecord) -> Warning {
 }
 
 pub(super) fn content_token(
+    client: &str,
     incoming: &Incoming,
+    records: &[OnRecord],
     mine: &[&OnRecord],
     by_label: Option<&OnRecord>,
 ) -> Result<Verdict> {
+    // One token per location: the same location kept for two clients means one of them holds
+    // the wrong file, and serving it to both MDMs would take the licences from one of them.
+    if let Some(other) = records.iter().find(|r| {
+        !incoming.identity.is_empty()
+            && r.identity == incoming.identity
+            && !r.client.eq_ignore_ascii_case(client)
+    }) {
+        return Err(Error::Duplicate {
+            message: format!(
+                "this Apps and Books token (organisation \"{}\") is on record for {} (\"{}\"): one token serves one location in one MDM; import it for {}, or check which client's file this is",
+                incoming.identity, other.client, other.label, other.client
+            ),
+        });
+    }
     let same_org: Vec<&OnRecord> = mine
         .iter()
         .copied()

@@ -149,7 +149,13 @@ impl Vault {
     ) -> Result<BackupSummary> {
         let opened = file::open(backup, passphrase)?;
         self.ensure_restorable(options)?;
-        let previous_accounts = referenced_accounts(self.db.conn())?;
+        let previous_accounts = match referenced_accounts(self.db.conn()) {
+            Ok(accounts) => accounts,
+            // A damaged database is what a forced restore repairs; the keychain entries it can
+            // no longer list stay where they are.
+            Err(Error::DatabaseDamaged { .. }) if options.force => Vec::new(),
+            Err(e) => return Err(e),
+        };
         let restored: BTreeSet<&String> = opened.secrets.iter().map(|(a, _)| a).collect();
         let orphans: Vec<String> = previous_accounts
             .into_iter()

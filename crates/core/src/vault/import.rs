@@ -9,9 +9,11 @@ use zeroize::Zeroizing;
 
 mod guard;
 mod keys;
+mod outcome;
 mod write;
 
 use super::keys::PendingKey;
+use super::limits::{self, Field};
 use super::{Vault, parse_ts};
 use crate::error::{Error, Recipient, Result};
 use crate::renewal::{
@@ -97,12 +99,13 @@ pub struct ImportPlan {
     pub tracked_only: bool,
 }
 
-/// The result of an import.
-#[derive(Debug, Clone, Serialize)]
+/// The result of an import. Serialized as the plan's fields, `uid` and `revision`, each key
+/// once (see `outcome.rs`).
+#[derive(Debug, Clone)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportOutcome {
     /// The plan that was carried out.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "specta", serde(flatten))]
     pub plan: ImportPlan,
     /// The credential created or renewed.
     pub uid: String,
@@ -180,6 +183,11 @@ impl Vault {
     }
 
     fn prepare(&self, req: &ImportRequest, now: DateTime<Utc>) -> Result<Prepared> {
+        limits::check_opt(Field::CredentialLabel, req.label.as_deref().map(str::trim))?;
+        limits::check_opt(
+            Field::AppleAccount,
+            req.apple_account.as_deref().map(str::trim),
+        )?;
         // One read transaction: every query of the decision sees the same committed state, which
         // the write then checks is still the state (`guard`).
         let snapshot = self.db.conn().unchecked_transaction()?;
@@ -300,7 +308,7 @@ impl Vault {
     fn records(&self, kind: Kind) -> Result<Vec<(OnRecord, Option<String>)>> {
         let mut stmt = self.db.conn().prepare_cached(
             "SELECT cr.uid, c.name, cr.label, cr.identity, cr.recipient_issuer, cr.recipient_serial,
-                    cr.expires_at, cr.file_sha256, cr.apple_account, cr.key_ref
+                    cr.expires_at, cr.file_sha256, cr.apple_account, cr.key_ref, cr.content_sha256
              FROM credentials cr JOIN clients c ON c.id = cr.client_id WHERE cr.kind = ?1",
         )?;
         let rows = stmt.query_map([kind.id()], |r| {
@@ -317,6 +325,7 @@ impl Vault {
                         .map(|(issuer, serial)| Recipient { issuer, serial }),
                     expires_at: r.get::<_, Option<String>>(6)?.as_deref().and_then(parse_ts),
                     file_sha256: r.get(7)?,
+                    content_sha256: r.get(10)?,
                     apple_account: r.get(8)?,
                 },
                 r.get(9)?,
@@ -365,6 +374,7 @@ fn incoming(credential: &Credential, file_sha256: &str, req: &ImportRequest) -> 
         .as_ref()
         .map(|l| l.trim().to_owned())
         .filter(|l| !l.is_empty());
+    let content_sha256 = credential.content_sha256(&req.bytes);
     Ok(match credential {
         Credential::PushCertificate(c) => Incoming {
             kind: Kind::PushCertificate,
@@ -373,6 +383,7 @@ fn incoming(credential: &Credential, file_sha256: &str, req: &ImportRequest) -> 
             recipient: None,
             expires_at: Some(c.not_after),
             file_sha256: file_sha256.to_owned(),
+            content_sha256,
             label,
         },
         Credential::ServerToken(t) => {
@@ -390,6 +401,7 @@ fn incoming(credential: &Credential, file_sha256: &str, req: &ImportRequest) -> 
                 recipient: Some(t.recipient.clone()),
                 expires_at,
                 file_sha256: file_sha256.to_owned(),
+                content_sha256,
                 label,
             }
         }
@@ -400,6 +412,7 @@ fn incoming(credential: &Credential, file_sha256: &str, req: &ImportRequest) -> 
             recipient: None,
             expires_at: Some(t.expires_at),
             file_sha256: file_sha256.to_owned(),
+            content_sha256,
             label,
         },
     })

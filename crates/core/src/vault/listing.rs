@@ -7,6 +7,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
+use super::limits::{self, Field};
 use super::{Vault, events, parse_ts, ts};
 use crate::error::{Error, Result};
 use crate::status::{State, status};
@@ -57,7 +58,11 @@ impl Vault {
         Ok(self.rows(now)?.into_iter().map(|(s, _)| s).collect())
     }
 
-    fn rows(&self, now: DateTime<Utc>) -> Result<Vec<(CredentialSummary, Option<String>)>> {
+    /// Every credential's summary with the last state recorded for it.
+    pub(super) fn rows(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(CredentialSummary, Option<String>)>> {
         let thresholds = self.thresholds()?;
         let mut stmt = self.db.conn().prepare_cached(
             "SELECT cr.uid, c.name, c.portal, cr.kind, cr.label, cr.identity, cr.apple_account,
@@ -98,49 +103,6 @@ impl Vault {
         Ok(out)
     }
 
-    /// Records in the audit log every credential whose state differs from the last one
-    /// recorded (Active -> Renewal Required, ...). Returns the summaries and how many changed.
-    ///
-    /// # Errors
-    /// [`Error::Database`].
-    pub fn record_state_changes(
-        &mut self,
-        now: DateTime<Utc>,
-    ) -> Result<(Vec<CredentialSummary>, usize)> {
-        let rows = self.rows(now)?;
-        let changed: Vec<&CredentialSummary> = rows
-            .iter()
-            .filter(|(s, last)| last.as_deref() != Some(s.status.state.id()))
-            .map(|(s, _)| s)
-            .collect();
-        let count = changed.len();
-        if count > 0 {
-            self.db.write(|tx| {
-                for s in &changed {
-                    tx.execute(
-                        "UPDATE credentials SET last_state = ?1 WHERE uid = ?2",
-                        params![s.status.state.id(), s.uid],
-                    )?;
-                    let mut message = format!("now {}", s.status.state.label());
-                    if let Some(reason) = &s.status.reason {
-                        message.push_str(&format!(": {reason}"));
-                    }
-                    events::append_for(
-                        tx,
-                        now,
-                        EventKind::StateChanged,
-                        &s.client,
-                        &s.uid,
-                        &s.label,
-                        &message,
-                    )?;
-                }
-                Ok(())
-            })?;
-        }
-        Ok((rows.into_iter().map(|(s, _)| s).collect(), count))
-    }
-
     /// A credential's accepted files, newest first.
     ///
     /// # Errors
@@ -169,7 +131,8 @@ impl Vault {
     /// Changes a credential's label or Apple Account on record.
     ///
     /// # Errors
-    /// [`Error::NotFound`], [`Error::AlreadyExists`] for a label in use by the client.
+    /// [`Error::NotFound`], [`Error::AlreadyExists`] for a label in use by the client;
+    /// [`Error::InvalidInput`] for an empty label, or a label or Apple Account past its limit.
     pub fn update_credential(
         &mut self,
         uid: &str,
@@ -184,6 +147,8 @@ impl Vault {
             });
         }
         let account = apple_account.map(str::trim).filter(|a| !a.is_empty());
+        limits::check(Field::CredentialLabel, label)?;
+        limits::check_opt(Field::AppleAccount, account)?;
         self.db.write(|tx| {
             let client: Option<String> = tx
                 .query_row(

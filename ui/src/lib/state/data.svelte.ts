@@ -6,6 +6,7 @@
 import * as api from '../api';
 import type { ApiError, Client, DashboardPage, Tab, Thresholds } from '../api';
 import { toApiError } from '../api';
+import { sameName } from '../names';
 
 /** Rows asked for at a time: a few screens, so scrolling asks again rarely. */
 export const PAGE_ROWS = 48;
@@ -104,8 +105,7 @@ class Data {
   }
 
   clientNamed(name: string): Client | undefined {
-    const lower = name.toLowerCase();
-    return this.clients.find((c) => c.name.toLowerCase() === lower);
+    return this.clients.find((c) => sameName(c.name, name));
   }
 }
 

@@ -10,6 +10,7 @@ import type { Target, WizardInit } from '../wizard';
 import { data } from './data.svelte';
 import { router } from './router.svelte';
 import { toasts } from './toasts.svelte';
+import { sameName } from '../names';
 
 export type Flow =
   | { type: 'wizard'; key: number; init: WizardInit }
@@ -27,7 +28,6 @@ export interface WizardSink {
   fail: (path: string, error: api.ApiError) => void;
 }
 
-const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /**
  * The stored credential a wizard renews, if it can be told before reading the file: the one with
@@ -42,7 +42,7 @@ export async function findTarget(client: string, kind: Kind, label: string | nul
     // A client typed in a moment ago, or gone: the wizard starts without a target.
     return null;
   }
-  const found = label ? mine.find((c) => same(c.label, label)) : mine.length === 1 ? mine[0] : undefined;
+  const found = label ? mine.find((c) => sameName(c.label, label)) : mine.length === 1 ? mine[0] : undefined;
   if (!found) return null;
   const { uid, identity, apple_account, expires_at } = found;
   return { uid, label: found.label, identity, apple_account, expires_at };
@@ -98,7 +98,7 @@ class Flows {
   async apply(route: DropRoute) {
     const sink = this.sink;
     if (route.type === 'import') {
-      if (sink && this.current?.type === 'wizard' && same(sink.client, route.client) && sink.kind === route.kind && !route.notice) {
+      if (sink && this.current?.type === 'wizard' && sameName(sink.client, route.client) && sink.kind === route.kind && !route.notice) {
         sink.receive(route.path);
         return;
       }

@@ -51,13 +51,14 @@ pub(super) fn write_credential(
     let state = p.state;
     let issuer = after.recipient.as_ref().map(|r| r.issuer.clone());
     let serial = after.recipient.as_ref().map(|r| r.serial.clone());
+    let content_sha256 = p.credential.content_sha256(&req.bytes);
     let id: i64 = match &p.target {
         None => {
             let inserted = tx.execute(
                 "INSERT INTO credentials (uid, client_id, kind, label, identity, recipient_issuer,
                     recipient_serial, expires_at, apple_account, key_ref, secret_ref, secret_sha256,
-                    file_sha256, last_state, revision, created_at, updated_at)
-                 SELECT ?1, id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15
+                    file_sha256, last_state, revision, created_at, updated_at, content_sha256)
+                 SELECT ?1, id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?17
                  FROM clients WHERE name = ?16 COLLATE NOCASE",
                 params![
                     uid,
@@ -76,6 +77,7 @@ pub(super) fn write_credential(
                     revision,
                     ts(now),
                     plan.client,
+                    content_sha256,
                 ],
             )?;
             if inserted == 0 {
@@ -93,7 +95,8 @@ pub(super) fn write_credential(
                 "UPDATE credentials SET identity = ?1, recipient_issuer = ?2, recipient_serial = ?3,
                     expires_at = ?4, apple_account = ?5, key_ref = COALESCE(?6, key_ref),
                     secret_ref = COALESCE(?7, secret_ref), secret_sha256 = COALESCE(?8, secret_sha256),
-                    file_sha256 = ?9, error = NULL, last_state = ?10, revision = ?11, updated_at = ?12
+                    file_sha256 = ?9, error = NULL, last_state = ?10, revision = ?11, updated_at = ?12,
+                    content_sha256 = ?15
                  WHERE id = ?13 AND revision = ?14",
                 params![
                     after.identity,
@@ -110,6 +113,7 @@ pub(super) fn write_credential(
                     ts(now),
                     t.id,
                     t.revision,
+                    content_sha256,
                 ],
             )?;
             if changed == 0 {
@@ -130,8 +134,8 @@ pub(super) fn write_credential(
     };
     tx.execute(
         "INSERT INTO versions (credential_id, revision, file_name, file_sha256, identity, expires_at,
-            apple_account, details, certificate, imported_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            apple_account, details, certificate, imported_at, content_sha256)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             id,
             revision,
@@ -143,6 +147,7 @@ pub(super) fn write_credential(
             details,
             certificate,
             ts(now),
+            content_sha256,
         ],
     )?;
     let expiry_text = after.expires_at.map_or("expiry unknown".to_owned(), |e| {

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::pki::{self, csr, pkcs12, push_request::VendorIdentity};
 use crate::token::{Kind, PrivateKey};
 use crate::vault::EventKind;
+use crate::vault::limits::{self, Field};
 use crate::vault::{Vault, events};
 use zeroize::Zeroizing;
 
@@ -113,7 +114,8 @@ impl Vault {
     ///
     /// # Errors
     /// [`Error::WrongPassword`], [`Error::InvalidKey`], [`Error::KeyRequired`] (no certificate
-    /// in the file), [`Error::AlreadyExists`] for a label in use, [`Error::KeychainUnavailable`].
+    /// in the file), [`Error::AlreadyExists`] for a label in use, [`Error::KeychainUnavailable`],
+    /// [`Error::InvalidInput`] for a label past [`crate::vault::MAX_NAME_CHARS`].
     pub fn add_vendor(
         &mut self,
         label: Option<&str>,
@@ -122,6 +124,7 @@ impl Vault {
         extra_chain: &[u8],
         now: DateTime<Utc>,
     ) -> Result<KeyRecord> {
+        limits::check_opt(Field::KeyLabel, label.map(str::trim))?;
         let bundle = pkcs12::open(p12, password)?;
         let vendor = VendorIdentity::from_bundle(bundle, &pki::certificates_in(extra_chain))?;
         let subject = vendor.subject();

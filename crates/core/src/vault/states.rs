@@ -1,0 +1,77 @@
+//! State changes noticed while listing (Active -> Renewal Required, ...), recorded in the audit
+//! log as bookkeeping that never makes a read wait.
+
+use chrono::{DateTime, Utc};
+use rusqlite::params;
+
+use super::{EventKind, Vault, events};
+use crate::error::Result;
+use crate::summary::CredentialSummary;
+
+impl Vault {
+    /// Records in the audit log every credential whose state differs from the last one
+    /// recorded (Active -> Renewal Required, ...). Returns the summaries and how many changes
+    /// were recorded.
+    ///
+    /// The recording is bookkeeping on a read: when another process holds the write lock it is
+    /// skipped without waiting, and the change stays unrecorded until the next call notices it
+    /// again. A change another process recorded (or a renewal) in the meantime is not recorded
+    /// twice.
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn record_state_changes(
+        &mut self,
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<CredentialSummary>, usize)> {
+        let rows = self.rows(now)?;
+        let changed: Vec<&CredentialSummary> = rows
+            .iter()
+            .filter(|(s, last)| last.as_deref() != Some(s.status.state.id()))
+            .map(|(s, _)| s)
+            .collect();
+        let mut recorded = 0;
+        if !changed.is_empty() {
+            recorded = self
+                .db
+                .try_write(|tx| record(tx, &changed, now))?
+                .unwrap_or(0);
+        }
+        Ok((rows.into_iter().map(|(s, _)| s).collect(), recorded))
+    }
+}
+
+/// Writes the state changes still unrecorded at the revision they were computed for; returns
+/// how many it wrote.
+fn record(
+    tx: &rusqlite::Transaction<'_>,
+    changed: &[&CredentialSummary],
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let mut recorded = 0;
+    for s in changed {
+        let updated = tx.execute(
+            "UPDATE credentials SET last_state = ?1
+             WHERE uid = ?2 AND revision = ?3 AND last_state IS NOT ?1",
+            params![s.status.state.id(), s.uid, s.revision],
+        )?;
+        if updated == 0 {
+            continue;
+        }
+        let mut message = format!("now {}", s.status.state.label());
+        if let Some(reason) = &s.status.reason {
+            message.push_str(&format!(": {reason}"));
+        }
+        events::append_for(
+            tx,
+            now,
+            EventKind::StateChanged,
+            &s.client,
+            &s.uid,
+            &s.label,
+            &message,
+        )?;
+        recorded += 1;
+    }
+    Ok(recorded)
+}
