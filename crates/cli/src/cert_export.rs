@@ -6,12 +6,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::Utc;
-use tokenkeeper_core::pki::pkcs12::Protection;
-use tokenkeeper_core::vault::CertExport;
+use tokenkeeper_core::vault::{CertExport, CertFormat};
 use tokenkeeper_core::{Error, Vault};
 
 use crate::secret::PasswordArgs;
-use tokenkeeper_core::file::write_private;
 
 /// Arguments of `cert-export`.
 #[derive(Debug, clap::Args)]
@@ -37,20 +35,21 @@ pub struct Args {
 
 /// Runs `cert-export`.
 pub fn run(args: &Args, vault: &mut Vault) -> Result<(), Error> {
-    let format = if args.format == "pem" {
-        CertExport::Pem
-    } else {
-        CertExport::Pkcs12 {
-            password: args.password.read("export password", true)?,
-            protection: if args.legacy {
-                Protection::Legacy
-            } else {
-                Protection::Modern
-            },
-        }
+    let format = match (args.format.as_str(), args.legacy) {
+        ("pem", _) => CertFormat::Pem,
+        (_, true) => CertFormat::P12Legacy,
+        (_, false) => CertFormat::P12,
     };
-    let bytes = vault.cert_export(&args.client, args.label.as_deref(), &format, Utc::now())?;
-    write_private(&args.out, &bytes)?;
+    let password = match format {
+        CertFormat::Pem => None,
+        _ => Some(args.password.read("export password", true)?),
+    };
+    let format = {
+        use secrecy::ExposeSecret;
+        CertExport::for_format(format, password.as_ref().map(|p| p.expose_secret()))?
+    };
+    let label = args.label.as_deref();
+    vault.save_cert_export(&args.client, label, &format, &args.out, Utc::now())?;
     let what = match format {
         CertExport::Pem => {
             "certificate and unencrypted private key (PEM): import it into the MDM, then delete the file"

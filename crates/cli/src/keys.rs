@@ -11,14 +11,12 @@ use std::path::PathBuf;
 
 use chrono::Utc;
 use clap::Subcommand;
-use tokenkeeper_core::pki::{self};
 use tokenkeeper_core::vault::{KeyPurpose, KeyRecord};
 use tokenkeeper_core::{Error, Vault};
 use zeroize::Zeroizing;
 
 use crate::read_file;
 use crate::secret::PasswordArgs;
-use tokenkeeper_core::file::write_public;
 
 /// `keypair` subcommands.
 #[derive(Debug, Subcommand)]
@@ -108,12 +106,7 @@ pub fn keypair(args: &KeypairArgs, vault: &mut Vault) -> Result<(), Error> {
             out,
             json,
         } => {
-            let (record, certificate) =
-                vault.create_ade_key(client, common_name.as_deref(), Utc::now())?;
-            if let Err(e) = write_public(out, pki::certificate_pem(&certificate).as_bytes()) {
-                let _ = vault.remove_key(&record.uid, Utc::now());
-                return Err(e);
-            }
+            let record = vault.save_ade_key(client, common_name.as_deref(), out, Utc::now())?;
             if *json {
                 print_json(&serde_json::json!({
                     "key": record,

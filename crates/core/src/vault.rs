@@ -28,7 +28,10 @@ pub use checks::{CheckDetails, CheckResult, Outcome, mdm_claim};
 pub use detail::CredentialDetail;
 pub use events::{Event, EventFilter, EventKind};
 pub use import::{Confirmation, Facts, ImportOutcome, ImportPlan, ImportRequest};
-pub use keys::{CertExport, KeyPurpose, KeyRecord, PushRequest, SIGNING_EXPLANATION};
+pub use keys::{
+    CertExport, CertFormat, CsrSaved, KeyPurpose, KeyRecord, PushRequest, PushRequestSaved,
+    SIGNING_EXPLANATION, chain_pem,
+};
 pub use limits::{MAX_APPLE_ACCOUNT_CHARS, MAX_NAME_CHARS, MAX_NOTES_CHARS};
 pub use listing::Version;
 pub use lookup::FileMatch;

@@ -4,16 +4,15 @@
 //! paths cross IPC, never key material. A typed password travels UI -> shell only, is zeroed
 //! when dropped and appears in no answer, error or log.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::Utc;
+use serde::Deserialize;
 use tauri::State;
-use tokenkeeper_core::file::{write_private, write_public};
-use tokenkeeper_core::pki::csr::CsrSubject;
-use tokenkeeper_core::pki::{self, pkcs12::Protection};
-use tokenkeeper_core::vault::{CertExport, KeyPurpose, KeyRecord, SIGNING_EXPLANATION};
-use tokenkeeper_core::{ErrorBody, Vault, read_credential_file};
+use tokenkeeper_core::vault::{
+    CertExport, CertFormat, CsrSaved, KeyRecord, PushRequestSaved, chain_pem,
+};
+use tokenkeeper_core::{ErrorBody, read_credential_file};
 use zeroize::Zeroizing;
 
 use super::with_vault;
@@ -62,40 +61,6 @@ pub struct CsrArgs {
     pub out: PathBuf,
 }
 
-/// A CSR saved: its key on record, and whether it can be signed here.
-#[derive(Debug, Clone, Serialize, specta::Type)]
-pub struct CsrSaved {
-    /// The pending key (public facts only).
-    pub key: KeyRecord,
-    /// An MDM vendor identity is on record: `push_request` can sign the CSR.
-    pub vendor_available: bool,
-    /// Without a vendor: who signs the CSR, and the tracked-only way.
-    pub explanation: Option<String>,
-}
-
-/// A signed push request saved.
-#[derive(Debug, Clone, Serialize, specta::Type)]
-pub struct PushRequestSaved {
-    /// The pending CSR key it is for.
-    pub key_uid: String,
-    /// The vendor identity that signed it.
-    pub vendor: String,
-    /// Whether the chain reaches Apple's root; when false the portal may refuse it.
-    pub chain_complete: bool,
-}
-
-/// PKCS#12 (password-protected) or PEM bundle (unencrypted key).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum CertFormat {
-    /// Password-protected PKCS#12 (AES).
-    P12,
-    /// PKCS#12 with 3DES and SHA-1, for MDMs that refuse the modern file.
-    P12Legacy,
-    /// Certificate and unencrypted key in one PEM file.
-    Pem,
-}
-
 /// Which push certificate to export, how, and where.
 #[derive(Debug, Clone, Deserialize, specta::Type)]
 pub struct ExportArgs {
@@ -135,7 +100,17 @@ pub async fn create_push_csr(
     vault: State<'_, VaultState>,
     args: CsrArgs,
 ) -> Result<CsrSaved, ErrorBody> {
-    with_vault(&vault, |v| save_push_csr(v, &args, Utc::now()))
+    with_vault(&vault, |v| {
+        let name = args.common_name.as_deref();
+        v.save_push_csr(
+            &args.client,
+            name,
+            &args.country,
+            &args.email,
+            &args.out,
+            Utc::now(),
+        )
+    })
 }
 
 /// Signs the client's newest pending CSR with the MDM vendor identity on record and saves the
@@ -149,13 +124,7 @@ pub async fn push_request(
     out: PathBuf,
 ) -> Result<PushRequestSaved, ErrorBody> {
     with_vault(&vault, |v| {
-        let r = v.push_request(&client, None, vendor.as_deref())?;
-        write_public(&out, r.encoded.as_bytes())?;
-        Ok(PushRequestSaved {
-            key_uid: r.key_uid,
-            vendor: r.vendor,
-            chain_complete: r.chain_complete,
-        })
+        v.save_push_request(&client, None, vendor.as_deref(), &out)
     })
 }
 
@@ -172,6 +141,10 @@ pub async fn add_vendor(
 ) -> Result<KeyRecord, ErrorBody> {
     with_vault(&vault, |v| {
         let p12 = Zeroizing::new(read_credential_file(&path)?);
+        let chain = chain
+            .iter()
+            .map(|p| Ok((p.display().to_string(), read_credential_file(p)?)))
+            .collect::<tokenkeeper_core::Result<Vec<_>>>()?;
         let extra = chain_pem(&chain)?;
         v.add_vendor(label.as_deref(), &p12, &password.0, &extra, Utc::now())
     })
@@ -186,10 +159,11 @@ pub async fn export_certificate(
     args: ExportArgs,
     password: Option<Password>,
 ) -> Result<(), ErrorBody> {
-    let format = export_format(args.format, password)?;
     with_vault(&vault, |v| {
-        let bytes = v.cert_export(&args.client, args.label.as_deref(), &format, Utc::now())?;
-        write_private(&args.out, &bytes)
+        let password = password.as_ref().map(|p| p.0.as_str());
+        let format = CertExport::for_format(args.format, password)?;
+        let label = args.label.as_deref();
+        v.save_cert_export(&args.client, label, &format, &args.out, Utc::now())
     })
 }
 
@@ -204,9 +178,7 @@ pub async fn create_ade_key(
     out: PathBuf,
 ) -> Result<KeyRecord, ErrorBody> {
     with_vault(&vault, |v| {
-        let (record, der) = v.create_ade_key(&client, common_name.as_deref(), Utc::now())?;
-        keep_only_if_saved(v, &record.uid, &out, pki::certificate_pem(&der).as_bytes())?;
-        Ok(record)
+        v.save_ade_key(&client, common_name.as_deref(), &out, Utc::now())
     })
 }
 
@@ -218,12 +190,7 @@ pub async fn save_ade_certificate(
     uid: String,
     out: PathBuf,
 ) -> Result<(), ErrorBody> {
-    with_vault(&vault, |v| {
-        write_public(
-            &out,
-            pki::certificate_pem(&v.ade_certificate(&uid)?).as_bytes(),
-        )
-    })
+    with_vault(&vault, |v| v.save_ade_certificate(&uid, &out))
 }
 
 /// Keeps an existing MDM's ADE key (PEM, encrypted PEM with `password`, DER, `.p12`) with its
@@ -244,71 +211,4 @@ pub async fn import_ade_key(
         let now = Utc::now();
         v.import_ade_key(&client, &key, password, &cert.unwrap_or_default(), now)
     })
-}
-
-/// Makes the CSR and writes it; a CSR that cannot be saved takes its key away again.
-fn save_push_csr(
-    v: &mut Vault,
-    a: &CsrArgs,
-    now: DateTime<Utc>,
-) -> tokenkeeper_core::Result<CsrSaved> {
-    let client = v.client(&a.client)?;
-    let name = a.common_name.as_deref().filter(|n| !n.trim().is_empty());
-    let subject = CsrSubject::new(name.unwrap_or(&client.name), &a.country, &a.email)?;
-    let (key, request) = v.create_push_csr(&client.name, &subject, now)?;
-    keep_only_if_saved(v, &key.uid, &a.out, request.to_pem().as_bytes())?;
-    let vendor_available = v
-        .keys(None)?
-        .iter()
-        .any(|k| k.purpose == KeyPurpose::Vendor);
-    Ok(CsrSaved {
-        key,
-        vendor_available,
-        explanation: (!vendor_available).then(|| SIGNING_EXPLANATION.to_owned()),
-    })
-}
-
-/// Writes a public file made with a new key; when it cannot be written, the key (useless
-/// without it) is removed again.
-fn keep_only_if_saved(
-    v: &mut Vault,
-    key_uid: &str,
-    out: &Path,
-    bytes: &[u8],
-) -> tokenkeeper_core::Result<()> {
-    write_public(out, bytes).inspect_err(|_| {
-        let _ = v.remove_key(key_uid, Utc::now());
-    })
-}
-
-/// The core's export format; a PKCS#12 needs a password of at least one character.
-fn export_format(format: CertFormat, password: Option<Password>) -> Result<CertExport, ErrorBody> {
-    let protection = match format {
-        CertFormat::Pem => return Ok(CertExport::Pem),
-        CertFormat::P12 => Protection::Modern,
-        CertFormat::P12Legacy => Protection::Legacy,
-    };
-    match password.filter(|p| !p.0.is_empty()) {
-        Some(p) => Ok(CertExport::pkcs12(&p.0, protection)),
-        None => Err(tokenkeeper_core::Error::InvalidInput {
-            message: "a PKCS#12 export needs a password: type one (the MDM asks for it on import)"
-                .to_owned(),
-        }
-        .body()),
-    }
-}
-
-/// The certificates of the chain files, as PEM text (DER converted).
-fn chain_pem(paths: &[PathBuf]) -> tokenkeeper_core::Result<Vec<u8>> {
-    let mut pem = String::new();
-    for path in paths {
-        let certificates = pki::certificates_in(&read_credential_file(path)?);
-        if certificates.is_empty() {
-            return Err(tokenkeeper_core::Error::InvalidInput {
-                message: format!("{} holds no certificate", path.display()),
-            });
-        }
-        pem.extend(certificates.iter().map(|der| pki::certificate_pem(der)));
-    }
-    Ok(pem.into_bytes())
 }

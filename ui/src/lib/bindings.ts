@@ -259,7 +259,7 @@ async setCheckSettings(settings: CheckSettings) : Promise<CheckSettings> {
 /** user-defined types **/
 
 /**
- * PKCS#12 (password-protected) or PEM bundle (unencrypted key).
+ * How a push certificate is exported with its key for the MDM.
  */
 export type CertFormat = 
 /**
@@ -582,7 +582,7 @@ common_name?: string | null;
  */
 out: string }
 /**
- * A CSR saved: its key on record, and whether it can be signed here.
+ * A push CSR saved: its key on record, and whether it can be signed here.
  */
 export type CsrSaved = { 
 /**
@@ -590,7 +590,7 @@ export type CsrSaved = {
  */
 key: KeyRecord; 
 /**
- * An MDM vendor identity is on record: `push_request` can sign the CSR.
+ * An MDM vendor identity is on record: the CSR can be signed here.
  */
 vendor_available: boolean; 
 /**

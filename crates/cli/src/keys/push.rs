@@ -6,10 +6,7 @@ use std::path::PathBuf;
 
 use chrono::Utc;
 use clap::Subcommand;
-use tokenkeeper_core::file::write_public;
-use tokenkeeper_core::pki::csr::CsrSubject;
-use tokenkeeper_core::pki::{self};
-use tokenkeeper_core::vault::{KeyPurpose, SIGNING_EXPLANATION};
+use tokenkeeper_core::vault::{SIGNING_EXPLANATION, chain_pem};
 use tokenkeeper_core::{Error, Kind, Vault};
 use zeroize::Zeroizing;
 
@@ -80,29 +77,22 @@ pub enum VendorArgs {
 
 /// Runs `csr`.
 pub fn csr(args: &CsrArgs, vault: &mut Vault) -> Result<(), Error> {
-    let client = vault.client(&args.client)?;
-    let subject = CsrSubject::new(
-        args.common_name.as_deref().unwrap_or(&client.name),
+    let saved = vault.save_push_csr(
+        &args.client,
+        args.common_name.as_deref(),
         &args.country,
         &args.email,
+        &args.out,
+        Utc::now(),
     )?;
-    let (record, request) = vault.create_push_csr(&client.name, &subject, Utc::now())?;
-    if let Err(e) = write_public(&args.out, request.to_pem().as_bytes()) {
-        // A CSR nobody can upload is useless: do not leave its key behind.
-        let _ = vault.remove_key(&record.uid, Utc::now());
-        return Err(e);
-    }
-    let vendors = vault
-        .keys(None)?
-        .into_iter()
-        .filter(|k| k.purpose == KeyPurpose::Vendor)
-        .count();
+    let client = vault.client(&args.client)?;
+    let record = &saved.key;
     if args.json {
         print_json(&serde_json::json!({
             "key": record,
             "csr": args.out.display().to_string(),
-            "vendor_available": vendors > 0,
-            "explanation": (vendors == 0).then_some(SIGNING_EXPLANATION),
+            "vendor_available": saved.vendor_available,
+            "explanation": saved.explanation,
         }));
         return Ok(());
     }
@@ -115,7 +105,7 @@ pub fn csr(args: &CsrArgs, vault: &mut Vault) -> Result<(), Error> {
         record.subject,
         record.uid
     );
-    if vendors > 0 {
+    if saved.vendor_available {
         let _ = writeln!(
             out,
             "Sign it for the portal: tokenkeeper push-request --client \"{}\" --out {}_push_request.b64",
@@ -134,8 +124,12 @@ pub fn csr(args: &CsrArgs, vault: &mut Vault) -> Result<(), Error> {
 
 /// Runs `push-request`.
 pub fn push_request(args: &PushRequestArgs, vault: &Vault) -> Result<(), Error> {
-    let request = vault.push_request(&args.client, args.key.as_deref(), args.vendor.as_deref())?;
-    write_public(&args.out, request.encoded.as_bytes())?;
+    let request = vault.save_push_request(
+        &args.client,
+        args.key.as_deref(),
+        args.vendor.as_deref(),
+        &args.out,
+    )?;
     if !request.chain_complete {
         eprintln!(
             "warning: the vendor certificate chain does not reach Apple's root: the portal may refuse the request; add Apple's WWDR intermediate and root certificates with `tokenkeeper vendor add FILE.p12 --chain CERT`"
@@ -188,16 +182,11 @@ pub fn vendor(args: &VendorArgs, vault: &mut Vault) -> Result<(), Error> {
         password,
     } = args;
     let p12 = Zeroizing::new(read_file(file)?);
-    let mut extra = Vec::new();
-    for path in chain {
-        let bytes = read_file(path)?;
-        if pki::certificates_in(&bytes).is_empty() {
-            return Err(Error::InvalidInput {
-                message: format!("{} holds no certificate", path.display()),
-            });
-        }
-        extra.extend(pem_of(&bytes));
-    }
+    let chain = chain
+        .iter()
+        .map(|p| Ok((p.display().to_string(), read_file(p)?)))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let extra = chain_pem(&chain)?;
     let password = password.read("password of the .p12", false)?;
     let record = {
         use secrecy::ExposeSecret;
@@ -216,13 +205,4 @@ pub fn vendor(args: &VendorArgs, vault: &mut Vault) -> Result<(), Error> {
         record.subject
     );
     Ok(())
-}
-
-/// Certificates of a file as PEM text (DER files converted).
-fn pem_of(bytes: &[u8]) -> Vec<u8> {
-    pki::certificates_in(bytes)
-        .iter()
-        .map(|der| pki::certificate_pem(der))
-        .collect::<String>()
-        .into_bytes()
 }

@@ -12,8 +12,10 @@ use zeroize::Zeroizing;
 
 mod ade;
 mod apns;
+mod saved;
 
 pub use apns::{CertExport, PushRequest, SIGNING_EXPLANATION};
+pub use saved::{CertFormat, CsrSaved, PushRequestSaved, chain_pem};
 
 use super::{Vault, client_not_found, events, new_uid, parse_ts, staging, ts};
 use crate::error::{Error, Recipient, Result};

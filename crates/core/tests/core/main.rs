@@ -11,6 +11,7 @@ mod keys;
 mod mixups;
 mod never_panics;
 mod races;
+mod saved;
 mod vault;
 
 use std::sync::Arc;
