@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tauri::State;
 use tauri_plugin_autostart::AutoLaunchManager;
@@ -60,7 +60,7 @@ pub async fn snooze_reminders(
 ) -> Result<ReminderSettings, ErrorBody> {
     let now = Utc::now();
     with_vault(&vault, |v| {
-        v.snooze_until(now + Duration::hours(i64::from(hours.min(24 * 30))), now)?;
+        v.snooze_for(hours, now)?;
         reminder_settings(v)
     })
 }

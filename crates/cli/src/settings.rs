@@ -4,9 +4,8 @@
 use std::process::ExitCode;
 
 use chrono::Utc;
-use tokenkeeper_core::apple::{APPS_AND_BOOKS_URL, DEVICE_ASSIGNMENT_URL};
-use tokenkeeper_core::vault::CheckSchedule;
-use tokenkeeper_core::{Error, Thresholds, Vault};
+use tokenkeeper_core::vault::{CheckSchedule, SettingsChange};
+use tokenkeeper_core::{Error, Vault};
 
 /// On or off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -40,50 +39,21 @@ pub struct Args {
 /// Runs `settings`.
 pub fn run(args: &Args, vault: &mut Vault) -> Result<ExitCode, Error> {
     let now = Utc::now();
-    let current = vault.thresholds()?;
-    let wanted = Thresholds {
-        renewal_window_days: args.renewal_window.unwrap_or(current.renewal_window_days),
-        grace_days: args.grace.unwrap_or(current.grace_days),
-    };
-    if wanted != current {
-        vault.set_thresholds(wanted, now)?;
-    }
-    let mut endpoints = vault.apple_endpoints()?;
-    let before = endpoints.clone();
-    let pick = |given: &Option<String>, default: &str, current: &mut String| {
-        if let Some(url) = given {
-            *current = if url.trim().eq_ignore_ascii_case("default") {
-                default.to_owned()
-            } else {
-                url.clone()
-            };
-        }
-    };
-    pick(
-        &args.dep_url,
-        DEVICE_ASSIGNMENT_URL,
-        &mut endpoints.device_assignment,
-    );
-    pick(
-        &args.vpp_url,
-        APPS_AND_BOOKS_URL,
-        &mut endpoints.apps_and_books,
-    );
-    if endpoints != before {
-        vault.set_apple_endpoints(&endpoints, now)?;
-        endpoints = vault.apple_endpoints()?;
-    }
-    let mut schedule = vault.check_schedule()?;
-    if let Some(switch) = args.check_daily {
-        let wanted = CheckSchedule {
+    let change = SettingsChange {
+        renewal_window_days: args.renewal_window,
+        grace_days: args.grace,
+        device_assignment_url: args.dep_url.clone(),
+        apps_and_books_url: args.vpp_url.clone(),
+        timeout_seconds: None,
+        schedule: args.check_daily.map(|switch| CheckSchedule {
             enabled: switch == Switch::On,
             interval_hours: 24,
-        };
-        if wanted != schedule {
-            vault.set_check_schedule(wanted, now)?;
-            schedule = wanted;
-        }
-    }
+        }),
+    };
+    vault.change_settings(&change, now)?;
+    let wanted = vault.thresholds()?;
+    let endpoints = vault.apple_endpoints()?;
+    let schedule = vault.check_schedule()?;
     println!(
         "Renewal window: {} days before expiry\nGrace period: {} days after expiry (a figure vendors report; Apple does not document it)",
         wanted.renewal_window_days, wanted.grace_days

@@ -13,6 +13,7 @@ mod listing;
 mod lookup;
 mod notify;
 mod schedule;
+mod settings;
 mod staging;
 mod states;
 #[cfg(test)]
@@ -37,6 +38,7 @@ pub use listing::Version;
 pub use lookup::FileMatch;
 pub use notify::ReminderPass;
 pub use schedule::CheckSchedule;
+pub use settings::{CheckSettings, MAX_SNOOZE_HOURS, SettingsChange};
 pub use staging::{Orphan, STAGING_GRACE, Sweep};
 pub use verify::{Problem, ProblemKind, RESTORE_ADVICE, VerifyReport};
 

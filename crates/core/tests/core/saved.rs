@@ -137,3 +137,69 @@ fn chain_files_must_hold_certificates_and_become_pem() {
     assert_eq!(e.kind(), "invalid_input");
     assert!(e.to_string().contains("notes.txt"));
 }
+
+#[test]
+fn a_settings_change_writes_only_what_differs_and_default_means_apples_address() {
+    use tokenkeeper_core::apple::DEVICE_ASSIGNMENT_URL;
+    use tokenkeeper_core::vault::{EventFilter, SettingsChange};
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = vault(&dir);
+    let logged = |v: &Vault| {
+        v.events(&EventFilter {
+            kinds: vec!["settings_changed".to_owned()],
+            ..EventFilter::default()
+        })
+        .unwrap()
+        .len()
+    };
+    let before = logged(&v);
+    let change = SettingsChange {
+        grace_days: Some(20),
+        device_assignment_url: Some("http://127.0.0.1:9/dep".to_owned()),
+        ..SettingsChange::default()
+    };
+    v.change_settings(&change, now()).unwrap();
+    assert_eq!(v.thresholds().unwrap().grace_days, 20);
+    assert_eq!(v.thresholds().unwrap().renewal_window_days, 30, "kept");
+    assert_eq!(
+        v.check_settings().unwrap().device_assignment_url,
+        "http://127.0.0.1:9/dep"
+    );
+    let after_first = logged(&v);
+    assert_eq!(after_first, before + 2);
+    // The same change again writes nothing.
+    v.change_settings(&change, now()).unwrap();
+    assert_eq!(logged(&v), after_first);
+    // The settings page's whole form, unchanged: nothing either.
+    let shown = v.check_settings().unwrap();
+    assert_eq!(v.set_check_settings(&shown, now()).unwrap(), shown);
+    assert_eq!(logged(&v), after_first);
+    v.change_settings(
+        &SettingsChange {
+            device_assignment_url: Some(" DEFAULT ".to_owned()),
+            ..SettingsChange::default()
+        },
+        now(),
+    )
+    .unwrap();
+    assert_eq!(
+        v.check_settings().unwrap().device_assignment_url,
+        DEVICE_ASSIGNMENT_URL
+    );
+}
+
+#[test]
+fn a_snooze_lasts_at_most_a_month() {
+    use tokenkeeper_core::vault::MAX_SNOOZE_HOURS;
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = vault(&dir);
+    let until = v.snooze_for(10_000, now()).unwrap();
+    assert_eq!(
+        until,
+        now() + chrono::Duration::hours(i64::from(MAX_SNOOZE_HOURS))
+    );
+    assert_eq!(
+        v.snooze_for(24, now()).unwrap(),
+        now() + chrono::Duration::hours(24)
+    );
+}
