@@ -104,7 +104,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
 /// OS keychain.
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>, vault: Vault) -> tauri::Builder<R> {
     let file = VaultFile::from_parts(vault.database_path(), Arc::from(secret_store()));
-    with_vault(builder, vault, file)
+    manage_vault(builder, vault, file)
 }
 
 /// As [`with_commands`], the vault opened from `file` (the tests share an in-memory secret
@@ -116,10 +116,12 @@ pub fn with_vault_file<R: Runtime>(
     builder: tauri::Builder<R>,
     file: VaultFile,
 ) -> tokenkeeper_core::Result<tauri::Builder<R>> {
-    Ok(with_vault(builder, file.open()?, file))
+    Ok(manage_vault(builder, file.open()?, file))
 }
 
-fn with_vault<R: Runtime>(
+/// The managed state every command reads: the vault, the files handed over, the dashboard's
+/// index and the vault's file (for checks that open their own connection).
+fn manage_vault<R: Runtime>(
     builder: tauri::Builder<R>,
     vault: Vault,
     file: VaultFile,

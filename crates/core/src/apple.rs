@@ -235,7 +235,7 @@ pub(crate) fn redact(text: &str, secrets: &[&str]) -> String {
 
 /// A fresh OAuth nonce: 128 random bits, hex.
 pub(crate) fn nonce() -> String {
-    crate::vault::new_uid()
+    crate::pki::random_id()
 }
 
 /// Why a check did not succeed: what it means, and what Apple sent (without secrets).

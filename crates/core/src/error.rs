@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::token::Kind;
+use crate::kind::Kind;
 
 /// Files larger than this are refused before any parsing: real credentials are a few KiB.
 pub const MAX_FILE_SIZE: usize = 1024 * 1024;
@@ -121,7 +121,7 @@ pub enum Error {
     #[error("{message}")]
     NeedsConfirmation {
         /// Which risk.
-        warning: crate::renewal::WarningKind,
+        warning: crate::warning::WarningKind,
         /// What would happen and the way out.
         message: String,
     },
@@ -290,8 +290,8 @@ impl Error {
             Error::InvalidKey { .. } => ErrorKind::InvalidKey,
             Error::UnsupportedAlgorithm { .. } => ErrorKind::UnsupportedAlgorithm,
             Error::NeedsConfirmation { warning, .. } => match warning {
-                crate::renewal::WarningKind::NewTopic => ErrorKind::IdentityChanged,
-                crate::renewal::WarningKind::NewLocation => ErrorKind::Duplicate,
+                crate::warning::WarningKind::NewTopic => ErrorKind::IdentityChanged,
+                crate::warning::WarningKind::NewLocation => ErrorKind::Duplicate,
                 _ => ErrorKind::ConfirmationRequired,
             },
             Error::Duplicate { .. } => ErrorKind::Duplicate,

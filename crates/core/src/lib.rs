@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod export;
 pub mod file;
+pub mod kind;
 pub mod overview;
 pub mod pki;
 pub mod reminders;
@@ -18,6 +19,7 @@ pub mod status;
 pub mod summary;
 pub mod token;
 pub mod vault;
+pub mod warning;
 pub mod words;
 
 #[cfg(feature = "test-support")]

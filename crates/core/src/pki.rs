@@ -187,3 +187,14 @@ mod tests {
         assert!(certificates_in(b"not a certificate").is_empty());
     }
 }
+
+/// 128 random bits, hex: record ids, keychain accounts, OAuth nonces.
+pub(crate) fn random_id() -> String {
+    let mut b = [0u8; 16];
+    // rand_bytes only fails when the OS has no entropy source; fall back to time and pid.
+    if openssl::rand::rand_bytes(&mut b).is_err() {
+        let seed = format!("{:?}{}", std::time::SystemTime::now(), std::process::id());
+        b.copy_from_slice(&openssl::sha::sha256(seed.as_bytes())[..16]);
+    }
+    crate::token::hex(&b)
+}

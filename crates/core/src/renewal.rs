@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Recipient, Result};
 use crate::token::Kind;
+pub use crate::warning::WarningKind;
 
 mod kinds;
 #[cfg(test)]
@@ -98,21 +99,6 @@ pub struct Warning {
     pub message: String,
 }
 
-/// Kinds of warnings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum WarningKind {
-    /// An APNs certificate with another topic: devices must re-enroll. Needs an explicit,
-    /// typed acceptance (`--accept-new-identity`), never a plain yes.
-    NewTopic,
-    /// An ADE token for another MDM server, or a content token for another organisation.
-    IdentityChanged,
-    /// A second APNs certificate for a client that has one.
-    SecondCertificate,
-    /// A content token for a new location of an organisation that already has one.
-    NewLocation,
-}
 
 /// The rules' answer.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -94,13 +94,7 @@ pub(crate) fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
 
 /// A fresh random identifier (128 bits, hex).
 pub(crate) fn new_uid() -> String {
-    let mut b = [0u8; 16];
-    // rand_bytes only fails when the OS has no entropy source; fall back to time and pid.
-    if openssl::rand::rand_bytes(&mut b).is_err() {
-        let seed = format!("{:?}{}", std::time::SystemTime::now(), std::process::id());
-        b.copy_from_slice(&openssl::sha::sha256(seed.as_bytes())[..16]);
-    }
-    crate::token::hex(&b)
+    crate::pki::random_id()
 }
 
 fn client_not_found(name: &str) -> Error {
