@@ -13,11 +13,11 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use tauri::State;
 use tokenkeeper_core::vault::{
-    Client, Confirmation, CredentialDetail, Event, EventFilter, FileMatch, ImportOutcome,
-    ImportPlan, ImportRequest,
+    Client, Confirmation, CredentialDetail, Event, EventFilter, ExpectedRenewal, FileMatch,
+    ImportOutcome, ImportPlan, ImportRequest,
 };
 use tokenkeeper_core::{
-    CredentialSummary, ErrorBody, Portal, Thresholds, Vault, read_credential_file,
+    CredentialSummary, ErrorBody, Kind, Portal, Thresholds, Vault, read_credential_file,
 };
 use zeroize::Zeroizing;
 
@@ -157,6 +157,21 @@ pub async fn client_credentials(
     name: String,
 ) -> Result<Vec<CredentialDetail>, ErrorBody> {
     with_vault(&vault, |v| v.client_credentials(&name, Utc::now()))
+}
+
+/// Which of a client's credentials a file of `kind` will renew, as far as it can be told before
+/// the file is read (the one labelled `label`, or the only push certificate).
+#[tauri::command]
+#[specta::specta]
+pub async fn expected_renewal(
+    vault: State<'_, VaultState>,
+    client: String,
+    kind: Kind,
+    label: Option<String>,
+) -> Result<Option<ExpectedRenewal>, ErrorBody> {
+    with_vault(&vault, |v| {
+        v.expected_renewal(&client, kind, label.as_deref(), Utc::now())
+    })
 }
 
 /// What a dropped file is and which clients hold a credential with its identity.

@@ -64,6 +64,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::update_client,
             commands::remove_client,
             commands::client_credentials,
+            commands::expected_renewal,
             commands::dashboard::dashboard,
             commands::dashboard::client_tallies,
             commands::dashboard::find_credential,

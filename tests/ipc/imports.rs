@@ -68,6 +68,18 @@ fn a_push_certificate_is_planned_imported_and_listed_active() {
 
     let page = h.ok("client_credentials", json!({ "name": "acme" }));
     assert_eq!(page[0]["summary"]["uid"], uid.as_str());
+    // The renewal wizard's target comes from the core: the client's only push certificate.
+    let target = h.ok(
+        "expected_renewal",
+        json!({ "client": "ACME", "kind": "push_certificate", "label": null }),
+    );
+    assert_eq!(target["uid"], uid.as_str());
+    assert_eq!(target["apple_account"], "mdm@acme.example");
+    let none = h.ok(
+        "expected_renewal",
+        json!({ "client": "Acme", "kind": "content_token", "label": null }),
+    );
+    assert_eq!(none, Value::Null);
     assert_eq!(page[0]["versions"][0]["file_name"], "MDM_Acme.pem");
     assert_eq!(kinds(&page[0]["events"]), ["imported"]);
 

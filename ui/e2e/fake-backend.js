@@ -341,7 +341,7 @@
       }
       return [...by.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, t]) => t);
     }
-    const READS = new Set(['dashboard', 'take_opened_files', 'get_reminders', 'client_tallies', 'find_credential', 'list_credentials', 'list_clients', 'client_credentials', 'identify_file', 'plan_import', 'list_events', 'get_settings', 'last_checks', 'get_check_settings', 'get_reminders', 'get_autostart', 'list_keys']);
+    const READS = new Set(['dashboard', 'take_opened_files', 'get_reminders', 'client_tallies', 'find_credential', 'list_credentials', 'list_clients', 'client_credentials', 'expected_renewal', 'identify_file', 'plan_import', 'list_events', 'get_settings', 'last_checks', 'get_check_settings', 'get_reminders', 'get_autostart', 'list_keys']);
 
     const commands = {
       list_credentials: () => sorted(db.creds.map(summary)),
@@ -387,6 +387,17 @@
           .filter((x) => x.client_uid === c.uid)
           .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.label.localeCompare(b.label))
           .map((x) => ({ summary: summary(x), versions: x.versions, events: db.events.filter((e) => e.credential_uid === x.uid).slice().reverse(), key_held: !!x.key_held }));
+      },
+      // The core's rule (renewal.rs `expected_target`): the labelled one, or the only push certificate.
+      expected_renewal: ({ client, kind, label }) => {
+        const c = clientByName(client);
+        if (!c) return fail('not_found', `client "${client}" not found`);
+        const mine = db.creds.filter((x) => x.client_uid === c.uid && x.kind === kind);
+        const l = (label ?? '').trim();
+        const found = l ? mine.find((x) => same(x.label, l)) : kind === 'push_certificate' && mine.length === 1 ? mine[0] : null;
+        if (!found) return null;
+        const s = summary(found);
+        return { uid: s.uid, label: s.label, identity: s.identity, apple_account: s.apple_account, expires_at: s.expires_at };
       },
       identify_file: ({ path }) => {
         const file = files[path];

@@ -99,7 +99,6 @@ pub struct Warning {
     pub message: String,
 }
 
-
 /// The rules' answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
@@ -187,6 +186,26 @@ pub fn decide(client: &str, incoming: &Incoming, records: &[OnRecord]) -> Result
         }
     }
     Ok(verdict)
+}
+
+/// Which credential a file of `kind` for `client` (`mine`: that client's credentials of the
+/// kind) will renew, as far as it can be told before the file is read: the one with `label`, or
+/// a client's only push certificate (one APNs certificate per MDM). The wizard shows its Apple
+/// Account and identity while the user fetches the file; [`decide`] has the last word.
+pub fn expected_target<'a, T>(
+    kind: Kind,
+    label: Option<&str>,
+    mine: &'a [T],
+    label_of: impl Fn(&T) -> &str,
+) -> Option<&'a T> {
+    let label = label.map(str::trim).filter(|l| !l.is_empty());
+    match (label, kind, mine) {
+        (Some(l), _, _) => mine
+            .iter()
+            .find(|r| crate::words::same_name(label_of(r), l)),
+        (None, Kind::PushCertificate, [only]) => Some(only),
+        (None, _, _) => None,
+    }
 }
 
 fn verdict(decision: Decision) -> Verdict {

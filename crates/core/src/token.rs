@@ -17,9 +17,8 @@ pub use key::PrivateKey;
 pub use push_certificate::{PushCertificate, Topic};
 pub use server_token::{ContentCipher, ServerToken, ServerTokenContents};
 
-pub use crate::kind::Kind;
 use crate::error::{Error, Result};
-
+pub use crate::kind::Kind;
 
 /// A credential read from a file. Secrets inside stay redacted in `Debug` and are never serialized.
 #[derive(Debug)]

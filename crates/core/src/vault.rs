@@ -26,7 +26,7 @@ use serde::Serialize;
 
 pub use backup::{BackupSummary, MIN_PASSPHRASE_CHARS, RestoreOptions};
 pub use checks::{CheckDetails, CheckResult, Outcome, mdm_claim};
-pub use detail::CredentialDetail;
+pub use detail::{CredentialDetail, ExpectedRenewal};
 pub use events::{Event, EventFilter, EventKind};
 pub use import::{Confirmation, Facts, ImportOutcome, ImportPlan, ImportRequest};
 pub use keys::{

@@ -124,6 +124,8 @@ export const updateClient = (name: string, newName: string, portal: B.Portal, no
 export const removeClient = (name: string) => call(() => commands.removeClient(name));
 /** A client's credentials with their history and events. */
 export const clientCredentials = (name: string) => call(() => commands.clientCredentials(name));
+export const expectedRenewal = (client: string, kind: B.Kind, label: string | null) =>
+  call(() => commands.expectedRenewal(client, kind, label));
 /** Reads a file (by path, without key) and says what it is and whose it probably is. */
 export const identifyFile = (path: string) => call(() => commands.identifyFile(path));
 /** What importing would do; writes nothing. */

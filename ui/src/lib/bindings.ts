@@ -46,6 +46,13 @@ async clientCredentials(name: string) : Promise<CredentialDetail[]> {
     return await TAURI_INVOKE("client_credentials", { name });
 },
 /**
+ * Which of a client's credentials a file of `kind` will renew, as far as it can be told before
+ * the file is read (the one labelled `label`, or the only push certificate).
+ */
+async expectedRenewal(client: string, kind: Kind, label: string | null) : Promise<ExpectedRenewal | null> {
+    return await TAURI_INVOKE("expected_renewal", { client, kind, label });
+},
+/**
  * The dashboard's rows for a tab and a search, from an offset, with every tab's count.
  * `fresh` lists the credentials again (their states move with the clock).
  */
@@ -924,6 +931,31 @@ kinds: string[];
  * At most this many; 0: all.
  */
 limit: number }
+/**
+ * The credential a file will most likely renew, told before the file is read
+ * ([`crate::renewal::expected_target`]): what the renewal wizard shows meanwhile.
+ */
+export type ExpectedRenewal = { 
+/**
+ * The credential.
+ */
+uid: string; 
+/**
+ * Its label.
+ */
+label: string; 
+/**
+ * Its topic, MDM server or organisation.
+ */
+identity: string; 
+/**
+ * The Apple Account on record, to renew with.
+ */
+apple_account: string | null; 
+/**
+ * Its expiry.
+ */
+expires_at: string | null }
 /**
  * Which push certificate to export, how, and where.
  */

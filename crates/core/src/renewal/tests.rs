@@ -137,3 +137,29 @@ fn content_tokens_without_an_organisation_are_not_matched_across_clients() {
         Decision::New { .. }
     ));
 }
+
+#[test]
+fn the_expected_target_is_the_labelled_one_or_the_only_push_certificate() {
+    fn label_of(r: &OnRecord) -> &str {
+        &r.label
+    }
+    let one = [record(
+        "Acme",
+        "APNs certificate",
+        "com.apple.mgmt.a",
+        "f1",
+        None,
+    )];
+    let found = expected_target(Kind::PushCertificate, None, &one, label_of);
+    assert_eq!(found.map(|r| r.uid.as_str()), Some("Acme-APNs certificate"));
+    // Tokens: only a label tells which one before the file is read.
+    assert!(expected_target(Kind::ContentToken, None, &one, label_of).is_none());
+    assert!(expected_target(Kind::ContentToken, Some("  "), &one, label_of).is_none());
+    let two = [
+        record("Acme", "Main Street", "Acme Org", "f2", None),
+        record("Acme", "Oak Lane", "Acme Org", "f3", None),
+    ];
+    let found = expected_target(Kind::ContentToken, Some(" oak lane "), &two, label_of);
+    assert_eq!(found.map(|r| r.label.as_str()), Some("Oak Lane"));
+    assert!(expected_target(Kind::PushCertificate, None, &two, label_of).is_none());
+}

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::{Event, EventFilter, Vault, Version};
 use crate::error::Result;
 use crate::summary::CredentialSummary;
+use crate::token::Kind;
 
 /// A credential with its history: one card of a client page.
 #[derive(Debug, Clone, Serialize)]
@@ -23,7 +24,55 @@ pub struct CredentialDetail {
     pub key_held: bool,
 }
 
+/// The credential a file will most likely renew, told before the file is read
+/// ([`crate::renewal::expected_target`]): what the renewal wizard shows meanwhile.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ExpectedRenewal {
+    /// The credential.
+    pub uid: String,
+    /// Its label.
+    pub label: String,
+    /// Its topic, MDM server or organisation.
+    pub identity: String,
+    /// The Apple Account on record, to renew with.
+    pub apple_account: Option<String>,
+    /// Its expiry.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
 impl Vault {
+    /// Which of `client`'s credentials of `kind` a file will renew, as far as it can be told
+    /// before reading it: the one labelled `label`, or the client's only push certificate.
+    ///
+    /// # Errors
+    /// [`crate::Error::NotFound`] for an unknown client; [`crate::Error::Database`].
+    pub fn expected_renewal(
+        &self,
+        client: &str,
+        kind: Kind,
+        label: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ExpectedRenewal>> {
+        let client = self.client(client)?;
+        let mine: Vec<CredentialSummary> = self
+            .summaries(now)?
+            .into_iter()
+            .filter(|s| s.client == client.name && s.kind == kind)
+            .collect();
+        Ok(
+            crate::renewal::expected_target(kind, label, &mine, |s| &s.label).map(|s| {
+                ExpectedRenewal {
+                    uid: s.uid.clone(),
+                    label: s.label.clone(),
+                    identity: s.identity.clone(),
+                    apple_account: s.apple_account.clone(),
+                    expires_at: s.expires_at,
+                }
+            }),
+        )
+    }
+
     /// Every credential of the client `name` (case-insensitive) with its state at `now`, most
     /// urgent first, each with its versions and events.
     ///

@@ -30,22 +30,16 @@ export interface WizardSink {
 
 
 /**
- * The stored credential a wizard renews, if it can be told before reading the file: the one with
- * the label, or a client's only push certificate. Asks the shell for the client's credentials.
+ * The stored credential a wizard renews, if it can be told before reading the file: the core
+ * decides (`expected_renewal`: the one with the label, or a client's only push certificate).
  */
 export async function findTarget(client: string, kind: Kind, label: string | null): Promise<Target | null> {
-  if (!label && kind !== 'push_certificate') return null;
-  let mine: api.CredentialSummary[];
   try {
-    mine = (await api.clientCredentials(client)).map((d) => d.summary).filter((c) => c.kind === kind);
+    return await api.expectedRenewal(client, kind, label);
   } catch {
     // A client typed in a moment ago, or gone: the wizard starts without a target.
     return null;
   }
-  const found = label ? mine.find((c) => sameName(c.label, label)) : mine.length === 1 ? mine[0] : undefined;
-  if (!found) return null;
-  const { uid, identity, apple_account, expires_at } = found;
-  return { uid, label: found.label, identity, apple_account, expires_at };
 }
 
 class Flows {
