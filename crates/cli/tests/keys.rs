@@ -102,6 +102,27 @@ fn csr_without_vendor_explains_who_signs_and_verifies_with_openssl() {
     assert_eq!(code, 3);
     assert_eq!(v["error"]["kind"], "vendor_required");
 
+    // A blank common name means the client's name, as in the app (the core decides).
+    let (v, code) = env.json(&[
+        "csr",
+        "--client",
+        "Acme",
+        "--email",
+        "it@acme.example",
+        "--country",
+        "US",
+        "--common-name",
+        "  ",
+        "--out",
+        p(&env.path("blank.csr")),
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert!(
+        v["key"]["subject"].as_str().unwrap().contains("CN=Acme"),
+        "{v}"
+    );
+
     let (v, code) = env.json(&[
         "csr",
         "--client",

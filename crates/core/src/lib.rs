@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 
 pub mod apple;
+pub mod audit;
 pub mod dashboard;
 pub mod db;
 pub mod error;

@@ -173,37 +173,11 @@ pub fn next_due(
 }
 
 fn phrase(r: &Reminder, thresholds: Thresholds) -> String {
-    match (r.state, r.days_left) {
-        (State::Error, _) => r
-            .reason
-            .clone()
-            .unwrap_or_else(|| "needs attention".to_owned()),
-        (_, Some(d)) if d > 1 => format!("expires in {d} days"),
-        (_, Some(1)) => "expires tomorrow".to_owned(),
-        (_, Some(0)) => "expires today".to_owned(),
-        (State::Expired, Some(d)) => {
-            let left = i64::from(thresholds.grace_days) + d;
-            format!(
-                "expired {} days ago; vendors report {left} days of grace left",
-                -d
-            )
-        }
-        (State::Lapsed, _) => "lapsed: past the grace period".to_owned(),
-        _ => "expiry unknown".to_owned(),
-    }
+    crate::words::notification_phrase(r.state, r.days_left, r.reason.as_deref(), thresholds)
 }
 
 fn advice(r: &Reminder) -> &'static str {
-    match r.state {
-        State::Error => "Open TokenKeeper to see why and what to do.",
-        State::Lapsed => {
-            "Devices must re-enroll (APNs) or the token must be re-created: open TokenKeeper for the steps."
-        }
-        State::Expired => {
-            "Renew it now, before the grace period ends, to avoid re-enrolling devices."
-        }
-        _ => "Renew it now: nothing is lost by renewing early.",
-    }
+    crate::words::notification_advice(r.state)
 }
 
 /// Groups due reminders into notifications: one for a single reminder, one summary for several

@@ -7,11 +7,11 @@
 
 use serde::Serialize;
 
+use crate::audit::EventKind;
 use crate::error::ErrorKind;
 use crate::status::{State, Status, Thresholds};
 use crate::summary::Portal;
 use crate::token::Kind;
-use crate::vault::EventKind;
 
 /// How people name a kind, wherever it appears.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -97,6 +97,45 @@ pub fn advice(kind: Kind, state: State) -> Option<&'static str> {
         }
         (State::Active | State::Error, _) => return None,
     })
+}
+
+/// The time left as a notification's title says it: "expires in 12 days", "expires tomorrow",
+/// "expired 3 days ago; vendors report 27 days of grace left"; an Error's reason.
+pub fn notification_phrase(
+    state: State,
+    days_left: Option<i64>,
+    reason: Option<&str>,
+    thresholds: Thresholds,
+) -> String {
+    match (state, days_left) {
+        (State::Error, _) => reason.unwrap_or("needs attention").to_owned(),
+        (_, Some(d)) if d > 1 => format!("expires in {d} days"),
+        (_, Some(1)) => "expires tomorrow".to_owned(),
+        (_, Some(0)) => "expires today".to_owned(),
+        (State::Expired, Some(d)) => {
+            let left = i64::from(thresholds.grace_days) + d;
+            format!(
+                "expired {} days ago; vendors report {left} days of grace left",
+                -d
+            )
+        }
+        (State::Lapsed, _) => "lapsed: past the grace period".to_owned(),
+        _ => "expiry unknown".to_owned(),
+    }
+}
+
+/// What to do, as a notification's body says it (the app opens on the credential's steps).
+pub fn notification_advice(state: State) -> &'static str {
+    match state {
+        State::Error => "Open TokenKeeper to see why and what to do.",
+        State::Lapsed => {
+            "Devices must re-enroll (APNs) or the token must be re-created: open TokenKeeper for the steps."
+        }
+        State::Expired => {
+            "Renew it now, before the grace period ends, to avoid re-enrolling devices."
+        }
+        _ => "Renew it now: nothing is lost by renewing early.",
+    }
 }
 
 /// Whether two client names (or two labels of one client) name the same thing: equal once
