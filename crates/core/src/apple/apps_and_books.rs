@@ -86,17 +86,23 @@ pub fn check(
     {
         return Err(failure(finding));
     }
-    let raw: RawConfig = serde_json::from_str(&reply.body).map_err(|_| {
+    read_config(&reply.body).ok_or_else(|| {
         failure(Finding::Unexpected {
             detail: "the client/config answer is not the expected JSON".to_owned(),
         })
-    })?;
+    })
+}
+
+/// Reads a successful `client/config` answer's body; `None` when it is not that JSON. Pure, so
+/// it is tested (and fuzzed) without a server.
+pub fn read_config(body: &str) -> Option<ClientConfig> {
+    let raw: RawConfig = serde_json::from_str(body).ok()?;
     let uid = raw.uid.and_then(|v| match v {
         Value::String(s) => Some(s),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     });
-    Ok(ClientConfig {
+    Some(ClientConfig {
         location_name: raw.location_name,
         uid,
         expires_at: raw

@@ -164,10 +164,7 @@ impl Call<'_> {
         if !(200..300).contains(&reply.status) {
             return Err(self.failure(&reply));
         }
-        let from_body = serde_json::from_str::<SessionBody>(&reply.body)
-            .ok()
-            .and_then(|b| b.auth_session_token)
-            .filter(|t| !t.trim().is_empty());
+        let from_body = read_session(&reply.body);
         // A session in the header is the newest one.
         match reply.session.clone().or(from_body) {
             Some(token) => {
@@ -252,7 +249,7 @@ pub fn check(
     if !(200..300).contains(&reply.status) {
         return Err(call.failure(&reply));
     }
-    serde_json::from_str::<Account>(&reply.body).map_err(|_| {
+    read_account(&reply.body).ok_or_else(|| {
         call.failure_with(
             Finding::Unexpected {
                 detail: "the /account answer is not the expected JSON".to_owned(),
@@ -260,6 +257,21 @@ pub fn check(
             &reply,
         )
     })
+}
+
+/// Reads the session token of a `/session` answer's body; `None` when it holds none. Pure, so it
+/// is tested (and fuzzed) without a server.
+pub fn read_session(body: &str) -> Option<String> {
+    serde_json::from_str::<SessionBody>(body)
+        .ok()
+        .and_then(|b| b.auth_session_token)
+        .filter(|t| !t.trim().is_empty())
+}
+
+/// Reads a successful `/account` answer's body; `None` when it is not that JSON. Pure, so it is
+/// tested (and fuzzed) without a server.
+pub fn read_account(body: &str) -> Option<Account> {
+    serde_json::from_str::<Account>(body).ok()
 }
 
 #[cfg(test)]
