@@ -40,29 +40,35 @@ fn markers(text: &str) -> Vec<Marker<'_>> {
     let mut found = Vec::new();
     let mut pos = 0;
     while let Some(offset) = text.get(pos..).and_then(|rest| rest.find(DASHES)) {
-        let start = pos + offset;
-        let after_dashes = start + DASHES.len();
+        // A run of dashes holds at most one marker start: its last five dashes ("------BEGIN").
+        let run_start = pos + offset;
+        let run = text
+            .as_bytes()
+            .get(run_start..)
+            .map_or(0, |r| r.iter().take_while(|&&b| b == b'-').count());
+        let after_dashes = run_start + run;
+        let start = after_dashes - DASHES.len();
         let rest = text.get(after_dashes..).unwrap_or_default();
         let (begin, word) = if rest.starts_with(BEGIN) {
             (true, BEGIN)
         } else if rest.starts_with(END) {
             (false, END)
         } else {
-            // Not a marker here; a run of dashes may still end in one ("------BEGIN").
-            pos = start + 1;
+            pos = after_dashes;
             continue;
         };
         let label_start = after_dashes + word.len();
         match label_at(text, label_start) {
             Some(label) => {
-                let end = label_start + label.len() + DASHES.len();
+                let label_end = label_start + label.len();
                 found.push(Marker {
                     begin,
                     label: label.trim(),
                     start,
-                    end,
+                    end: label_end + DASHES.len(),
                 });
-                pos = end;
+                // The closing dashes may also open the next marker ("-----END X------BEGIN").
+                pos = label_end + 1;
             }
             None => pos = label_start,
         }
@@ -191,6 +197,11 @@ mod tests {
         assert_eq!(found[0].der, None);
         let found = blocks("---------BEGIN CERTIFICATE-----\nAAEC\n-----END CERTIFICATE-------");
         assert_eq!(found[0].der.as_deref(), Some(&[0u8, 1, 2][..]));
+        // Closing dashes that run on into the next BEGIN.
+        let found =
+            blocks("-----BEGIN A-----\nAAEC\n-----END A------BEGIN B-----\nAwQF\n-----END B-----");
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[1].der.as_deref(), Some(&[3u8, 4, 5][..]));
         // A label running past the line or past any sane length is no marker.
         assert!(blocks("-----BEGIN CERT\nIFICATE-----").is_empty());
         assert!(blocks(&format!("-----BEGIN {}-----", "A".repeat(500))).is_empty());

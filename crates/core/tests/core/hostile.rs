@@ -15,8 +15,12 @@ fn expiry() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2027, 3, 4, 10, 0, 0).single().unwrap()
 }
 
+/// The refusal; a file that is read instead fails the test without printing it (it may be huge).
 fn refused(bytes: &[u8]) -> Error {
-    read(bytes, None).expect_err("refused")
+    match read(bytes, None) {
+        Ok(credential) => panic!("read as {:?} instead of refused", credential.kind()),
+        Err(e) => e,
+    }
 }
 
 #[test]
@@ -144,11 +148,62 @@ fn absurd_text_fields_are_refused_everywhere() {
     let mut spec = ServerTokenSpec::new(&format!("CK_{}", "k".repeat(2_000)), expiry());
     spec.layout = Layout::Apple;
     let cert = abm_certificate(key, "Long", 7);
-    let err = tokenkeeper_core::read(&spec.build(&cert), Some(&key.private_key()))
-        .expect_err("long consumer key");
+    let Err(err) = read(&spec.build(&cert), Some(&key.private_key())) else {
+        panic!("a 2,003-character consumer key was read");
+    };
     assert_eq!(err.kind(), "corrupt_file");
     assert!(
         err.to_string().contains("consumer_key is 2003 characters"),
         "{err}"
     );
+}
+
+#[test]
+fn key_files_of_nested_ber_are_refused() {
+    use tokenkeeper_core::PrivateKey;
+    use tokenkeeper_core::pki::pkcs12;
+    // Indefinite lengths nested far past the reader's limit, and wide: OpenSSL's decoders took
+    // 0.8 to 0.9 s on each (benches/hostile.rs); they are refused before reaching OpenSSL.
+    let nested = [0x30u8, 0x80].repeat(512 * 1024);
+    let mut wide = vec![0x30, 0x80];
+    while wide.len() < 1024 * 1024 - 64 {
+        wide.extend_from_slice(&[0x30, 0x80, 0x04, 0x01, 0x00, 0x00, 0x00]);
+    }
+    for bytes in [nested, wide] {
+        let err = PrivateKey::from_bytes(&bytes).expect_err("not a key");
+        assert_eq!(err.kind(), "invalid_key", "{err}");
+        assert!(!pkcs12::is_pkcs12(&bytes));
+    }
+    // Real keys and PKCS#12 files still open.
+    let key = KeyPair::shared(0);
+    assert!(PrivateKey::from_bytes(&key.pkcs1_der()).is_ok());
+    assert!(PrivateKey::from_bytes(&key.pkcs8_der()).is_ok());
+    let cert = PushCertificateSpec::new(&random_topic()).issue(&TestCa::new(), key);
+    let p12 = key.pkcs12(&cert, "secret");
+    assert!(pkcs12::is_pkcs12(&p12));
+    assert!(pkcs12::open(&p12, "secret").is_ok());
+}
+
+#[test]
+fn files_of_many_key_blocks_are_refused_after_the_first_few() {
+    use tokenkeeper_core::PrivateKey;
+    let tiny = "-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----\n";
+    // 1 MiB of tiny key blocks behind a certificate block: each cost OpenSSL a millisecond,
+    // 20 s in all (benches/hostile.rs); only the first few are tried now.
+    let many = tiny.repeat(1024 * 1024 / tiny.len() - 1);
+    let err = PrivateKey::from_bytes(many.as_bytes()).expect_err("no usable key");
+    assert_eq!(err.kind(), "invalid_key");
+    let cert =
+        pem(&PushCertificateSpec::new(&random_topic()).issue(&TestCa::new(), KeyPair::shared(0)));
+    let bundle = [&cert[..], many.as_bytes()].concat();
+    let Ok(tokenkeeper_core::Credential::PushCertificate(read_cert)) =
+        read(&bundle[..1024 * 1024], None)
+    else {
+        panic!("the certificate of a bundle with unusable keys is still read");
+    };
+    assert_eq!(read_cert.key_matches, None);
+    // A real key after a damaged block is still found.
+    let key = KeyPair::shared(0);
+    let two = [tiny.as_bytes(), &key.pkcs8_pem()].concat();
+    assert!(PrivateKey::from_bytes(&two).is_ok());
 }
