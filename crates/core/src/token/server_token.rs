@@ -143,6 +143,9 @@ pub(crate) fn split_headers(text: &str) -> Option<(&str, &str)> {
     }
 }
 
+const BEGIN_MESSAGE: &str = "-----BEGIN MESSAGE-----";
+const END_MESSAGE: &str = "-----END MESSAGE-----";
+
 #[derive(Deserialize)]
 struct RawMessage {
     consumer_key: String,
@@ -159,21 +162,19 @@ struct RawMessage {
 pub fn parse_message(plaintext: &[u8]) -> Result<ServerTokenContents> {
     let text = std::str::from_utf8(plaintext)
         .map_err(|_| Error::corrupt(Kind::ServerToken, "the decrypted message is not text"))?;
-    let json = match (
-        text.find("-----BEGIN MESSAGE-----"),
-        text.find("-----END MESSAGE-----"),
-    ) {
-        (Some(start), Some(end)) if end > start => &text[start + 23..end],
-        _ => match (text.find('{'), text.rfind('}')) {
-            (Some(start), Some(end)) if end > start => &text[start..=end],
-            _ => {
-                return Err(Error::corrupt(
-                    Kind::ServerToken,
-                    "the decrypted message holds no token",
-                ));
-            }
-        },
+    // The END marker is looked for after the BEGIN marker: they can share dashes
+    // ("-----BEGIN MESSAGE--------END MESSAGE-----" made the old slicing panic; fuzzing found it).
+    let marked = text.find(BEGIN_MESSAGE).and_then(|start| {
+        let body = text.get(start + BEGIN_MESSAGE.len()..)?;
+        body.find(END_MESSAGE).and_then(|end| body.get(..end))
+    });
+    let braced = || match (text.find('{'), text.rfind('}')) {
+        (Some(start), Some(end)) if end > start => text.get(start..=end),
+        _ => None,
     };
+    let json = marked
+        .or_else(braced)
+        .ok_or_else(|| Error::corrupt(Kind::ServerToken, "the decrypted message holds no token"))?;
     let raw: RawMessage = serde_json::from_str(json.trim()).map_err(|e| {
         if let Some(field) = duplicate_key(json.trim().as_bytes()) {
             return duplicate_error(Kind::ServerToken, &field);
