@@ -42,6 +42,19 @@ pub fn cap(kind: Kind, field: &str, value: &str, max: usize) -> Result<()> {
     ))
 }
 
+/// The first of `fields` (name, value) longer than `max` characters, with its length: for
+/// answers from Apple's services, whose refusal is not a damaged file.
+pub fn first_too_long<'a>(
+    fields: &[(&'a str, Option<&str>)],
+    max: usize,
+) -> Option<(&'a str, usize)> {
+    fields.iter().find_map(|(name, value)| {
+        let value = (*value)?;
+        let long = value.chars().take(max.saturating_add(1)).count() > max;
+        long.then(|| (*name, value.chars().count()))
+    })
+}
+
 /// Shortens text shown in a message (a certificate subject, an unexpected value) to `max`
 /// characters, marking the cut.
 pub fn shown(text: &str, max: usize) -> String {

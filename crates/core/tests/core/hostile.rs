@@ -207,3 +207,33 @@ fn files_of_many_key_blocks_are_refused_after_the_first_few() {
     let two = [tiny.as_bytes(), &key.pkcs8_pem()].concat();
     assert!(PrivateKey::from_bytes(&two).is_ok());
 }
+
+#[test]
+fn absurd_text_in_apples_answers_is_not_kept() {
+    use tokenkeeper_core::apple::{apps_and_books, device_assignment};
+    let long = "L".repeat(100_000);
+    let config = format!(r#"{{"locationName":"{long}","uId":"2049025000431439"}}"#);
+    let detail = apps_and_books::read_config(&config).expect_err("long location");
+    assert!(
+        detail.contains("locationName is 100000 characters long"),
+        "{detail}"
+    );
+    assert!(!detail.contains("LLLL"), "{detail}");
+    let fine = apps_and_books::read_config(r#"{"locationName":"Main Street","uId":204902}"#)
+        .expect("Apple's answer");
+    assert_eq!(fine.location_name.as_deref(), Some("Main Street"));
+    assert_eq!(fine.uid.as_deref(), Some("204902"));
+
+    let account = format!(r#"{{"server_name":"dev","org_name":"{long}"}}"#);
+    let detail = device_assignment::read_account(&account).expect_err("long org");
+    assert!(
+        detail.contains("org_name is 100000 characters long"),
+        "{detail}"
+    );
+    let sample = std::fs::read_to_string(tokenkeeper_core::testing::external_fixture(
+        "micromdm/account_response.json",
+    ))
+    .unwrap();
+    let account = device_assignment::read_account(&sample).expect("micromdm's sample");
+    assert_eq!(account.org_name.as_deref(), Some("Acme, Inc"));
+}
