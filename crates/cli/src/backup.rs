@@ -8,9 +8,8 @@ use chrono::Utc;
 use tokenkeeper_core::vault::RestoreOptions;
 use tokenkeeper_core::{Error, Vault};
 
-use crate::read_file_up_to;
 use crate::secret::PassphraseArgs;
-use tokenkeeper_core::file::write_private;
+use tokenkeeper_core::file::{read_regular_file, write_private};
 
 /// Largest backup file read.
 const MAX_BACKUP: u64 = 512 * 1024 * 1024;
@@ -70,7 +69,7 @@ pub fn backup(args: &BackupArgs, vault: &mut Vault) -> Result<(), Error> {
 
 /// Runs `restore`.
 pub fn restore(args: &RestoreArgs, vault: &mut Vault) -> Result<(), Error> {
-    let bytes = read_file_up_to(&args.file, MAX_BACKUP)?;
+    let bytes = read_regular_file(&args.file, MAX_BACKUP)?;
     // Refuse a non-empty vault before asking for the passphrase; the restore checks again.
     vault.ensure_restorable(RestoreOptions { force: args.force })?;
     let passphrase = args.passphrase.read("backup passphrase", false)?;

@@ -179,23 +179,8 @@ fn date(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
-/// Reads a file the user named, with the size limit applied before reading it all.
+/// Reads a credential, key or passphrase file the user named: the core's bounded reader
+/// (regular files only, at most 1 MiB), never a reader of the CLI's own.
 fn read_file(path: &std::path::Path) -> Result<Vec<u8>, Error> {
-    let limit = u64::try_from(tokenkeeper_core::error::MAX_FILE_SIZE).unwrap_or(u64::MAX);
-    read_file_up_to(path, limit)
-}
-
-/// Reads a file of at most `limit` bytes.
-fn read_file_up_to(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, Error> {
-    let io = |source| Error::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > limit {
-        return Err(Error::TooLarge {
-            size: usize::try_from(size).unwrap_or(usize::MAX),
-        });
-    }
-    std::fs::read(path).map_err(io)
+    tokenkeeper_core::read_credential_file(path)
 }

@@ -268,3 +268,52 @@ fn failures_exit_non_zero_with_kind_and_message() {
         .success()
         .stdout(predicate::str::contains("inspect"));
 }
+
+/// `inspect` and `import` of something that is not a regular file answer at once with kind `io`
+/// and say what the path is: a FIFO without a writer used to hang forever, `/dev/zero` used to
+/// grow the CLI's memory without bound.
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_promptly() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("token_smime.p7m");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let cases: [(&Path, &str); 3] = [
+        (&fifo, "FIFO"),
+        (Path::new("/dev/zero"), "device"),
+        (Path::new("/dev/urandom"), "device"),
+    ];
+    for (path, what) in cases {
+        let out = tokenkeeper()
+            .arg("inspect")
+            .arg(path)
+            .arg("--json")
+            .timeout(std::time::Duration::from_secs(30))
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{}: {e} (timed out?)", path.display()));
+        assert_eq!(v["error"]["kind"], "io", "{v}");
+        let message = v["error"]["message"].as_str().unwrap();
+        assert!(message.contains(what), "{message}");
+        assert!(message.contains("not a file"), "{message}");
+    }
+    // `--key` goes through the same reader.
+    let cert = write(dir.path(), "a.pem", b"-----BEGIN CERTIFICATE-----\n");
+    let v = json_of(
+        tokenkeeper()
+            .arg("inspect")
+            .arg(&cert)
+            .arg("--key")
+            .arg(&fifo)
+            .arg("--json")
+            .timeout(std::time::Duration::from_secs(30)),
+    );
+    assert_eq!(v["error"]["kind"], "io", "{v}");
+}

@@ -3,6 +3,7 @@
 
 pub mod ber;
 pub mod content_token;
+pub mod fields;
 pub mod key;
 pub mod pem;
 pub mod push_certificate;

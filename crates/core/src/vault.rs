@@ -25,6 +25,8 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 pub use backup::{BackupSummary, MIN_PASSPHRASE_CHARS, RestoreOptions};
+#[cfg(feature = "fuzzing")]
+pub use backup::{open_for_fuzzing, unpack_for_fuzzing};
 pub use checks::{CheckDetails, CheckResult, Outcome, mdm_claim};
 pub use detail::{CredentialDetail, ExpectedRenewal};
 pub use events::{Event, EventFilter, EventKind};

@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::classify::{self, Finding, excerpt};
 use super::{Failure, Http, redact};
 use crate::token::content_token::parse_exp_date;
+use crate::token::fields::{MAX_NAME_CHARS, first_too_long};
 
 /// What `client/config` says about the location.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -86,11 +87,29 @@ pub fn check(
     {
         return Err(failure(finding));
     }
-    let raw: RawConfig = serde_json::from_str(&reply.body).map_err(|_| {
-        failure(Finding::Unexpected {
-            detail: "the client/config answer is not the expected JSON".to_owned(),
-        })
-    })?;
+    read_config(&reply.body).map_err(|detail| failure(Finding::Unexpected { detail }))
+}
+
+/// Reads a successful `client/config` answer's body. Pure, so it is tested (and fuzzed) without
+/// a server.
+///
+/// # Errors
+/// What is wrong, in words: not the expected JSON, or a text field far longer than Apple
+/// writes (it would be stored and shown everywhere).
+pub fn read_config(body: &str) -> std::result::Result<ClientConfig, String> {
+    let raw: RawConfig = serde_json::from_str(body)
+        .map_err(|_| "the client/config answer is not the expected JSON".to_owned())?;
+    let texts = [
+        ("locationName", raw.location_name.as_deref()),
+        ("countryISO2ACode", raw.country.as_deref()),
+        ("tokenExpirationDate", raw.token_expiration_date.as_deref()),
+        ("uId", raw.uid.as_ref().and_then(Value::as_str)),
+    ];
+    if let Some((field, length)) = first_too_long(&texts, MAX_NAME_CHARS) {
+        return Err(format!(
+            "the client/config answer's {field} is {length} characters long, far longer than Apple writes: it was not kept; check again later"
+        ));
+    }
     let uid = raw.uid.and_then(|v| match v {
         Value::String(s) => Some(s),
         Value::Number(n) => Some(n.to_string()),

@@ -15,6 +15,10 @@ use super::{Failure, Http, Reply, redact};
 use crate::error::{Error, Result};
 use crate::token::Kind;
 
+mod answers;
+
+pub use answers::{read_account, read_session};
+
 /// `X-Server-Protocol-Version` sent with every call: 3, the version whose answers are documented.
 pub const PROTOCOL_VERSION: &str = "3";
 
@@ -80,11 +84,6 @@ pub fn keys_from_stored(stored: &[u8]) -> Result<OAuthKeys> {
         access_token: raw.access_token,
         access_secret: raw.access_secret,
     })
-}
-
-#[derive(Deserialize)]
-struct SessionBody {
-    auth_session_token: Option<String>,
 }
 
 /// A check in progress: the client, the keys, and every secret to keep out of messages.
@@ -164,10 +163,7 @@ impl Call<'_> {
         if !(200..300).contains(&reply.status) {
             return Err(self.failure(&reply));
         }
-        let from_body = serde_json::from_str::<SessionBody>(&reply.body)
-            .ok()
-            .and_then(|b| b.auth_session_token)
-            .filter(|t| !t.trim().is_empty());
+        let from_body = read_session(&reply.body);
         // A session in the header is the newest one.
         match reply.session.clone().or(from_body) {
             Some(token) => {
@@ -252,14 +248,8 @@ pub fn check(
     if !(200..300).contains(&reply.status) {
         return Err(call.failure(&reply));
     }
-    serde_json::from_str::<Account>(&reply.body).map_err(|_| {
-        call.failure_with(
-            Finding::Unexpected {
-                detail: "the /account answer is not the expected JSON".to_owned(),
-            },
-            &reply,
-        )
-    })
+    read_account(&reply.body)
+        .map_err(|detail| call.failure_with(Finding::Unexpected { detail }, &reply))
 }
 
 #[cfg(test)]

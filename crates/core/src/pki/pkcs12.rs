@@ -14,7 +14,7 @@ use openssl::x509::X509;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::token::PrivateKey;
+use crate::token::{PrivateKey, ber};
 
 /// A private key with its certificate and the certificates that came with it (issuers).
 pub struct KeyBundle {
@@ -38,7 +38,8 @@ impl std::fmt::Debug for KeyBundle {
 
 /// Whether the bytes look like a PKCS#12 file (DER, a SEQUENCE starting with version 3).
 pub fn is_pkcs12(bytes: &[u8]) -> bool {
-    bytes.first() == Some(&0x30) && Pkcs12::from_der(bytes).is_ok()
+    // OpenSSL only sees what the core's linear, depth-capped BER reader reads as one value.
+    ber::is_one_sequence(bytes) && Pkcs12::from_der(bytes).is_ok()
 }
 
 /// Opens a PKCS#12 file with its password.
@@ -50,9 +51,13 @@ pub fn is_pkcs12(bytes: &[u8]) -> bool {
 /// [`Error::InvalidKey`] when the bytes are not PKCS#12 or hold no private key;
 /// [`Error::WrongPassword`] when the password does not open it.
 pub fn open(bytes: &[u8], password: &str) -> Result<KeyBundle> {
-    let p12 = Pkcs12::from_der(bytes).map_err(|_| Error::InvalidKey {
+    let not_pkcs12 = || Error::InvalidKey {
         detail: "the file is not a PKCS#12 (.p12) file".to_owned(),
-    })?;
+    };
+    if !ber::is_one_sequence(bytes) {
+        return Err(not_pkcs12());
+    }
+    let p12 = Pkcs12::from_der(bytes).map_err(|_| not_pkcs12())?;
     let parsed = match p12.parse2(password) {
         Ok(parsed) => parsed,
         Err(_) if load_legacy_provider() => p12.parse2(password).map_err(|_| wrong_password())?,

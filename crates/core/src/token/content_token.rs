@@ -2,9 +2,12 @@
 //! `{"token": ..., "expDate": ..., "orgName": ...}`. The whole file content is the API credential.
 
 use chrono::{DateTime, FixedOffset, Utc};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
+use super::fields::{
+    MAX_DATE_CHARS, MAX_NAME_CHARS, MAX_TOKEN_CHARS, cap, duplicate_error, duplicate_key,
+};
 use super::{Kind, pem, sha256_hex};
 use crate::error::{Error, Result};
 
@@ -51,14 +54,27 @@ impl ContentToken {
             .ok_or_else(|| corrupt("its base64 is damaged or truncated"))?;
         let json = zeroize::Zeroizing::new(json);
         let raw: RawToken = serde_json::from_slice(&json).map_err(|e| {
-            corrupt(format!(
-                "its JSON is damaged or truncated (column {})",
-                e.column()
-            ))
+            // serde names a repeated field as damage; say what it is and why it matters.
+            match duplicate_key(&json) {
+                Some(field) => duplicate_error(Kind::ContentToken, &field),
+                None => corrupt(format!(
+                    "its JSON is damaged or truncated (column {})",
+                    e.column()
+                )),
+            }
         })?;
-        let (Some(_token), Some(exp_date)) = (raw.token, raw.exp_date) else {
+        let (Some(token), Some(exp_date)) = (raw.token, raw.exp_date) else {
             return Err(corrupt("it has no token or no expDate"));
         };
+        let org_name = raw.org_name.unwrap_or_default();
+        cap(Kind::ContentToken, "orgName", &org_name, MAX_NAME_CHARS)?;
+        cap(Kind::ContentToken, "expDate", &exp_date, MAX_DATE_CHARS)?;
+        cap(
+            Kind::ContentToken,
+            "token value",
+            token.expose_secret(),
+            MAX_TOKEN_CHARS,
+        )?;
         let expires_at = parse_exp_date(&exp_date).ok_or_else(|| {
             let shown: String = exp_date.chars().take(40).collect();
             corrupt(format!(
@@ -67,7 +83,7 @@ impl ContentToken {
             ))
         })?;
         Ok(Self {
-            org_name: raw.org_name.unwrap_or_default(),
+            org_name,
             sha256: sha256_hex(bytes),
             expires_at,
             secret: SecretString::from(text.to_owned()),
@@ -89,6 +105,45 @@ pub fn parse_exp_date(value: &str) -> Option<DateTime<Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
+
+    fn token(json: &str) -> Vec<u8> {
+        base64::engine::general_purpose::STANDARD
+            .encode(json)
+            .into_bytes()
+    }
+
+    #[test]
+    fn a_repeated_field_is_named() {
+        let bytes =
+            token(r#"{"token":"x","expDate":"2027-03-04T10:00:00Z","orgName":"A","orgName":"B"}"#);
+        let err = ContentToken::parse(&bytes).expect_err("duplicate");
+        assert_eq!(err.kind(), "corrupt_file");
+        let text = err.to_string();
+        assert!(text.contains("the field \"orgName\" twice"), "{text}");
+        assert!(text.contains("edited or is not from Apple"), "{text}");
+        assert!(text.contains("download the token again"), "{text}");
+        assert!(!text.contains("truncated"), "{text}");
+    }
+
+    #[test]
+    fn absurd_organisation_names_are_refused() {
+        let name = "A".repeat(700_000);
+        let json =
+            format!(r#"{{"token":"x","expDate":"2027-03-04T10:00:00Z","orgName":"{name}"}}"#);
+        let err = ContentToken::parse(&token(&json)).expect_err("long");
+        assert_eq!(err.kind(), "corrupt_file");
+        let text = err.to_string();
+        assert!(text.contains("orgName is 700000 characters long"), "{text}");
+        assert!(text.len() < 400, "{text}");
+        let fine = "B".repeat(MAX_NAME_CHARS);
+        let json =
+            format!(r#"{{"token":"x","expDate":"2027-03-04T10:00:00Z","orgName":"{fine}"}}"#);
+        assert_eq!(
+            ContentToken::parse(&token(&json)).expect("fine").org_name,
+            fine
+        );
+    }
 
     #[test]
     fn exp_date_offsets() {

@@ -5,8 +5,16 @@ use openssl::pkey::{PKey, Private};
 use openssl::rsa::{Padding, Rsa};
 use zeroize::Zeroizing;
 
-use super::pem;
+use super::{ber, pem};
 use crate::error::{Error, Result};
+
+/// Largest DER private key read: an RSA-16384 key in PKCS#8 is under 10 KiB.
+const MAX_KEY_DER: usize = 16 * 1024;
+/// Smallest DER private key read: an RSA-512 key in PKCS#1 is about 320 bytes.
+const MIN_KEY_DER: usize = 64;
+/// Private key blocks tried in one file: a bundle holds one key. Each try costs OpenSSL about a
+/// millisecond, so 18,000 tiny key blocks in 1 MiB cost 20 s (benches/hostile.rs) before this.
+const MAX_KEY_BLOCKS: usize = 4;
 
 /// A private key. `Debug` shows only its type and size.
 pub struct PrivateKey {
@@ -52,9 +60,15 @@ impl PrivateKey {
     pub(crate) fn from_pem_blocks(bytes: &[u8]) -> Result<Option<Self>> {
         let text = String::from_utf8_lossy(bytes);
         let mut problem = None;
-        for block in pem::blocks(&text) {
-            if !block.label.ends_with("PRIVATE KEY") {
-                continue;
+        let key_blocks = pem::blocks(&text)
+            .into_iter()
+            .filter(|b| b.label.ends_with("PRIVATE KEY"));
+        for (index, block) in key_blocks.enumerate() {
+            if index == MAX_KEY_BLOCKS {
+                problem = Some(
+                    "none of its first private key blocks is usable, and no key file holds more",
+                );
+                break;
             }
             if block.encrypted || block.label == "ENCRYPTED PRIVATE KEY" {
                 problem = Some("the private key is protected by a password; export it without one");
@@ -78,7 +92,12 @@ impl PrivateKey {
     }
 
     /// Tries the specific decoders first: OpenSSL 3's generic decoder costs milliseconds.
+    /// OpenSSL only sees a key-sized single DER value: on 1 MiB of nested BER its decoders took
+    /// 0.8 to 0.9 s (benches/hostile.rs), our reader's check takes microseconds.
     fn from_der(der: &[u8]) -> Option<Self> {
+        if !(MIN_KEY_DER..=MAX_KEY_DER).contains(&der.len()) || !ber::is_one_sequence(der) {
+            return None;
+        }
         let key = Rsa::private_key_from_der(der)
             .ok()
             .and_then(|rsa| PKey::from_rsa(rsa).ok())

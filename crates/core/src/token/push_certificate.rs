@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
+use super::fields::{MAX_NAME_CHARS, MAX_SERIAL_CHARS, cap, shown};
 use super::{Kind, PrivateKey, pem, serial_hex};
 use crate::error::{Error, Result};
 
@@ -106,7 +107,8 @@ impl PushCertificate {
             )
         })?;
         let subject = cert.subject();
-        let subject_text = subject.to_string();
+        // Shown in refusals only: a hostile subject must not fill the screen.
+        let subject_text = shown(&subject.to_string(), MAX_NAME_CHARS);
         let uid = subject
             .iter_attributes()
             .find(|a| a.attr_type().to_id_string() == UID_OID)
@@ -115,6 +117,12 @@ impl PushCertificate {
                 reason: "it has no push topic (no UID attribute in its subject)".to_owned(),
             })?;
         let uid = String::from_utf8_lossy(uid.attr_value().data).into_owned();
+        cap(
+            Kind::PushCertificate,
+            "push topic (subject UID)",
+            &uid,
+            MAX_NAME_CHARS,
+        )?;
         let topic = Topic::parse(&uid).map_err(|reason| Error::NotPushCertificate {
             subject: subject_text.clone(),
             reason,
@@ -125,6 +133,27 @@ impl PushCertificate {
                 .map(|a| String::from_utf8_lossy(a.attr_value().data).into_owned())
                 .unwrap_or_default()
         };
+        let subject_cn = cn(subject);
+        let issuer_cn = cn(cert.issuer());
+        let serial = serial_hex(cert.raw_serial());
+        cap(
+            Kind::PushCertificate,
+            "subject common name",
+            &subject_cn,
+            MAX_NAME_CHARS,
+        )?;
+        cap(
+            Kind::PushCertificate,
+            "issuer common name",
+            &issuer_cn,
+            MAX_NAME_CHARS,
+        )?;
+        cap(
+            Kind::PushCertificate,
+            "serial number",
+            &serial,
+            MAX_SERIAL_CHARS,
+        )?;
         let validity = cert.validity();
         let time = |t: x509_parser::time::ASN1Time| {
             DateTime::from_timestamp(t.timestamp(), 0).ok_or_else(|| {
@@ -133,9 +162,9 @@ impl PushCertificate {
         };
         Ok(Self {
             topic,
-            subject_cn: cn(subject),
-            issuer_cn: cn(cert.issuer()),
-            serial: serial_hex(cert.raw_serial()),
+            subject_cn,
+            issuer_cn,
+            serial,
             not_before: time(validity.not_before)?,
             not_after: time(validity.not_after)?,
             key_matches: None,

@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 
 pub use envelope::{ContentCipher, Envelope};
 
+use super::fields::{
+    MAX_DATE_CHARS, MAX_DN_CHARS, MAX_OAUTH_CHARS, MAX_SERIAL_CHARS, cap, duplicate_error,
+    duplicate_key,
+};
 use super::{Kind, PrivateKey, pem};
 use crate::error::{Error, Recipient, Result};
 
@@ -67,6 +71,19 @@ impl ServerToken {
     pub fn parse(bytes: &[u8], key: Option<&PrivateKey>) -> Result<Self> {
         let ber = unwrap_smime(bytes)?;
         let envelope = Envelope::parse(&ber)?;
+        let recipient = &envelope.recipient;
+        cap(
+            Kind::ServerToken,
+            "recipient issuer",
+            &recipient.issuer,
+            MAX_DN_CHARS,
+        )?;
+        cap(
+            Kind::ServerToken,
+            "recipient serial number",
+            &recipient.serial,
+            MAX_SERIAL_CHARS,
+        )?;
         let contents = match key {
             Some(key) => Some(parse_message(&envelope.decrypt(key)?)?),
             None => None,
@@ -126,6 +143,9 @@ pub(crate) fn split_headers(text: &str) -> Option<(&str, &str)> {
     }
 }
 
+const BEGIN_MESSAGE: &str = "-----BEGIN MESSAGE-----";
+const END_MESSAGE: &str = "-----END MESSAGE-----";
+
 #[derive(Deserialize)]
 struct RawMessage {
     consumer_key: String,
@@ -142,22 +162,23 @@ struct RawMessage {
 pub fn parse_message(plaintext: &[u8]) -> Result<ServerTokenContents> {
     let text = std::str::from_utf8(plaintext)
         .map_err(|_| Error::corrupt(Kind::ServerToken, "the decrypted message is not text"))?;
-    let json = match (
-        text.find("-----BEGIN MESSAGE-----"),
-        text.find("-----END MESSAGE-----"),
-    ) {
-        (Some(start), Some(end)) if end > start => &text[start + 23..end],
-        _ => match (text.find('{'), text.rfind('}')) {
-            (Some(start), Some(end)) if end > start => &text[start..=end],
-            _ => {
-                return Err(Error::corrupt(
-                    Kind::ServerToken,
-                    "the decrypted message holds no token",
-                ));
-            }
-        },
+    // The END marker is looked for after the BEGIN marker: they can share dashes
+    // ("-----BEGIN MESSAGE--------END MESSAGE-----" made the old slicing panic; fuzzing found it).
+    let marked = text.find(BEGIN_MESSAGE).and_then(|start| {
+        let body = text.get(start + BEGIN_MESSAGE.len()..)?;
+        body.find(END_MESSAGE).and_then(|end| body.get(..end))
+    });
+    let braced = || match (text.find('{'), text.rfind('}')) {
+        (Some(start), Some(end)) if end > start => text.get(start..=end),
+        _ => None,
     };
+    let json = marked
+        .or_else(braced)
+        .ok_or_else(|| Error::corrupt(Kind::ServerToken, "the decrypted message holds no token"))?;
     let raw: RawMessage = serde_json::from_str(json.trim()).map_err(|e| {
+        if let Some(field) = duplicate_key(json.trim().as_bytes()) {
+            return duplicate_error(Kind::ServerToken, &field);
+        }
         // serde's own text may quote values: name only the category and position.
         let what = match e.classify() {
             serde_json::error::Category::Data => "a field is missing or of the wrong type",
@@ -165,6 +186,32 @@ pub fn parse_message(plaintext: &[u8]) -> Result<ServerTokenContents> {
         };
         Error::corrupt(Kind::ServerToken, format!("{what} (column {})", e.column()))
     })?;
+    let token = Kind::ServerToken;
+    cap(token, "consumer_key", &raw.consumer_key, MAX_OAUTH_CHARS)?;
+    cap(
+        token,
+        "consumer_secret",
+        raw.consumer_secret.expose_secret(),
+        MAX_OAUTH_CHARS,
+    )?;
+    cap(
+        token,
+        "access_token",
+        raw.access_token.expose_secret(),
+        MAX_OAUTH_CHARS,
+    )?;
+    cap(
+        token,
+        "access_secret",
+        raw.access_secret.expose_secret(),
+        MAX_OAUTH_CHARS,
+    )?;
+    cap(
+        token,
+        "access_token_expiry",
+        &raw.access_token_expiry,
+        MAX_DATE_CHARS,
+    )?;
     let expires_at = DateTime::parse_from_rfc3339(raw.access_token_expiry.trim())
         .map(|d| d.with_timezone(&Utc))
         .map_err(|_| {
@@ -214,6 +261,28 @@ mod tests {
         let text = e.to_string();
         assert!(!text.contains("SECRET"), "{text}");
         assert_eq!(e.kind(), "corrupt_file");
+    }
+
+    #[test]
+    fn repeated_and_absurd_fields_are_named() {
+        let twice = br#"{"consumer_key":"CK_1","consumer_key":"CK_2","consumer_secret":"CS_SECRET","access_token":"AT_SECRET","access_secret":"AS_SECRET","access_token_expiry":"2026-01-17T11:02:21Z"}"#;
+        let e = parse_message(twice).expect_err("duplicate");
+        assert_eq!(e.kind(), "corrupt_file");
+        assert!(
+            e.to_string().contains("the field \"consumer_key\" twice"),
+            "{e}"
+        );
+        let long = format!(
+            r#"{{"consumer_key":"CK_{}","consumer_secret":"CS_SECRET","access_token":"AT_SECRET","access_secret":"AS_SECRET","access_token_expiry":"2026-01-17T11:02:21Z"}}"#,
+            "k".repeat(100_000)
+        );
+        let e = parse_message(long.as_bytes()).expect_err("long");
+        assert!(
+            e.to_string()
+                .contains("consumer_key is 100003 characters long"),
+            "{e}"
+        );
+        assert!(!e.to_string().contains("SECRET"));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! `.p7m` is still a content token. Anything else is named as precisely as possible ("a PNG
 //! image", "a private key") so the user knows which file they picked by mistake.
 
-use super::ber::{Tlv, oid_to_string, tag};
+use super::ber::{Header, Tlv, oid_to_string, tag};
 use super::server_token::split_headers;
 use super::{Kind, pem};
 use crate::error::{Error, MAX_FILE_SIZE, Result};
@@ -42,14 +42,19 @@ pub fn sniff(bytes: &[u8]) -> Result<Kind> {
             ));
         }
     }
-    if let Some(decoded) = pem::decode_base64(text.as_bytes()) {
+    // Bare base64: a content token, or a server token without its MIME headers. Cut short, the
+    // base64 may no longer decode as a whole: its whole quads still tell what it was.
+    let decoded = pem::decode_base64(text.as_bytes()).or_else(|| whole_quads(text));
+    if let Some(decoded) = decoded {
         let decoded = zeroize::Zeroizing::new(decoded);
         let start = decoded.iter().position(|b| !b.is_ascii_whitespace());
         match start.and_then(|i| decoded.get(i)) {
             Some(b'{') => return Ok(Kind::ContentToken),
-            Some(0x30) if matches!(der_kind(&decoded), Ok(Kind::ServerToken)) => {
-                return Ok(Kind::ServerToken);
-            }
+            Some(0x30) => match der_kind(&decoded) {
+                Ok(Kind::ServerToken) => return Ok(Kind::ServerToken),
+                Err(e @ Error::Corrupt { .. }) => return Err(e),
+                _ => {}
+            },
             _ => {}
         }
     }
@@ -85,10 +90,57 @@ fn binary_format(bytes: &[u8]) -> Option<&'static str> {
         .map(|(_, what)| *what)
 }
 
+/// The decodable start of base64 that does not decode as a whole (the file was cut short):
+/// `None` unless every character is base64 or whitespace.
+fn whole_quads(text: &str) -> Option<Vec<u8>> {
+    let alphabet = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_');
+    let cleaned: Vec<u8> = text
+        .bytes()
+        .filter(|b| !b.is_ascii_whitespace())
+        .take_while(|&b| b != b'=')
+        .collect();
+    if cleaned.len() < 8 || !cleaned.iter().all(|&b| alphabet(b)) {
+        return None;
+    }
+    let whole = cleaned.len() - cleaned.len() % 4;
+    pem::decode_base64(cleaned.get(..whole)?)
+}
+
+/// What a BER/DER file that cannot be read whole was going to be, from its first headers: a CMS
+/// EnvelopedData (`SEQUENCE { OID envelopedData, ...`) is a server token, a `SEQUENCE {
+/// SEQUENCE { [0] version ...` a certificate.
+fn cut_short_kind(bytes: &[u8]) -> Option<Kind> {
+    let outer = Header::read(bytes).ok()?;
+    if !outer.is(tag::SEQUENCE) || !outer.constructed {
+        return None;
+    }
+    let inner_bytes = bytes.get(outer.header_len..)?;
+    let inner = Header::read(inner_bytes).ok()?;
+    if inner.is(tag::OID) {
+        let end = inner.header_len.checked_add(inner.len?)?;
+        let oid = oid_to_string(inner_bytes.get(inner.header_len..end)?);
+        return (oid == ENVELOPED_DATA).then_some(Kind::ServerToken);
+    }
+    if inner.is(tag::SEQUENCE) && inner.constructed {
+        let version = Header::read(inner_bytes.get(inner.header_len..)?).ok()?;
+        let explicit_version = version.class == super::ber::Class::Context
+            && version.constructed
+            && version.number == 0;
+        return explicit_version.then_some(Kind::PushCertificate);
+    }
+    None
+}
+
 /// Kind of a DER/BER file: EnvelopedData is a server token, a certificate a push certificate
 /// candidate; PKCS#12 and keys are named.
 fn der_kind(bytes: &[u8]) -> Result<Kind> {
     let Ok((outer, _)) = Tlv::read(bytes) else {
+        if let Some(kind) = cut_short_kind(bytes) {
+            return Err(Error::corrupt(
+                kind,
+                "it is cut short (the file ends before the data it announces)",
+            ));
+        }
         return Err(Error::unrecognized(
             "binary data that is not a valid certificate or token",
         ));

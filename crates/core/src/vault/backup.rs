@@ -237,6 +237,35 @@ impl Vault {
     }
 }
 
+/// Opens a backup file as [`Vault::restore`] does and writes nothing: the entry point of the
+/// fuzz target. `max_work_factor` caps the scrypt work (log2) a file may ask for, so that
+/// inputs stay fast; restore itself uses age's default cap.
+///
+/// # Errors
+/// As [`Vault::restore`] before it writes anything.
+#[cfg(feature = "fuzzing")]
+pub fn open_for_fuzzing(
+    backup: &[u8],
+    passphrase: &SecretString,
+    max_work_factor: Option<u8>,
+) -> Result<()> {
+    let mut identity = age::scrypt::Identity::new(passphrase.clone());
+    if let Some(factor) = max_work_factor {
+        identity.set_max_work_factor(factor);
+    }
+    file::unpack(&file::decrypt(backup, &identity)?).map(drop)
+}
+
+/// Reads an already decrypted backup archive (tar) as [`Vault::restore`] does: the fuzz
+/// target's way past the passphrase.
+///
+/// # Errors
+/// [`Error::CorruptBackup`], [`Error::Database`].
+#[cfg(feature = "fuzzing")]
+pub fn unpack_for_fuzzing(archive: &[u8]) -> Result<()> {
+    file::unpack(archive).map(drop)
+}
+
 /// Every keychain account the database references, sorted, without duplicates.
 pub(super) fn referenced_accounts(conn: &Connection) -> Result<Vec<String>> {
     let mut stmt = conn.prepare(

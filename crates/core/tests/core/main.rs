@@ -6,6 +6,7 @@ mod apple;
 mod detail;
 mod external;
 mod fixtures;
+mod hostile;
 mod keychain;
 mod keys;
 mod mixups;

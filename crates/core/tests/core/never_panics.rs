@@ -9,6 +9,7 @@ use tokenkeeper_core::testing::{
     ContentTokenSpec, Encoding, KeyPair, Layout, PushCertificateSpec, ServerTokenSpec, TestCa,
     abm_certificate, der, pem, random_topic,
 };
+use tokenkeeper_core::token::server_token::parse_message;
 use tokenkeeper_core::token::{ContentToken, PushCertificate, ServerToken};
 use tokenkeeper_core::{PrivateKey, read};
 
@@ -47,6 +48,7 @@ fn exercise(bytes: &[u8]) {
     let _ = ServerToken::parse(bytes, Some(key()));
     let _ = ContentToken::parse(bytes);
     let _ = PrivateKey::from_bytes(bytes);
+    let _ = parse_message(bytes);
 }
 
 #[derive(Debug, Clone)]
@@ -115,4 +117,16 @@ proptest! {
         let bytes = apply(valid_files()[which].clone(), &mutations);
         exercise(&bytes);
     }
+}
+
+/// Inputs that crashed a fuzz target (fuzz/), kept byte for byte with what they broke.
+#[test]
+fn fuzz_findings_never_panic() {
+    // server_token, crash-843a8cd8: the BEGIN and END MESSAGE markers share their dashes, so
+    // the END marker started inside the BEGIN one and parse_message sliced backwards.
+    let shared_dashes =
+        b"Contontent-Transfer-Encoding: 7bit\r\n\r\n-----BEGIN MESSAGE---------END MESSAGE-----\n";
+    exercise(shared_dashes);
+    let err = parse_message(shared_dashes).expect_err("no token inside");
+    assert_eq!(err.kind(), "corrupt_file");
 }

@@ -158,11 +158,17 @@ fn corrupt(detail: impl Into<String>) -> Error {
 
 /// Decrypts, unpacks and checks a backup, writing nothing.
 pub(super) fn open(backup: &[u8], passphrase: &SecretString) -> Result<Opened> {
-    let plain = decrypt(backup, passphrase)?;
+    let identity = age::scrypt::Identity::new(passphrase.clone());
+    unpack(&decrypt(backup, &identity)?)
+}
+
+/// Reads the decrypted archive: manifest, database image and keychain entries, each checked
+/// against the manifest.
+pub(super) fn unpack(plain: &[u8]) -> Result<Opened> {
     let mut manifest: Option<Manifest> = None;
     let mut database: Option<Vec<u8>> = None;
     let mut files: Vec<(String, Zeroizing<Vec<u8>>)> = Vec::new();
-    let mut archive = tar::Archive::new(plain.as_slice());
+    let mut archive = tar::Archive::new(plain);
     let entries = archive
         .entries()
         .map_err(|_| corrupt("its archive cannot be read"))?;
@@ -229,7 +235,11 @@ pub(super) fn open(backup: &[u8], passphrase: &SecretString) -> Result<Opened> {
     Ok(Opened { database, secrets })
 }
 
-fn decrypt(backup: &[u8], passphrase: &SecretString) -> Result<Zeroizing<Vec<u8>>> {
+/// The age layer, opened with `identity` (the passphrase, and how much scrypt work it allows).
+pub(super) fn decrypt(
+    backup: &[u8],
+    identity: &age::scrypt::Identity,
+) -> Result<Zeroizing<Vec<u8>>> {
     use age::DecryptError as E;
     if u64::try_from(backup.len()).unwrap_or(u64::MAX) > MAX_SIZE {
         return Err(corrupt(
@@ -247,9 +257,8 @@ fn decrypt(backup: &[u8], passphrase: &SecretString) -> Result<Zeroizing<Vec<u8>
             "it is encrypted to a key, not with a passphrase: it was not made by TokenKeeper",
         ));
     }
-    let identity = age::scrypt::Identity::new(passphrase.clone());
     let reader = decryptor
-        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .decrypt(std::iter::once(identity as &dyn age::Identity))
         .map_err(|e| match e {
             E::DecryptionFailed | E::NoMatchingKeys | E::KeyDecryptionFailed => {
                 Error::WrongPassword {
