@@ -23,8 +23,10 @@ for run in $(seq 1 "$runs"); do
   fi
 done
 swept="$(grep -oE 'orphans swept [0-9]+' "$log" | awk '{s += $3} END {print s + 0}')"
-tests="$(grep -cE '^test .* ok$' "$log" || true)"
+tests="$(grep -oE 'test result: ok\. [0-9]+ passed' "$log" | awk '{s += $4} END {print s + 0}')"
+conflicts="$(grep -oE '[0-9]+ conflict\(s\) told' "$log" | awk '{s += $1} END {print s + 0}')"
 echo "soak: $runs run(s) x 3 tests x $rounds rounds; $tests test(s) passed, $failures run(s) failed;"
+echo "      $conflicts parallel renewal(s) told 'conflict' (none lost a secret, none doubled a revision)"
 echo "      $swept orphaned keychain item(s) found by the final sweeps and removed, 0 left behind"
 echo "      log: $log"
 [ "$failures" -eq 0 ]

@@ -95,9 +95,43 @@ fn listing(c: &mut Criterion) {
     });
 }
 
+/// One renewal in the 10,000-credential vault, as a technician saves it: read and decide on a
+/// snapshot, stage the secret (journaled), write with the revision guard, retire the old one.
+fn renewal(c: &mut Criterion) {
+    let mut vault = seeded();
+    let now = Utc::now();
+    let current = vault
+        .summaries(now)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.client == "Client 0042" && s.label == "Main Street")
+        .and_then(|s| s.expires_at)
+        .unwrap();
+    let mut next = current;
+    let yes = Confirmation {
+        confirmed: true,
+        accept_new_identity: false,
+    };
+    c.bench_function("vault/renew_one_in_10k", |b| {
+        b.iter_batched(
+            || {
+                next += Duration::seconds(1);
+                ImportRequest {
+                    client: "Client 0042".to_owned(),
+                    bytes: ContentTokenSpec::new("Org 42", next).build(),
+                    label: Some("Main Street".to_owned()),
+                    ..Default::default()
+                }
+            },
+            |req| vault.import(&req, yes, now).unwrap(),
+            criterion::BatchSize::SmallInput,
+        )
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30);
-    targets = listing
+    targets = listing, renewal
 }
 criterion_main!(benches);
