@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 tk_require_cargo
 
+# Sanitizer builds share nothing with the normal ones: their own target folder (not setup.sh's).
+export CARGO_TARGET_DIR="${FUZZ_TARGET_DIR:-$PWD/fuzz/target}"
 SECONDS_EACH="${FUZZ_SECONDS:-60}"
 JOBS="${FUZZ_JOBS:-1}"
 if ! rustup toolchain list | grep -q '^nightly'; then
