@@ -32,12 +32,32 @@ TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then mapfile -t TARGETS <<<"$ALL"; fi
 nice -n 19 cargo +nightly fuzz build
 
+# The public samples of ../shared/fixtures/external are read by path, never copied into the
+# repository: they join the seeds from a scratch folder under target/ when they are there.
+external=../../shared/fixtures/external
+seed_external() {
+  local target=$1 dir="target/external-seeds/$1"
+  mkdir -p "$dir"
+  [ -d "$external" ] || return 0
+  case "$target" in
+    pem | push_certificate | read) cp "$external"/micromdm/mock_push_cert*.pem "$dir"/ 2>/dev/null || true ;;
+  esac
+  case "$target" in
+    content_token | read) cp "$external"/petarov-apple-mdm-clients/*.stoken "$dir"/ 2>/dev/null || true ;;
+  esac
+  # Apple's answers: two bytes of HTTP status (200), then the body.
+  if [ "$target" = apple ] && [ -f "$external/micromdm/account_response.json" ]; then
+    { printf '\000\310'; cat "$external/micromdm/account_response.json"; } >"$dir/account.bin"
+  fi
+}
+
 mkdir -p target/fuzz-logs
 run_one() {
   local target=$1 log="target/fuzz-logs/$1.log" work="target/corpus/$1"
   mkdir -p "$work" "artifacts/$target"
+  seed_external "$target"
   # The committed seeds are read, never written: new inputs go to the working corpus.
-  nice -n 19 cargo +nightly fuzz run "$target" "$work" "corpus/$target" -- \
+  nice -n 19 cargo +nightly fuzz run "$target" "$work" "corpus/$target" "target/external-seeds/$target" -- \
     -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
     >"$log" 2>&1 || true
 }

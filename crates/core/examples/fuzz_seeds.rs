@@ -1,6 +1,6 @@
-//! Writes the fuzz targets' seed corpora (`fuzz/corpus/<target>/`) from fixtures minted in code,
-//! plus the public samples of `../shared/fixtures/external/` that hold no secret (micromdm's mock
-//! push certificates and `/account` answer, the synthetic Apps and Books token).
+//! Writes the fuzz targets' seed corpora (`fuzz/corpus/<target>/`) from fixtures minted in code.
+//! The public samples of `../shared/fixtures/external/` are never copied into the project:
+//! `scripts/fuzz.sh` adds them as extra seeds by path when it runs.
 //! `cargo run -p tokenkeeper-core --features test-support --example fuzz_seeds -- fuzz`
 //! Test data only: the key written to `fuzz/fuzz-key.pem` is a throwaway minted here.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -13,7 +13,7 @@ use secrecy::SecretString;
 use tokenkeeper_core::db::Db;
 use tokenkeeper_core::testing::{
     ContentTokenSpec, Encoding, KeyPair, Layout, PushCertificateSpec, ServerTokenSpec, TestCa,
-    abm_certificate, der, external_fixture, pem,
+    abm_certificate, der, pem,
 };
 use tokenkeeper_core::token::ContentCipher;
 use tokenkeeper_core::vault::{Confirmation, ImportRequest};
@@ -97,14 +97,6 @@ fn main() {
         "unterminated.pem",
         "-----BEGIN CERTIFICATE-----\n".repeat(8).as_bytes(),
     );
-    for name in [
-        "mock_push_cert.pem",
-        "mock_push_cert_no_uid.pem",
-        "mock_push_cert_wrong_uid_prefix.pem",
-    ] {
-        let bytes = std::fs::read(external_fixture(&format!("micromdm/{name}"))).expect(name);
-        corpus.put_all(&cert_targets, &format!("micromdm-{name}"), &bytes);
-    }
 
     // Server tokens, encrypted to the fuzz key: every layout, encoding and cipher.
     let abm = abm_certificate(&key, "Fuzz MDM", 77);
@@ -158,11 +150,6 @@ fn main() {
     url_safe.trailing = "\r\n".to_owned();
     url_safe.exp_date = "2027-03-04T02:00:00-0800".to_owned();
     corpus.put_all(&content_targets, "vpp-url-safe.vpptoken", &url_safe.build());
-    let stoken = std::fs::read(external_fixture(
-        "petarov-apple-mdm-clients/apple-mdm-client-tests-stoken-1.stoken",
-    ))
-    .expect("stoken");
-    corpus.put_all(&content_targets, "petarov-synthetic.stoken", &stoken);
     corpus.put(
         "content_token",
         "json.txt",
@@ -170,10 +157,8 @@ fn main() {
     );
 
     // Apple's answers: two bytes of HTTP status, then the body.
-    let account =
-        std::fs::read(external_fixture("micromdm/account_response.json")).expect("account");
     let answers: [(&str, u16, &[u8]); 8] = [
-        ("account", 200, &account),
+        ("account", 200, br#"{"server_name":"dev","server_uuid":"00000000-0000-0000-0000-000000000000","admin_id":"admin@example.com","facilitator_id":"admin@example.com","org_name":"Example Org","org_email":"it@example.com","org_phone":"555-0100","org_address":"1 Main St"}"#),
         ("session", 200, br#"{"auth_session_token":"abc"}"#),
         ("config", 200, br#"{"locationName":"Main St","uId":"2049025000431439","tokenExpirationDate":"2030-11-08T22:33:22+0000","countryISO2ACode":"US","mdmInfo":{"id":"x","name":"y"}}"#),
         ("vpp-error", 200, br#"{"errorNumber":9621,"errorMessage":"Expired"}"#),
