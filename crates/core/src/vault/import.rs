@@ -205,7 +205,6 @@ impl Vault {
             .transpose()?;
         let kind = token::sniff::sniff(&req.bytes)?;
         let records = self.records(kind)?;
-        let seen = guard::Seen::read(self.db.conn(), kind)?;
         let (credential, key_used, pending_key) = match (kind, given_key) {
             (Kind::ServerToken, None) => {
                 self.read_server_token(&req.bytes, &records, &client.name)?
@@ -225,6 +224,20 @@ impl Vault {
         };
         let file_sha256 = sha256_hex(&req.bytes);
         let incoming = incoming(&credential, &file_sha256, req)?;
+        let seen = guard::Seen::read(
+            self.db.conn(),
+            kind,
+            guard::Focus {
+                client: client.name.clone(),
+                identity: incoming.identity.clone(),
+                recipient: incoming
+                    .recipient
+                    .as_ref()
+                    .map(|r| (r.issuer.clone(), r.serial.clone())),
+                file_sha256: file_sha256.clone(),
+                content_sha256: incoming.content_sha256.clone(),
+            },
+        )?;
         let verdict = renewal::decide(
             &client.name,
             &incoming,

@@ -12,21 +12,23 @@ use rusqlite::{Connection, OptionalExtension, Transaction};
 use crate::error::{Error, Result};
 use crate::token::Kind;
 
-/// The credentials of one kind as the import's decision saw them.
+/// The credentials the import's decision looked at, as it saw them.
 #[derive(Debug, Clone)]
 pub(in crate::vault) struct Seen {
     kind: Kind,
+    focus: Focus,
     rows: BTreeMap<String, Row>,
 }
 
-/// What the decision depends on: the importing client, and the file's identity, recipient and
-/// hash (which find duplicates at other clients).
-#[derive(Debug, Clone, Copy)]
-pub(in crate::vault) struct Focus<'a> {
-    pub client: &'a str,
-    pub identity: &'a str,
-    pub recipient: Option<(&'a str, &'a str)>,
-    pub file_sha256: &'a str,
+/// What the decision depends on: the importing client, and the file's identity, recipient,
+/// hash and content fingerprint (which find it at other clients).
+#[derive(Debug, Clone)]
+pub(in crate::vault) struct Focus {
+    pub client: String,
+    pub identity: String,
+    pub recipient: Option<(String, String)>,
+    pub file_sha256: String,
+    pub content_sha256: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,80 +36,63 @@ struct Row {
     revision: u32,
     client: String,
     label: String,
-    identity: String,
-    recipient: Option<(String, String)>,
-    file_sha256: String,
 }
 
-impl Row {
-    fn concerns(&self, f: &Focus<'_>) -> bool {
-        self.client.eq_ignore_ascii_case(f.client)
-            || self.identity == f.identity
-            || self.file_sha256 == f.file_sha256
-            || (f.recipient.is_some()
-                && self
-                    .recipient
-                    .as_ref()
-                    .map(|(i, s)| (i.as_str(), s.as_str()))
-                    == f.recipient)
-    }
-}
-
-fn rows(conn: &Connection, kind: Kind) -> Result<BTreeMap<String, Row>> {
+/// The credentials of `kind` that concern `f`, read in SQL so that a vault of 100,000 hands
+/// back a handful of rows.
+fn rows(conn: &Connection, kind: Kind, f: &Focus) -> Result<BTreeMap<String, Row>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT cr.uid, cr.revision, c.name, cr.label, cr.identity, cr.recipient_issuer,
-                cr.recipient_serial, cr.file_sha256
-         FROM credentials cr JOIN clients c ON c.id = cr.client_id WHERE cr.kind = ?1",
+        "SELECT cr.uid, cr.revision, c.name, cr.label
+         FROM credentials cr JOIN clients c ON c.id = cr.client_id
+         WHERE cr.kind = ?1
+           AND (c.name = ?2 COLLATE NOCASE OR cr.identity = ?3 OR cr.file_sha256 = ?4
+                OR cr.content_sha256 = ?5
+                OR (cr.recipient_issuer = ?6 AND cr.recipient_serial = ?7))",
     )?;
-    let rows = stmt.query_map([kind.id()], |r| {
-        let issuer: Option<String> = r.get(5)?;
-        let serial: Option<String> = r.get(6)?;
-        Ok((
-            r.get::<_, String>(0)?,
-            Row {
-                revision: r.get(1)?,
-                client: r.get(2)?,
-                label: r.get(3)?,
-                identity: r.get(4)?,
-                recipient: issuer.zip(serial),
-                file_sha256: r.get(7)?,
-            },
-        ))
-    })?;
+    let (issuer, serial) = f.recipient.clone().unzip();
+    let rows = stmt.query_map(
+        rusqlite::params![
+            kind.id(),
+            f.client,
+            f.identity,
+            f.file_sha256,
+            f.content_sha256,
+            issuer,
+            serial
+        ],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                Row {
+                    revision: r.get(1)?,
+                    client: r.get(2)?,
+                    label: r.get(3)?,
+                },
+            ))
+        },
+    )?;
     Ok(rows.collect::<rusqlite::Result<BTreeMap<_, _>>>()?)
 }
 
 impl Seen {
-    /// Reads the credentials of `kind`; call inside the snapshot the decision is made on.
-    pub(in crate::vault) fn read(conn: &Connection, kind: Kind) -> Result<Self> {
-        Ok(Seen {
-            kind,
-            rows: rows(conn, kind)?,
-        })
+    /// Reads the credentials of `kind` that concern `focus`; call inside the snapshot the
+    /// decision is made on.
+    pub(in crate::vault) fn read(conn: &Connection, kind: Kind, focus: Focus) -> Result<Self> {
+        let rows = rows(conn, kind, &focus)?;
+        Ok(Seen { kind, focus, rows })
     }
 
     /// Inside the write transaction: [`Error::Conflict`] naming the first change since
     /// [`Seen::read`] (a renewal, an addition, a removal) to a credential the decision looked
     /// at, else `Ok`.
-    pub(in crate::vault) fn ensure_unchanged(
-        &self,
-        tx: &Transaction<'_>,
-        focus: &Focus<'_>,
-    ) -> Result<()> {
-        let now = rows(tx, self.kind)?;
+    pub(in crate::vault) fn ensure_unchanged(&self, tx: &Transaction<'_>) -> Result<()> {
+        let now = rows(tx, self.kind, &self.focus)?;
         if now == self.rows {
             return Ok(());
         }
-        let concerns = |uid: &String| {
-            let before = self.rows.get(uid);
-            let after = now.get(uid);
-            before != after
-                && (before.is_some_and(|r| r.concerns(focus))
-                    || after.is_some_and(|r| r.concerns(focus)))
-        };
         let changed = now
             .iter()
-            .find(|(uid, _)| concerns(uid))
+            .find(|(uid, row)| self.rows.get(*uid) != Some(*row))
             .map(|(uid, row)| (uid.as_str(), row, self.rows.contains_key(uid)));
         let what = self.kind.display_name();
         let message = match changed {
@@ -120,11 +105,7 @@ impl Seen {
                 )
             }
             None => {
-                let Some((_, r)) = self
-                    .rows
-                    .iter()
-                    .find(|(uid, _)| !now.contains_key(*uid) && concerns(uid))
-                else {
+                let Some((_, r)) = self.rows.iter().find(|(uid, _)| !now.contains_key(*uid)) else {
                     return Ok(());
                 };
                 let gone = format!(" \"{}\" of {}", r.label, r.client);

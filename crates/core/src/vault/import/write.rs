@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Transaction, params};
 use zeroize::Zeroizing;
 
-use super::guard::Focus;
 use super::{ImportOutcome, ImportRequest, Prepared};
 use crate::error::{Error, Result};
 use crate::renewal::Decision;
@@ -245,19 +244,8 @@ impl Vault {
                 old.extend(t.key_ref.clone());
             }
         }
-        let focus = Focus {
-            client: &p.plan.client,
-            identity: &p.plan.after.identity,
-            recipient: p
-                .plan
-                .after
-                .recipient
-                .as_ref()
-                .map(|r| (r.issuer.as_str(), r.serial.as_str())),
-            file_sha256: &p.file_sha256,
-        };
         let written = self.db.write(|tx| {
-            p.seen.ensure_unchanged(tx, &focus)?;
+            p.seen.ensure_unchanged(tx)?;
             write_credential(
                 tx,
                 &p,
