@@ -68,6 +68,21 @@ fn run_json(env: &Env, args: &[&str]) -> (serde_json::Value, i32) {
     (v, out.status.code().unwrap_or(-1))
 }
 
+fn add_client(env: &Env, name: &str) {
+    let out = tk(env, &["client", "add", name]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Imports `file` for `client`, which must succeed.
+fn import_ok(env: &Env, file: &Path, client: &str) {
+    let (v, code) = run_json(env, &["import", p(file), "--client", client, "--json"]);
+    assert_eq!(code, 0, "{v}");
+}
+
 fn service(env: &Env) -> String {
     env.service
         .clone()
@@ -191,14 +206,8 @@ fn expiry(env: &Env) -> String {
 fn parallel_renewals_of_one_credential_land_once_and_lose_no_secret() {
     let env = Env::other_machine("parallel");
     let first = token(&env, "first.vpptoken", "Main Street School", 100);
-    assert!(
-        tk(&env, &["client", "add", "Acme"])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let (v, code) = run_json(&env, &["import", p(&first), "--client", "Acme", "--json"]);
-    assert_eq!(code, 0, "{v}");
+    add_client(&env, "Acme");
+    import_ok(&env, &first, "Acme");
     let mut conflicts = 0;
     let mut days = 100;
     for round in 0..rounds(5) {
@@ -313,15 +322,9 @@ fn kill_at_random(
 fn killed_imports_leave_the_old_or_the_new_revision_and_no_orphan_once_swept() {
     let env = Env::other_machine("killed-imports");
     let mut rng = Rng::new("killed imports");
-    assert!(
-        tk(&env, &["client", "add", "Acme"])
-            .status()
-            .unwrap()
-            .success()
-    );
+    add_client(&env, "Acme");
     let first = token(&env, "first.vpptoken", "Oak Lane", 50);
-    let (v, code) = run_json(&env, &["import", p(&first), "--client", "Acme", "--json"]);
-    assert_eq!(code, 0, "{v}");
+    import_ok(&env, &first, "Acme");
     let renewal = token(&env, "renewal.vpptoken", "Oak Lane", 55);
     let span = duration_of(&env, &["import", p(&renewal), "--client", "Acme", "--yes"]);
     let mut finished = 0;
@@ -373,15 +376,9 @@ fn killed_restores_leave_one_whole_vault_and_no_orphan_once_swept() {
     let mut rng = Rng::new("killed restores");
     // The backup: two clients with a token each.
     for (client, org) in [("Acme", "Acme Org"), ("Globex", "Globex Org")] {
-        assert!(
-            tk(&env, &["client", "add", client])
-                .status()
-                .unwrap()
-                .success()
-        );
+        add_client(&env, client);
         let f = token(&env, &format!("{client}.vpptoken"), org, 40);
-        let (v, code) = run_json(&env, &["import", p(&f), "--client", client, "--json"]);
-        assert_eq!(code, 0, "{v}");
+        import_ok(&env, &f, client);
     }
     let backup = env.path("vault.tkbackup");
     let out = tk(
@@ -402,15 +399,9 @@ fn killed_restores_leave_one_whole_vault_and_no_orphan_once_swept() {
         String::from_utf8_lossy(&out.stderr)
     );
     // The vault moves on: another client, so a restore has something to replace.
-    assert!(
-        tk(&env, &["client", "add", "Initech"])
-            .status()
-            .unwrap()
-            .success()
-    );
+    add_client(&env, "Initech");
     let f = token(&env, "initech.vpptoken", "Initech Org", 40);
-    let (v, code) = run_json(&env, &["import", p(&f), "--client", "Initech", "--json"]);
-    assert_eq!(code, 0, "{v}");
+    import_ok(&env, &f, "Initech");
     let clients = |env: &Env| -> BTreeSet<String> {
         let conn = rusqlite::Connection::open(env.db()).unwrap();
         let mut stmt = conn.prepare("SELECT name FROM clients").unwrap();
@@ -447,14 +438,8 @@ fn killed_restores_leave_one_whole_vault_and_no_orphan_once_swept() {
     assert!(!refused.status.success());
     let decrypting = start.elapsed() * 9 / 10;
     assert_eq!(clients(&env), backed_up);
-    assert!(
-        tk(&env, &["client", "add", "Initech"])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let (v, code) = run_json(&env, &["import", p(&f), "--client", "Initech", "--json"]);
-    assert_eq!(code, 0, "{v}");
+    add_client(&env, "Initech");
+    import_ok(&env, &f, "Initech");
     let mut restored = 0;
     for round in 0..rounds(8) {
         let done = kill_at_random(&env, &restore, &mut rng, (decrypting, span));
@@ -471,14 +456,8 @@ fn killed_restores_leave_one_whole_vault_and_no_orphan_once_swept() {
             restored += 1;
             // Back to the moved-on vault for the next round.
             if !now.contains("Initech") {
-                assert!(
-                    tk(&env, &["client", "add", "Initech"])
-                        .status()
-                        .unwrap()
-                        .success()
-                );
-                let (v, code) = run_json(&env, &["import", p(&f), "--client", "Initech", "--json"]);
-                assert_eq!(code, 0, "{v}");
+                add_client(&env, "Initech");
+                import_ok(&env, &f, "Initech");
             }
         }
         let (v, _) = run_json(&env, &["verify", "--repair", "--json"]);

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
+use super::Shared;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -33,24 +34,9 @@ use tokenkeeper_core::vault::{
     CertExport, Confirmation, ImportRequest, KeyPurpose, KeyRecord, RestoreOptions,
 };
 use tokenkeeper_core::{Keychain, Portal, Vault};
-use zeroize::Zeroizing;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).unwrap()
-}
-
-/// Forwards to a shared store, so the test can read what the vault wrote.
-struct Shared(Arc<dyn SecretStore>);
-impl SecretStore for Shared {
-    fn put(&self, a: &str, s: &[u8]) -> tokenkeeper_core::Result<()> {
-        self.0.put(a, s)
-    }
-    fn get(&self, a: &str) -> tokenkeeper_core::Result<Option<Zeroizing<Vec<u8>>>> {
-        self.0.get(a)
-    }
-    fn delete(&self, a: &str) -> tokenkeeper_core::Result<()> {
-        self.0.delete(a)
-    }
 }
 
 struct Env {

@@ -21,3 +21,19 @@ use std::sync::Arc;
 pub fn keychain_store() -> Arc<dyn tokenkeeper_core::secrets::SecretStore> {
     Arc::new(keychain::real_keychain())
 }
+
+/// Forwards to a shared store, so a test can read what the vault wrote and open a second vault
+/// on the same secrets.
+pub struct Shared(pub Arc<dyn tokenkeeper_core::secrets::SecretStore>);
+
+impl tokenkeeper_core::secrets::SecretStore for Shared {
+    fn put(&self, a: &str, s: &[u8]) -> tokenkeeper_core::Result<()> {
+        self.0.put(a, s)
+    }
+    fn get(&self, a: &str) -> tokenkeeper_core::Result<Option<zeroize::Zeroizing<Vec<u8>>>> {
+        self.0.get(a)
+    }
+    fn delete(&self, a: &str) -> tokenkeeper_core::Result<()> {
+        self.0.delete(a)
+    }
+}

@@ -13,6 +13,7 @@ use tokenkeeper_core::vault::Confirmation;
 use tokenkeeper_core::{Error, Portal, STAGING_GRACE, Vault};
 use zeroize::Zeroizing;
 
+use super::Shared;
 use super::vault::{now, req, store};
 
 /// A store that, at its first `put` (the import has decided and is staging its secret), tells
@@ -41,19 +42,6 @@ impl SecretStore for Paused {
     }
 }
 
-struct Shared(Arc<dyn SecretStore>);
-impl SecretStore for Shared {
-    fn put(&self, a: &str, s: &[u8]) -> tokenkeeper_core::Result<()> {
-        self.0.put(a, s)
-    }
-    fn get(&self, a: &str) -> tokenkeeper_core::Result<Option<Zeroizing<Vec<u8>>>> {
-        self.0.get(a)
-    }
-    fn delete(&self, a: &str) -> tokenkeeper_core::Result<()> {
-        self.0.delete(a)
-    }
-}
-
 fn token(days: i64) -> Vec<u8> {
     ContentTokenSpec::new("Main Street School", now() + Duration::days(days)).build()
 }
@@ -69,13 +57,30 @@ fn staged_rows(path: &std::path::Path) -> Vec<(String, i64)> {
         .unwrap()
 }
 
+/// A vault on a fresh file with the client Acme, and the store it shares.
+fn acme() -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    Arc<dyn SecretStore>,
+    Vault,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tk.db");
+    let secrets = store();
+    let mut vault = Vault::new(Db::open(&path).unwrap(), Box::new(Shared(secrets.clone())));
+    vault
+        .add_client("Acme", Portal::Business, "", now())
+        .unwrap();
+    (dir, path, secrets, vault)
+}
+
 /// Renews the token with `slow` (paused once it has decided) while `fast` renews it with
 /// `fast_file` in between; returns the slow one's result.
 fn interleave(
     slow_file: Vec<u8>,
     fast_file: Vec<u8>,
 ) -> (tempfile::TempDir, tokenkeeper_core::Result<u32>, Vault) {
-    interleave_with(slow_file, |fast| {
+    interleave_with(req("Acme", slow_file), |fast| {
         let landed = fast
             .import(&req("Acme", fast_file), Confirmation::default(), now())
             .unwrap();
@@ -86,16 +91,13 @@ fn interleave(
 /// Renews the token with a slow import paused once it has decided, runs `meanwhile` on another
 /// connection, then lets the slow one write.
 fn interleave_with(
-    slow_file: Vec<u8>,
+    slow_import: tokenkeeper_core::vault::ImportRequest,
     meanwhile: impl FnOnce(&mut Vault),
 ) -> (tempfile::TempDir, tokenkeeper_core::Result<u32>, Vault) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("tk.db");
-    let secrets = store();
-    let mut fast = Vault::new(Db::open(&path).unwrap(), Box::new(Shared(secrets.clone())));
-    fast.add_client("Acme", Portal::Business, "", now())
-        .unwrap();
+    let (dir, path, secrets, mut fast) = acme();
     fast.import(&req("Acme", token(100)), Confirmation::default(), now())
+        .unwrap();
+    fast.add_client("Globex", Portal::Business, "", now())
         .unwrap();
 
     let (reached_tx, reached_rx) = channel();
@@ -108,7 +110,7 @@ fn interleave_with(
     let slow_path = path.clone();
     let slow = std::thread::spawn(move || {
         let mut slow = Vault::new(Db::open(&slow_path).unwrap(), Box::new(paused));
-        slow.import(&req("Acme", slow_file), Confirmation::default(), now())
+        slow.import(&slow_import, Confirmation::default(), now())
             .map(|o| o.revision)
     });
     reached_rx.recv().unwrap();
@@ -146,24 +148,30 @@ fn a_renewal_decided_before_another_landed_is_a_conflict_and_keeps_the_winners_s
 }
 
 #[test]
-fn an_older_file_decided_before_a_newer_one_landed_is_never_committed_over_it() {
-    // The slow import decided "renew" against revision 1 (its file is newer than that), but a
-    // still newer file lands first: the slow, older one must not replace it.
-    let (_dir, result, fast) = interleave(token(200), token(300));
-    assert_eq!(result.unwrap_err().kind(), "conflict");
-    let rows = fast.summaries(now()).unwrap();
-    assert_eq!(
-        rows[0].expires_at.map(|e| (e - now()).num_days()),
-        Some(300),
-        "the newer file stays"
-    );
+fn a_new_credential_decided_before_another_client_took_its_location_is_a_conflict() {
+    // The slow import decided "new" for Globex (nobody held Oak Lane yet); meanwhile Acme took
+    // Oak Lane. Its revision guard has no row to check: without the snapshot guard it would
+    // write a second holder of one location.
+    let oak = || ContentTokenSpec::new("Oak Lane", now() + Duration::days(90)).build();
+    let (_dir, result, fast) = interleave_with(req("Globex", oak()), |fast| {
+        fast.import(&req("Acme", oak()), Confirmation::default(), now())
+            .unwrap();
+    });
+    let e = result.unwrap_err();
+    assert_eq!(e.kind(), "conflict", "{e}");
+    assert!(e.to_string().contains("added elsewhere"), "{e}");
+    let holders = fast
+        .summaries(now())
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.identity == "Oak Lane")
+        .count();
+    assert_eq!(holders, 1);
 }
 
 #[test]
 fn another_clients_unrelated_import_meanwhile_is_no_conflict() {
-    let (_dir, result, fast) = interleave_with(token(200), |fast| {
-        fast.add_client("Globex", Portal::Business, "", now())
-            .unwrap();
+    let (_dir, result, fast) = interleave_with(req("Acme", token(200)), |fast| {
         let other = ContentTokenSpec::new("Globex Org", now() + Duration::days(50)).build();
         fast.import(&req("Globex", other), Confirmation::default(), now())
             .unwrap();
@@ -174,13 +182,7 @@ fn another_clients_unrelated_import_meanwhile_is_no_conflict() {
 
 #[test]
 fn the_sweep_removes_what_a_killed_attempt_left_only_after_the_grace_period() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("tk.db");
-    let secrets = store();
-    let mut vault = Vault::new(Db::open(&path).unwrap(), Box::new(Shared(secrets.clone())));
-    vault
-        .add_client("Acme", Portal::Business, "", now())
-        .unwrap();
+    let (_dir, path, secrets, mut vault) = acme();
     let outcome = vault
         .import(&req("Acme", token(100)), Confirmation::default(), now())
         .unwrap();
@@ -226,13 +228,7 @@ fn the_sweep_removes_what_a_killed_attempt_left_only_after_the_grace_period() {
 
 #[test]
 fn renewals_and_removals_retire_what_they_replace_and_leave_no_journal_behind() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("tk.db");
-    let secrets = store();
-    let mut vault = Vault::new(Db::open(&path).unwrap(), Box::new(Shared(secrets.clone())));
-    vault
-        .add_client("Acme", Portal::Business, "", now())
-        .unwrap();
+    let (_dir, path, secrets, mut vault) = acme();
     let first = vault
         .import(&req("Acme", token(100)), Confirmation::default(), now())
         .unwrap();

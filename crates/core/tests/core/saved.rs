@@ -2,28 +2,12 @@
 //! rule once, in the core: a blank common name means the default, a file that cannot be saved
 //! takes its new key away again, a PKCS#12 needs a password, chain files must hold certificates.
 
-use std::sync::Arc;
-
 use tokenkeeper_core::db::Db;
-use tokenkeeper_core::secrets::SecretStore;
 use tokenkeeper_core::vault::{CertExport, CertFormat, chain_pem};
 use tokenkeeper_core::{Portal, Vault};
-use zeroize::Zeroizing;
 
+use super::Shared;
 use super::vault::now;
-
-struct Shared(Arc<dyn SecretStore>);
-impl SecretStore for Shared {
-    fn put(&self, a: &str, s: &[u8]) -> tokenkeeper_core::Result<()> {
-        self.0.put(a, s)
-    }
-    fn get(&self, a: &str) -> tokenkeeper_core::Result<Option<Zeroizing<Vec<u8>>>> {
-        self.0.get(a)
-    }
-    fn delete(&self, a: &str) -> tokenkeeper_core::Result<()> {
-        self.0.delete(a)
-    }
-}
 
 fn vault(dir: &tempfile::TempDir) -> Vault {
     let mut v = Vault::new(

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use super::Shared;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use tokenkeeper_core::db::Db;
 use tokenkeeper_core::renewal::{Decision, WarningKind};
@@ -48,19 +49,6 @@ impl SecretStore for FailingStore {
     }
     fn delete(&self, account: &str) -> tokenkeeper_core::Result<()> {
         self.inner.delete(account)
-    }
-}
-
-struct Shared(Arc<dyn SecretStore>);
-impl SecretStore for Shared {
-    fn put(&self, a: &str, s: &[u8]) -> tokenkeeper_core::Result<()> {
-        self.0.put(a, s)
-    }
-    fn get(&self, a: &str) -> tokenkeeper_core::Result<Option<Zeroizing<Vec<u8>>>> {
-        self.0.get(a)
-    }
-    fn delete(&self, a: &str) -> tokenkeeper_core::Result<()> {
-        self.0.delete(a)
     }
 }
 
