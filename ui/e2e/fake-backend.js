@@ -467,6 +467,9 @@
     Object.assign(commands, window.__tkFakeExtras?.({ db, config, fail, log, clientByName, iso, newUid }) ?? {});
 
     let listeners = 0;
+    const held = [];
+    window.__tkRelease = () => held.splice(0).forEach((release) => release(undefined));
+    window.__tkHeld = () => held.length;
     db.milestones ??= { days_before: [30, 14, 7, 3, 1], grace_every_days: 7, grace_daily_last_days: 7 };
     db.snoozedUntil ??= null;
     db.autostart ??= false;
@@ -481,6 +484,11 @@
       if (!fn) return fail('internal', `the fake backend has no command ${cmd}`);
       // As the shell's change stamp: anything that may write drops the dashboard's index.
       if (!READS.has(cmd) && !cmd.startsWith('plugin:')) index = null;
+      // A held command answers only once the test calls window.__tkRelease(): the screens shown
+      // while the shell works (the wizard's "Checking…" step) can then be looked at.
+      if ((config.hold || []).includes(cmd)) {
+        return new Promise((ok) => held.push(ok)).then(() => fn(args || {}));
+      }
       try {
         return Promise.resolve(fn(args || {}));
       } catch (e) {

@@ -90,15 +90,19 @@ async function mockScript() {
  * @param {import('playwright-core').Browser} browser
  * @param {string} url
  * @param {object} config  fake backend: clients, credentials, files, picks, bulk
- * @param {{colorScheme?: 'light'|'dark', width?: number, height?: number, hash?: string}} [opts]
+ * @param {{colorScheme?: 'light'|'dark', width?: number, height?: number, hash?: string, zoom?: number, reducedMotion?: 'reduce'|'no-preference'}} [opts]
+ *   zoom: the browser zoom a user sets (2 = 200%): the page gets the viewport divided by it, and
+ *   pixels that many times denser, as Chromium's own zoom does
  */
 export async function openApp(browser, url, config, opts = {}) {
+  const zoom = opts.zoom ?? 1;
   const context = await browser.newContext({
-    viewport: { width: opts.width ?? 1280, height: opts.height ?? 820 },
+    viewport: { width: Math.round((opts.width ?? 1280) / zoom), height: Math.round((opts.height ?? 820) / zoom) },
     colorScheme: opts.colorScheme ?? 'light',
+    reducedMotion: opts.reducedMotion ?? 'no-preference',
     locale: 'en-GB',
     timezoneId: 'Europe/London',
-    deviceScaleFactor: 1,
+    deviceScaleFactor: zoom,
   });
   await context.addInitScript({ content: `window.__TK_CONFIG__ = ${JSON.stringify(config)};` });
   await context.addInitScript({ content: await mockScript() });
