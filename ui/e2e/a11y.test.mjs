@@ -4,10 +4,10 @@
 // that follows the OS's reduced-motion setting. Run: npm --prefix ui run test:e2e
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { assertAccessible } from './a11y.mjs';
 import { checkClients, checkCredentials, checks, clients, credentials, files, SIGNING_EXPLANATION } from './data.mjs';
-import { dropFile, launch, openApp, serve, shot } from './harness.mjs';
+import { dropFile, openApp, sharedBrowser, shot } from './harness.mjs';
 
 const ACME = '#/clients/Acme%20Corp';
 const wizard = '[data-testid="wizard"]';
@@ -15,19 +15,8 @@ const cardOf = (kind) => `article[data-kind="${kind}"]`;
 const ZOOMS = [1, 2];
 const SCHEMES = /** @type {const} */ (['light', 'dark']);
 
-/** @type {import('playwright-core').Browser} */
-let browser;
-let server;
+const env = sharedBrowser();
 
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 /** Lets the held command answer, once the page has asked it. */
 async function release(page) {
@@ -52,7 +41,7 @@ async function auditBoth(page, where) {
 function atEveryZoom(name, config, opts, visit) {
   for (const zoom of ZOOMS) {
     test(`${name} at ${zoom * 100}%`, { timeout: 90_000 }, async () => {
-      const { page, context, errors } = await openApp(browser, server.url, config, { ...opts, zoom });
+      const { page, context, errors } = await openApp(env.browser, env.server.url, config, { ...opts, zoom });
       page.setDefaultTimeout(15_000);
       await visit(page, (where) => auditBoth(page, `${where} at ${zoom * 100}%`), zoom);
       assert.deepEqual(errors, []);
@@ -282,7 +271,7 @@ describe('keyboard only', () => {
   ];
   for (const r of renewals) {
     test(`a renewal of ${r.client} "${r.label}" (${r.kind}) from the dashboard to the saved confirmation`, { timeout: 90_000 }, async () => {
-      const { page, context, errors } = await openApp(browser, server.url, { clients, credentials, files, picks: [r.file] });
+      const { page, context, errors } = await openApp(env.browser, env.server.url, { clients, credentials, files, picks: [r.file] });
       page.setDefaultTimeout(15_000);
       await page.locator('[data-testid="credential-list"] a.row').first().waitFor();
 
@@ -336,7 +325,7 @@ describe('keyboard only', () => {
   }
 
   test('a dialog closed with Escape gives the focus back to what opened it', { timeout: 60_000 }, async () => {
-    const { page, context } = await openApp(browser, server.url, { clients, credentials, files }, { hash: ACME });
+    const { page, context } = await openApp(env.browser, env.server.url, { clients, credentials, files }, { hash: ACME });
     page.setDefaultTimeout(15_000);
     await page.locator(cardOf('push_certificate')).waitFor();
     for (const name of ['Edit', 'Remove']) {
@@ -354,7 +343,7 @@ describe('keyboard only', () => {
   });
 
   test('any file without dragging: Open a file… in the sidebar reads and routes it as a drop does', { timeout: 60_000 }, async () => {
-    const { page, context, errors } = await openApp(browser, server.url, { clients, credentials, files, picks: ['/Users/dana/Downloads/Beta_Token_2026-11-02_smime.p7m'] });
+    const { page, context, errors } = await openApp(env.browser, env.server.url, { clients, credentials, files, picks: ['/Users/dana/Downloads/Beta_Token_2026-11-02_smime.p7m'] });
     page.setDefaultTimeout(15_000);
     await page.locator('[data-testid="credential-list"] a.row').first().waitFor();
     await tabTo(page, (f) => f.testid === 'open-any', 'Open a file…');
@@ -376,7 +365,7 @@ describe('motion and zoom', () => {
   test('the busy spinner turns only when the system does not ask for reduced motion', { timeout: 60_000 }, async () => {
     const spin = {};
     for (const reducedMotion of /** @type {const} */ (['reduce', 'no-preference'])) {
-      const { page, context } = await openApp(browser, server.url, { clients, credentials, files, hold: ['plan_import'] }, { hash: ACME, reducedMotion });
+      const { page, context } = await openApp(env.browser, env.server.url, { clients, credentials, files, hold: ['plan_import'] }, { hash: ACME, reducedMotion });
       page.setDefaultTimeout(15_000);
       await page.locator(cardOf('push_certificate')).waitFor();
       await dropFile(page, cardOf('push_certificate'), ['/Users/dana/Downloads/MDM_ Acme Corp_Certificate (1).pem']);
@@ -395,7 +384,7 @@ describe('motion and zoom', () => {
 
   test('the dashboard at 200% zoom, light and dark: every row still says its client, credential, expiry and state', { timeout: 60_000 }, async () => {
     for (const colorScheme of SCHEMES) {
-      const { page, context } = await openApp(browser, server.url, { clients, credentials, files }, { zoom: 2, colorScheme });
+      const { page, context } = await openApp(env.browser, env.server.url, { clients, credentials, files }, { zoom: 2, colorScheme });
       page.setDefaultTimeout(15_000);
       const rows = page.locator('[data-testid="credential-list"] a.row');
       await rows.first().waitFor();

@@ -4,18 +4,16 @@
 // Run: npm --prefix ui run test:e2e
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { checkClients, checkCredentials, checks, clients, credentials, files, REASONS, SIGNING_EXPLANATION } from './data.mjs';
-import { calls, dropFile, launch, openApp, serve, shot } from './harness.mjs';
+import { calls, dropFile, openApp, sharedBrowser, shot } from './harness.mjs';
 
 const ACME = '#/clients/Acme%20Corp';
 const wizard = '[data-testid="wizard"]';
 const card = (label) => `article[data-label="${label}"]`;
 const base = { clients: [...clients, ...checkClients], credentials: [...credentials, ...checkCredentials], files, checks, signingExplanation: SIGNING_EXPLANATION };
 
-/** @type {import('playwright-core').Browser} */
-let browser;
-let server;
+const env = sharedBrowser();
 
 async function both(page, name, opts = {}) {
   for (const scheme of ['light', 'dark']) {
@@ -26,19 +24,10 @@ async function both(page, name, opts = {}) {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 describe('APNs keys', () => {
   test('without a vendor: Download CSR saves where the user chose and says who signs it', async () => {
-    const { page, context, errors } = await openApp(browser, server.url, { ...base, saves: ['/Users/dana/Desktop/Acme_APNs.csr'] }, { hash: ACME });
+    const { page, context, errors } = await openApp(env.browser, env.server.url, { ...base, saves: ['/Users/dana/Desktop/Acme_APNs.csr'] }, { hash: ACME });
     await page.locator(card('APNs certificate')).getByRole('button', { name: 'Renew…' }).click();
     const step = page.getByTestId('csr-step');
     await step.waitFor();
@@ -73,7 +62,7 @@ describe('APNs keys', () => {
 
   test('with a vendor: the signed request is saved too', async () => {
     const saves = ['/Users/dana/Desktop/Acme_APNs.csr', '/Users/dana/Desktop/Acme_request.b64'];
-    const { page, context, errors } = await openApp(browser, server.url, { ...base, vendors: ['Example MDM Vendor'], saves }, { hash: ACME });
+    const { page, context, errors } = await openApp(env.browser, env.server.url, { ...base, vendors: ['Example MDM Vendor'], saves }, { hash: ACME });
     await page.locator(card('APNs certificate')).getByRole('button', { name: 'Renew…' }).click();
     await page.getByLabel('Your e-mail address').fill('it@acme.example');
     await page.getByLabel('Country (2 letters)').fill('US');
@@ -90,7 +79,7 @@ describe('APNs keys', () => {
 
   test('a vendor certificate kept in Settings signs the next CSR', async () => {
     const config = { ...base, picks: ['/Users/dana/vendor/acme-vendor.p12'], vendorPassword: 'vendor-pass', saves: ['/tmp/a.csr', '/tmp/a.b64'] };
-    const { page, context, errors } = await openApp(browser, server.url, config, { hash: '#/settings' });
+    const { page, context, errors } = await openApp(env.browser, env.server.url, config, { hash: '#/settings' });
     const form = page.getByTestId('vendors');
     await form.getByRole('button', { name: 'Choose .p12…' }).click();
     await form.getByTestId('vendor-password').fill('not it');
@@ -106,7 +95,7 @@ describe('APNs keys', () => {
     await form.scrollIntoViewIfNeeded();
     await both(page, '39-settings-vendor');
 
-    await page.goto(server.url + ACME);
+    await page.goto(env.server.url + ACME);
     await page.locator(card('APNs certificate')).getByRole('button', { name: 'Renew…' }).click();
     await page.getByLabel('Your e-mail address').fill('it@acme.example');
     await page.getByLabel('Country (2 letters)').fill('US');
@@ -118,7 +107,7 @@ describe('APNs keys', () => {
   });
 
   test('after the .pem of a CSR made here is saved, the wizard offers the export for the MDM', async () => {
-    const { page, context, errors } = await openApp(browser, server.url, { ...base, saves: ['/Users/dana/Desktop/Acme.pem'] }, { hash: ACME });
+    const { page, context, errors } = await openApp(env.browser, env.server.url, { ...base, saves: ['/Users/dana/Desktop/Acme.pem'] }, { hash: ACME });
     await dropFile(page, card('APNs certificate'), ['/Users/dana/Downloads/MDM_ Acme Corp_Certificate (2).pem']);
     await page.locator(`${wizard}[data-step="review"]`).waitFor();
     await page.getByTestId('save').click();
@@ -138,7 +127,7 @@ describe('APNs keys', () => {
 
   test('a certificate whose key is held is exported for the MDM with a password', async () => {
     const held = credentials.map((c) => (c.client === 'Acme Corp' && c.kind === 'push_certificate' ? { ...c, key_held: true } : c));
-    const { page, context, errors } = await openApp(browser, server.url, { ...base, credentials: held, saves: ['/Users/dana/Desktop/Acme.p12'] }, { hash: ACME });
+    const { page, context, errors } = await openApp(env.browser, env.server.url, { ...base, credentials: held, saves: ['/Users/dana/Desktop/Acme.p12'] }, { hash: ACME });
     const apns = page.locator(card('APNs certificate'));
     assert.match(await apns.getByTestId('key-held').innerText(), /In your keychain/);
     await apns.getByRole('button', { name: 'Export for your MDM…' }).click();
@@ -154,7 +143,7 @@ describe('APNs keys', () => {
     assert.deepEqual(sent.args, { args: { client: 'Acme Corp', label: 'APNs certificate', format: 'p12', out: '/Users/dana/Desktop/Acme.p12' }, password: 'correct horse' });
     assert.equal(await panel.getByTestId('export-password').inputValue(), '', 'the password is cleared after use');
     // A tracked-only certificate offers no export.
-    await page.goto(`${server.url}#/clients/Beta%20Dental`);
+    await page.goto(`${env.server.url}#/clients/Beta%20Dental`);
     await page.locator(card('APNs certificate')).waitFor();
     assert.match(await page.locator(card('APNs certificate')).getByTestId('key-held').innerText(), /Tracked only/);
     assert.equal(await page.getByRole('button', { name: 'Export for your MDM…' }).count(), 0);
@@ -166,7 +155,7 @@ describe('APNs keys', () => {
 describe('ADE keys', () => {
   test('Download public key makes a key pair and saves its certificate; an existing key is imported with its password', async () => {
     const config = { ...base, saves: ['/Users/dana/Desktop/Acme_ABM_public_key.pem'], picks: ['/Users/dana/mdm/server.p12'], keyPassword: 'p12-pass' };
-    const { page, context, errors } = await openApp(browser, server.url, config, { hash: ACME });
+    const { page, context, errors } = await openApp(env.browser, env.server.url, config, { hash: ACME });
     await page.locator(card('Cupertino ABM')).getByRole('button', { name: 'Renew…' }).click();
     // A renewal keeps its key: the key step is folded until asked for.
     assert.ok(!(await page.getByTestId('download-public-key').isVisible()));
@@ -212,7 +201,7 @@ describe('checks with Apple', () => {
     );
 
   test('every ADE reason: terms, revoked, expired, invalid, access denied, unreachable', async () => {
-    const { page, context, errors } = await openApp(browser, server.url, base, { hash: '#/clients/Northwind%20Traders', height: 3300 });
+    const { page, context, errors } = await openApp(env.browser, env.server.url, base, { hash: '#/clients/Northwind%20Traders', height: 3300 });
     await page.locator(card('Main ABM')).waitFor();
     assert.match(await page.locator(card('Main ABM')).getByTestId('check').innerText(), /Not checked yet/);
     await page.getByTestId('check-client').click();
@@ -248,7 +237,7 @@ describe('checks with Apple', () => {
   });
 
   test('every Apps and Books reason: busy with retry-after, 9621, 9622, 9625, shared uId, expiry disagreement', async () => {
-    const { page, context, errors } = await openApp(browser, server.url, base, { hash: '#/clients/Harbour%20Clinic', height: 3600 });
+    const { page, context, errors } = await openApp(env.browser, env.server.url, base, { hash: '#/clients/Harbour%20Clinic', height: 3600 });
     await page.locator(card('Seaside')).waitFor();
     // One token checked on its own first, then the whole client.
     await page.locator(card('Seaside')).getByRole('button', { name: 'Check with Apple' }).click();
@@ -273,7 +262,7 @@ describe('checks with Apple', () => {
   });
 
   test('Check now on the dashboard checks every token and the errors show in the list', async () => {
-    const { page, context, errors } = await openApp(browser, server.url, base);
+    const { page, context, errors } = await openApp(env.browser, env.server.url, base);
     await page.getByTestId('check-all').click();
     await page.getByText(/^Checked \d+ tokens: /).waitFor();
     assert.equal((await calls(page, 'check_all')).length, 1);
@@ -285,7 +274,7 @@ describe('checks with Apple', () => {
   });
 
   test('settings: Apple addresses for a test server and the daily schedule', async () => {
-    const { page, context, errors } = await openApp(browser, server.url, base, { hash: '#/settings' });
+    const { page, context, errors } = await openApp(env.browser, env.server.url, base, { hash: '#/settings' });
     const form = page.getByTestId('check-settings');
     await form.getByTestId('dep-url').waitFor();
     assert.equal(await form.getByTestId('dep-url').inputValue(), 'https://mdmenrollment.apple.com');

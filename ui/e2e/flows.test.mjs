@@ -3,18 +3,16 @@
 // dark, go to artifacts/ui/. Run: npm --prefix ui run test:e2e
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { clients, COUNTS, credentials, files, OTHER_TOPIC, TOPIC } from './data.mjs';
-import { calls, dropFile, launch, openApp, serve, shot } from './harness.mjs';
+import { calls, dropFile, openApp, sharedBrowser, shot } from './harness.mjs';
 
 const ACME = '#/clients/Acme%20Corp';
 const zoneOf = (kind) => `[data-section="${kind}"] [data-drop-zone][role="group"]`;
 const cardOf = (kind) => `article[data-kind="${kind}"]`;
 const wizard = '[data-testid="wizard"]';
 
-/** @type {import('playwright-core').Browser} */
-let browser;
-let server;
+const env = sharedBrowser();
 
 /** Screenshot in the page's scheme, then in the other one. */
 async function both(page, name) {
@@ -34,19 +32,10 @@ async function step(page, value) {
   await page.locator(`${wizard}[data-step="${value}"]`).waitFor();
 }
 
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 describe('first run', () => {
   test('empty state -> add client -> drop a push certificate -> confirm -> dashboard shows it Active', async () => {
-    const { page, context, errors } = await openApp(browser, server.url, { files });
+    const { page, context, errors } = await openApp(env.browser, env.server.url, { files });
     await page.getByRole('heading', { name: 'Nothing to watch yet' }).waitFor();
     assert.match(await page.locator('main').innerText(), /Add your first client, then drop the files Apple gave you/);
     await both(page, '01-dashboard-empty');
@@ -120,7 +109,7 @@ describe('first run', () => {
 
 describe('dropping never surprises', () => {
   test('a .vpptoken dropped on the APNs zone is named and routed to Apps and Books', async () => {
-    const { page, context, errors } = await openApp(browser, server.url, { clients, credentials, files }, { hash: ACME });
+    const { page, context, errors } = await openApp(env.browser, env.server.url, { clients, credentials, files }, { hash: ACME });
     await page.locator(cardOf('push_certificate')).waitFor();
     await both(page, '08-client-page');
     await dropFile(page, zoneOf('push_certificate'), ['/Users/dana/Downloads/sToken_for_Main Street.vpptoken']);
@@ -140,7 +129,7 @@ describe('dropping never surprises', () => {
   });
 
   test('a file dropped outside any client is matched to its client, or the user chooses', async () => {
-    const { page, context } = await openApp(browser, server.url, { clients, credentials, files });
+    const { page, context } = await openApp(env.browser, env.server.url, { clients, credentials, files });
     await page.locator('[data-testid="credential-list"] a.row').first().waitFor();
 
     // Known by identity: straight to Beta Dental's ADE renewal.
@@ -177,7 +166,7 @@ describe('dropping never surprises', () => {
 
 describe('a new push topic is never accepted silently', () => {
   test('a plan warning new_topic needs RE-ENROLL typed before accept_new_identity is sent', async () => {
-    const { page, context } = await openApp(browser, server.url, { clients, credentials, files }, { hash: ACME });
+    const { page, context } = await openApp(env.browser, env.server.url, { clients, credentials, files }, { hash: ACME });
     await page.locator(cardOf('push_certificate')).waitFor();
     await dropFile(page, cardOf('push_certificate'), ['/Users/dana/Downloads/MDM_Created_By_Mistake.pem']);
     await step(page, 'review');
@@ -201,7 +190,7 @@ describe('a new push topic is never accepted silently', () => {
   });
 
   test('an identity_changed refusal at save time explains itself and needs the typed word', async () => {
-    const { page, context } = await openApp(browser, server.url, { clients, credentials, files }, { hash: ACME });
+    const { page, context } = await openApp(env.browser, env.server.url, { clients, credentials, files }, { hash: ACME });
     await page.locator(cardOf('push_certificate')).waitFor();
     await dropFile(page, cardOf('push_certificate'), ['/Users/dana/Downloads/MDM_Other_Account.pem']);
     await step(page, 'review');
@@ -229,7 +218,7 @@ describe('a new push topic is never accepted silently', () => {
 
 describe('refusals explain the way out', () => {
   test('an ADE token that needs its key: choose the key, or type the expiry ABM shows', async () => {
-    const { page, context, errors } = await openApp(browser, server.url, { clients, credentials, files, picks: ['/Users/dana/keys/austin-mdm.key'] }, { hash: ACME });
+    const { page, context, errors } = await openApp(env.browser, env.server.url, { clients, credentials, files, picks: ['/Users/dana/keys/austin-mdm.key'] }, { hash: ACME });
     await page.locator(`article[data-label="Austin ABM"]`).waitFor();
     await dropFile(page, 'article[data-label="Austin ABM"]', ['/Users/dana/Downloads/Austin_Token_2026-11-20_smime.p7m']);
     await step(page, 'refused');
@@ -260,7 +249,7 @@ describe('refusals explain the way out', () => {
 
 describe('dashboard', () => {
   test('tabs count, arrow keys move between tabs, search filters as you type', async () => {
-    const { page, context, errors } = await openApp(browser, server.url, { clients, credentials, files });
+    const { page, context, errors } = await openApp(env.browser, env.server.url, { clients, credentials, files });
     const rows = page.locator('[data-testid="credential-list"] a.row');
     await rows.first().waitFor();
     const count = async (tab) => Number((await page.locator(`[data-tab="${tab}"] .count`).innerText()).replace(/\D/g, ''));
@@ -313,7 +302,7 @@ describe('dashboard', () => {
   test('10,000 credentials: first render and keystrokes over the fake shell (measured, printed)', async () => {
     // The rows come a window at a time from the fake shell's index, as from the real one
     // (commands/dashboard.rs); the real window's figures come from `npm run bench:app`.
-    const { page, context } = await openApp(browser, server.url, { bulk: 10_000 });
+    const { page, context } = await openApp(env.browser, env.server.url, { bulk: 10_000 });
     const rows = page.locator('[data-testid="credential-list"] a.row');
     const firstRenders = [];
     // Three loads: the machine is shared, one figure alone says little.
@@ -408,7 +397,7 @@ describe('dashboard', () => {
 
 describe('the other screens', () => {
   test('renewal guide shows the Apple Account and the topic, and opens the right portal', async () => {
-    const { page, context } = await openApp(browser, server.url, { clients, credentials, files }, { hash: ACME });
+    const { page, context } = await openApp(env.browser, env.server.url, { clients, credentials, files }, { hash: ACME });
     await page.locator(cardOf('push_certificate')).getByRole('button', { name: 'Renew…' }).click();
     await step(page, 'guide');
     assert.equal(await page.getByTestId('apple-account').innerText(), 'it@acme.example');
@@ -420,7 +409,7 @@ describe('the other screens', () => {
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
 
-    await page.goto(server.url + '#/clients/Northside%20School');
+    await page.goto(env.server.url + '#/clients/Northside%20School');
     await page.locator(`article[data-label="District ASM"]`).getByRole('button', { name: 'Renew…' }).click();
     await step(page, 'guide');
     assert.match(await page.locator('.steps').innerText(), /Apple School Manager/);
@@ -438,7 +427,7 @@ describe('the other screens', () => {
   });
 
   test('clients, events and settings', async () => {
-    const { page, context, errors } = await openApp(browser, server.url, { clients, credentials, files }, { hash: '#/clients' });
+    const { page, context, errors } = await openApp(env.browser, env.server.url, { clients, credentials, files }, { hash: '#/clients' });
     await page.getByRole('link', { name: /Northside School/ }).waitFor();
     await both(page, '18-clients');
 
@@ -462,7 +451,7 @@ describe('the other screens', () => {
     assert.deepEqual(set.args, { thresholds: { renewal_window_days: 45, grace_days: 30 } });
 
     // Edit a client; remove a credential.
-    await page.goto(server.url + ACME);
+    await page.goto(env.server.url + ACME);
     await page.getByRole('button', { name: 'Edit', exact: true }).first().click();
     const edit = page.getByRole('dialog', { name: 'Edit Acme Corp' });
     await edit.getByLabel('Apple School Manager').check();
@@ -476,7 +465,7 @@ describe('the other screens', () => {
   });
 
   test('a part of the window that does not load says so, and Try again opens it', async () => {
-    const { page, context } = await openApp(browser, server.url, { clients, credentials, files }, { hash: ACME });
+    const { page, context } = await openApp(env.browser, env.server.url, { clients, credentials, files }, { hash: ACME });
     await page.locator(cardOf('push_certificate')).waitFor();
     // A damaged install: the chunks of the settings page and of the wizard cannot be read.
     const broken = ['**/assets/Settings-*.js', '**/assets/RenewalWizard-*.js'];
@@ -500,7 +489,7 @@ describe('the other screens', () => {
   });
 
   test('reminders: milestones, snooze, start at login offered after the first credential', async () => {
-    const { page, context, errors } = await openApp(browser, server.url, { clients, credentials, files });
+    const { page, context, errors } = await openApp(env.browser, env.server.url, { clients, credentials, files });
     const offer = page.getByTestId('autostart-offer');
     await offer.waitFor();
     await both(page, '21-autostart-offer');
@@ -538,7 +527,7 @@ describe('the other screens', () => {
 
   test('a file opened with the app (command line, second launch) lands in the confirmation flow', async () => {
     const opened = '/Users/dana/Downloads/MDM_ Acme Corp_Certificate (1).pem';
-    const { page, context, errors } = await openApp(browser, server.url, { clients, credentials, files, openedFiles: [opened] });
+    const { page, context, errors } = await openApp(env.browser, env.server.url, { clients, credentials, files, openedFiles: [opened] });
     await step(page, 'review');
     assert.deepEqual((await calls(page, 'identify_file')).map((c) => c.args), [{ path: opened }]);
     await shot(page, '23-opened-file-review');
@@ -549,7 +538,7 @@ describe('the other screens', () => {
 
 describe('about', () => {
   test('About TokenKeeper: version, licence, notices of the crates and npm packages, with a filter', async () => {
-    const { page, context, errors } = await openApp(browser, server.url, { clients, credentials, files, version: '0.1.0' });
+    const { page, context, errors } = await openApp(env.browser, env.server.url, { clients, credentials, files, version: '0.1.0' });
     const open = page.getByRole('button', { name: 'About TokenKeeper' });
     await open.waitFor();
     // Keyboard: the link is reachable and opens the dialog with Enter.

@@ -6,6 +6,7 @@ import { readFile, mkdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -152,4 +153,21 @@ export async function shot(page, name, opts = {}) {
   const path = join(artifactsDir, `${name}.png`);
   await page.screenshot({ path, ...opts });
   return path;
+}
+
+/**
+ * The built UI served and Chromium started once for a test file (before its first test, closed
+ * after its last): `env.browser`, `env.server.url`.
+ */
+export function sharedBrowser() {
+  const env = /** @type {{browser: import('playwright-core').Browser, server: {url: string, close: () => Promise<unknown>}}} */ ({});
+  before(async () => {
+    env.server = await serve();
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }
