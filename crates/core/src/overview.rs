@@ -207,6 +207,7 @@ mod tests {
             expires_at: expiry,
             revision: 1,
             status: status(expiry, error, now(), Thresholds::default()),
+            renewal_window_days: 30,
         }
     }
 
