@@ -23,11 +23,19 @@ pub struct Round {
 /// How many messages one round claims at most.
 pub const ROUND_MAX: usize = 50;
 
+/// The time limit of each network step: well inside the outbox's claim lease, so a message is
+/// never sent by two processes at once.
+pub const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// Carries one message over its channel.
 ///
 /// # Errors
 /// A [`DeliveryFailure`] that says why in words, never with a secret in them.
-pub fn send(d: &Delivery, now: DateTime<Utc>) -> std::result::Result<(), DeliveryFailure> {
+pub fn send(
+    d: &Delivery,
+    now: DateTime<Utc>,
+    timeout: std::time::Duration,
+) -> std::result::Result<(), DeliveryFailure> {
     let missing = |what: &str| DeliveryFailure {
         message: format!("the channel's {what} is missing from the keychain: edit the channel"),
         retry_after: None,
@@ -35,15 +43,21 @@ pub fn send(d: &Delivery, now: DateTime<Utc>) -> std::result::Result<(), Deliver
     match d.kind {
         ChannelKind::Email => {
             let (subject, text) = render::email(&d.message);
-            let mut to = d.settings.to.clone();
-            for extra in &d.extra_to {
-                if !to.iter().any(|t| t.eq_ignore_ascii_case(extra)) {
-                    to.push(extra.clone());
-                }
-            }
+            // A client's own message goes to its contact only; the team has its own.
+            let to = if d.extra_to.is_empty() {
+                d.settings.to.clone()
+            } else {
+                d.extra_to.clone()
+            };
             let from = d.settings.from.as_deref().unwrap_or_default();
             let message = smtp::compose(from, &to, &subject, &text, &d.message.id, now);
-            smtp::send(&d.settings, d.secret.password.as_ref(), &to, &message)
+            smtp::send(
+                &d.settings,
+                d.secret.password.as_ref(),
+                &to,
+                &message,
+                timeout,
+            )
         }
         kind => {
             let url = d
@@ -74,6 +88,7 @@ pub fn send(d: &Delivery, now: DateTime<Utc>) -> std::result::Result<(), Deliver
                 d.settings.ca_file.as_deref(),
                 &headers,
                 body.as_bytes(),
+                timeout,
             )
         }
     }
@@ -85,12 +100,16 @@ pub fn send(d: &Delivery, now: DateTime<Utc>) -> std::result::Result<(), Deliver
 ///
 /// # Errors
 /// [`tokenkeeper_core::Error::Database`] when the outbox cannot be read or written.
-pub fn deliver_due(vault: &mut Vault, clock: &dyn Fn() -> DateTime<Utc>) -> Result<Round> {
+pub fn deliver_due(
+    vault: &mut Vault,
+    clock: &dyn Fn() -> DateTime<Utc>,
+    timeout: std::time::Duration,
+) -> Result<Round> {
     let mut round = Round::default();
     let deliveries = vault.claim_deliveries(clock(), ROUND_MAX)?;
     for d in deliveries {
         let Some(id) = d.outbox_id else { continue };
-        match send(&d, clock()) {
+        match send(&d, clock(), timeout) {
             Ok(()) => {
                 vault.delivered(id, clock())?;
                 round.delivered += 1;
@@ -111,9 +130,14 @@ pub fn deliver_due(vault: &mut Vault, clock: &dyn Fn() -> DateTime<Utc>) -> Resu
 /// [`tokenkeeper_core::Error::NotFound`], [`tokenkeeper_core::Error::KeychainUnavailable`],
 /// [`tokenkeeper_core::Error::Database`]; a failed send is
 /// [`tokenkeeper_core::Error::InvalidInput`] with what the channel said.
-pub fn send_test(vault: &mut Vault, name: &str, now: DateTime<Utc>) -> Result<()> {
+pub fn send_test(
+    vault: &mut Vault,
+    name: &str,
+    now: DateTime<Utc>,
+    timeout: std::time::Duration,
+) -> Result<()> {
     let d = vault.test_delivery(name, now)?;
-    match send(&d, now) {
+    match send(&d, now, timeout) {
         Ok(()) => vault.record_test(&d.channel, Ok(()), now),
         Err(f) => {
             vault.record_test(&d.channel, Err(&f.message), now)?;

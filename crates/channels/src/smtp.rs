@@ -13,9 +13,6 @@ use native_tls::{TlsConnector, TlsStream};
 use tokenkeeper_core::vault::{ChannelSettings, DeliveryFailure, SmtpSecurity};
 use zeroize::Zeroizing;
 
-/// The time limit of each step.
-pub const TIMEOUT: Duration = Duration::from_secs(20);
-
 fn failure(message: impl Into<String>) -> DeliveryFailure {
     DeliveryFailure {
         message: message.into(),
@@ -59,6 +56,7 @@ impl Write for Stream {
 struct Session {
     stream: Stream,
     host: String,
+    timeout: Duration,
 }
 
 /// A reply: its code and its text lines.
@@ -75,7 +73,7 @@ impl Session {
             match self.stream.read(&mut byte) {
                 Ok(0) => return Err(failure("the SMTP server closed the connection")),
                 Ok(_) => {}
-                Err(e) => return Err(failure(io_words(&e))),
+                Err(e) => return Err(failure(io_words(&e, self.timeout))),
             }
             if byte[0] == b'\n' {
                 break;
@@ -112,7 +110,7 @@ impl Session {
         self.stream
             .write_all(format!("{line}\r\n").as_bytes())
             .and_then(|()| self.stream.flush())
-            .map_err(|e| failure(io_words(&e)))
+            .map_err(|e| failure(io_words(&e, self.timeout)))
     }
 
     /// Sends `line` and expects a reply code in `ok`; `what` names the step in the error.
@@ -157,7 +155,7 @@ fn printable(s: &str) -> String {
         .collect()
 }
 
-fn io_words(e: &std::io::Error) -> String {
+fn io_words(e: &std::io::Error, timeout: Duration) -> String {
     match e.kind() {
         std::io::ErrorKind::ConnectionRefused => {
             "the SMTP server refused the connection".to_owned()
@@ -165,7 +163,7 @@ fn io_words(e: &std::io::Error) -> String {
         std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
             format!(
                 "the SMTP server did not answer within {} seconds",
-                TIMEOUT.as_secs()
+                timeout.as_secs()
             )
         }
         _ => format!("the connection to the SMTP server failed: {e}"),
@@ -232,6 +230,7 @@ pub fn send(
     password: Option<&Zeroizing<String>>,
     recipients: &[String],
     message: &str,
+    timeout: Duration,
 ) -> Result<(), DeliveryFailure> {
     let from = settings.from.as_deref().unwrap_or_default();
     let tls = connector(settings.ca_file.as_deref())?;
@@ -245,12 +244,14 @@ pub fn send(
         })?
         .next()
         .ok_or_else(|| failure(format!("SMTP server {} not found", settings.host)))?;
-    let tcp = TcpStream::connect_timeout(&addr, TIMEOUT).map_err(|e| failure(io_words(&e)))?;
-    let _ = tcp.set_read_timeout(Some(TIMEOUT));
-    let _ = tcp.set_write_timeout(Some(TIMEOUT));
+    let tcp =
+        TcpStream::connect_timeout(&addr, timeout).map_err(|e| failure(io_words(&e, timeout)))?;
+    let _ = tcp.set_read_timeout(Some(timeout));
+    let _ = tcp.set_write_timeout(Some(timeout));
     let mut s = Session {
         stream: Stream::Plain(tcp),
         host: settings.host.clone(),
+        timeout,
     };
     if settings.security == SmtpSecurity::Tls {
         s.starttls(&tls)?;

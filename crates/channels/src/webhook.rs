@@ -12,8 +12,6 @@ use openssl::sign::Signer;
 use tokenkeeper_core::alerts::parse_retry_after;
 use tokenkeeper_core::vault::DeliveryFailure;
 
-/// The time limit of one post (well inside the outbox's claim lease).
-pub const TIMEOUT: Duration = Duration::from_secs(20);
 /// The signature header of the generic webhook.
 pub const SIGNATURE_HEADER: &str = "X-TokenKeeper-Signature";
 /// The message id header: a receiver drops a repeat by it.
@@ -39,7 +37,11 @@ pub fn signature(key: &[u8], body: &[u8]) -> Option<String> {
     ))
 }
 
-fn agent(url: &str, ca_file: Option<&str>) -> Result<ureq::Agent, DeliveryFailure> {
+fn agent(
+    url: &str,
+    ca_file: Option<&str>,
+    timeout: Duration,
+) -> Result<ureq::Agent, DeliveryFailure> {
     let roots = match ca_file {
         Some(path) => {
             let pem = std::fs::read(path)
@@ -68,23 +70,23 @@ fn agent(url: &str, ca_file: Option<&str>) -> Result<ureq::Agent, DeliveryFailur
         .max_redirects(0)
         .max_redirects_will_error(false)
         .user_agent(concat!("TokenKeeper/", env!("CARGO_PKG_VERSION")))
-        .timeout_global(Some(TIMEOUT))
+        .timeout_global(Some(timeout))
         .build()
         .new_agent())
 }
 
 /// Why a post got no answer, in words that never include the URL.
-fn unreachable(e: &ureq::Error) -> String {
+fn unreachable(e: &ureq::Error, timeout: Duration) -> String {
     match e {
         ureq::Error::Timeout(_) | ureq::Error::BodyStalled => {
-            format!("no answer within {} seconds", TIMEOUT.as_secs())
+            format!("no answer within {} seconds", timeout.as_secs())
         }
         ureq::Error::HostNotFound => "host not found: check the address and DNS".to_owned(),
         ureq::Error::ConnectionFailed => "connection refused or unreachable".to_owned(),
         ureq::Error::Io(io) => match io.kind() {
             std::io::ErrorKind::ConnectionRefused => "connection refused".to_owned(),
             std::io::ErrorKind::TimedOut => {
-                format!("no answer within {} seconds", TIMEOUT.as_secs())
+                format!("no answer within {} seconds", timeout.as_secs())
             }
             _ => "connection failed".to_owned(),
         },
@@ -103,13 +105,16 @@ pub fn post(
     ca_file: Option<&str>,
     headers: &[(&str, String)],
     body: &[u8],
+    timeout: Duration,
 ) -> Result<(), DeliveryFailure> {
-    let agent = agent(url, ca_file)?;
+    let agent = agent(url, ca_file, timeout)?;
     let mut request = agent.post(url).header("Content-Type", "application/json");
     for (name, value) in headers {
         request = request.header(*name, value.as_str());
     }
-    let response = request.send(body).map_err(|e| failure(unreachable(&e)))?;
+    let response = request
+        .send(body)
+        .map_err(|e| failure(unreachable(&e, timeout)))?;
     let status = response.status().as_u16();
     if (200..300).contains(&status) {
         return Ok(());

@@ -249,6 +249,11 @@ pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<StdDuration>
     (at - now).to_std().ok().or(Some(StdDuration::ZERO))
 }
 
+/// A moment as logs print it (RFC 3339 UTC, seconds).
+pub fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 /// Whether `days` is a warning threshold a client may choose.
 pub fn valid_warn_days(days: u32) -> bool {
     WARN_DAYS.contains(&days)

@@ -79,26 +79,32 @@ pub fn prometheus(rows: &[CredentialSummary], extras: &Extras<'_>) -> String {
             );
         }
     }
+    // Prometheus wants base units: days left and the warning threshold go out as seconds
+    // (whole days times 86,400), so `/ 86400` gives the days back.
     family(
         &mut out,
-        "tokenkeeper_credential_days_left",
-        "Whole days until expiry, negative once expired (absent when unknown).",
+        "tokenkeeper_credential_remaining_seconds",
+        "Whole days until expiry times 86400, negative once expired (absent when unknown).",
     );
     for (r, l) in rows.iter().zip(&labels) {
         if let Some(d) = r.status.days_left {
-            let _ = writeln!(out, "tokenkeeper_credential_days_left{{{l}}} {d}");
+            let _ = writeln!(
+                out,
+                "tokenkeeper_credential_remaining_seconds{{{l}}} {}",
+                d.saturating_mul(86_400)
+            );
         }
     }
     family(
         &mut out,
-        "tokenkeeper_credential_warning_days",
-        "Days before expiry when Renewal Required starts for the credential (its client's threshold).",
+        "tokenkeeper_credential_warning_window_seconds",
+        "How long before expiry Renewal Required starts for the credential (its client's threshold).",
     );
     for (r, l) in rows.iter().zip(&labels) {
         let _ = writeln!(
             out,
-            "tokenkeeper_credential_warning_days{{{l}}} {}",
-            r.renewal_window_days
+            "tokenkeeper_credential_warning_window_seconds{{{l}}} {}",
+            u64::from(r.renewal_window_days) * 86_400
         );
     }
     family(

@@ -85,6 +85,6 @@ fn prometheus_labels_are_escaped_and_every_state_has_a_series() {
     assert!(text.contains(r#"client="Acme \"West\"",kind="server_token",name="a\\b""#));
     assert_eq!(text.matches("tokenkeeper_credential_state{").count(), 5);
     assert!(text.contains(r#"state="renewal_required"} 1"#));
-    assert!(text.contains("tokenkeeper_credential_days_left{"));
+    assert!(text.contains("tokenkeeper_credential_remaining_seconds{"));
     assert!(text.ends_with('\n'));
 }

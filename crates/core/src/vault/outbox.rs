@@ -42,7 +42,7 @@ pub struct Delivery {
     pub settings: ChannelSettings,
     /// Its secret, from the keychain.
     pub secret: ChannelSecret,
-    /// Extra e-mail recipients (a client's contact address).
+    /// For a client's own e-mail: its contact address, instead of the channel's recipients.
     pub extra_to: Vec<String>,
     /// The message.
     pub message: AlertMessage,
