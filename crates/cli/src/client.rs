@@ -42,6 +42,13 @@ pub enum Args {
         /// New notes.
         #[arg(long)]
         notes: Option<String>,
+        /// Days before expiry when Renewal Required starts for this client: 30, 45, 60 or 90
+        /// (`default`: the vault's setting).
+        #[arg(long, value_name = "N|default")]
+        warn_days: Option<String>,
+        /// The client's own contact, told by the e-mail channels too (`none` removes it).
+        #[arg(long, value_name = "ADDR|none")]
+        contact: Option<String>,
     },
     /// Remove a client, its credentials and their secrets (the audit log keeps the history).
     Remove {
@@ -120,8 +127,40 @@ pub fn run(args: &Args, vault: &mut Vault) -> Result<(), Error> {
             rename,
             portal: p,
             notes,
+            warn_days,
+            contact,
         } => {
             let current = vault.client(name)?;
+            if warn_days.is_some() || contact.is_some() {
+                let mut alerting = vault.client_alerting(name)?;
+                if let Some(w) = warn_days {
+                    alerting.warn_days = if w.eq_ignore_ascii_case("default") {
+                        None
+                    } else {
+                        Some(w.trim().parse().map_err(|_| Error::InvalidInput {
+                            message: format!(
+                                "--warn-days takes 30, 45, 60, 90 or default, not \"{w}\""
+                            ),
+                        })?)
+                    };
+                }
+                if let Some(c) = contact {
+                    alerting.contact_email = (!c.eq_ignore_ascii_case("none")).then(|| c.clone());
+                }
+                vault.set_client_alerting(name, &alerting, now)?;
+            }
+            if rename.is_none() && p.is_none() && notes.is_none() {
+                let a = vault.client_alerting(name)?;
+                let _ = writeln!(
+                    out,
+                    "Updated {}: warning threshold {}, contact {}",
+                    current.name,
+                    a.warn_days
+                        .map_or("the vault's".to_owned(), |d| format!("{d} days")),
+                    a.contact_email.as_deref().unwrap_or("none")
+                );
+                return Ok(());
+            }
             let updated = vault.update_client(
                 name,
                 rename.as_deref().unwrap_or(&current.name),

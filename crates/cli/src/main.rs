@@ -3,6 +3,7 @@
 
 mod backup;
 mod cert_export;
+mod channel;
 mod check;
 mod client;
 mod events;
@@ -15,6 +16,7 @@ mod settings;
 mod status;
 mod vault;
 mod verify;
+mod watch;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -51,7 +53,8 @@ enum Command {
     Client(client::Args),
     /// Import a credential file for a client: a new credential or a renewal.
     Import(import::Args),
-    /// Every credential's state; exit 0 all active, 1 renewal required, 2 expired/lapsed/error.
+    /// Every credential's state; exit 0 all active, 1 renewal required (or a channel failing),
+    /// 2 expired/lapsed/error. --format prometheus|nagios for monitoring.
     Status(status::Args),
     /// The audit log.
     Events(events::Args),
@@ -85,6 +88,11 @@ enum Command {
     /// Show or change the renewal window, the grace period, Apple's addresses and the
     /// scheduled checks.
     Settings(settings::Args),
+    /// Where alerts go: e-mail (SMTP), Microsoft Teams, Slack, a signed JSON webhook.
+    #[command(subcommand)]
+    Channel(channel::Args),
+    /// Run the scheduler without a window: alerts queued and delivered, checks at Apple.
+    Watch(watch::Args),
 }
 
 fn main() -> ExitCode {
@@ -103,6 +111,12 @@ fn main() -> ExitCode {
     match run(&cli) {
         Ok(code) => code,
         Err(e) => {
+            if let Command::Status(args) = &cli.command {
+                if args.nagios() {
+                    // The plugin convention: one line on stdout, UNKNOWN, exit 3.
+                    let _ = writeln!(std::io::stdout(), "TOKENKEEPER UNKNOWN - {e}");
+                }
+            }
             report(&e, json);
             ExitCode::from(EXIT_FAILURE)
         }
@@ -132,6 +146,8 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Verify(args) => verify::run(args, &mut vault),
         Command::Check(args) => check::run(args, &mut vault),
         Command::Settings(args) => settings::run(args, &mut vault),
+        Command::Channel(args) => channel::run(args, &mut vault).map(|()| ExitCode::SUCCESS),
+        Command::Watch(args) => watch::run(args, &mut vault),
     }
 }
 
@@ -141,7 +157,8 @@ impl Command {
             Command::Inspect(args) => args.json,
             Command::Client(args) => args.json(),
             Command::Import(args) => args.json,
-            Command::Status(args) => args.json,
+            Command::Status(args) => args.json(),
+            Command::Channel(args) => args.json(),
             Command::Events(args) => args.json,
             Command::Csr(args) => args.json,
             Command::PushRequest(args) => args.json,
@@ -153,6 +170,7 @@ impl Command {
             Command::Export(_)
             | Command::Settings(_)
             | Command::Vendor(_)
+            | Command::Watch(_)
             | Command::CertExport(_) => false,
             Command::Check(args) => args.json,
         }

@@ -1,4 +1,4 @@
-//! `tokenkeeper status [--at RFC3339] [--json]`: every credential's state, most urgent first,
+//! `tokenkeeper status [--at RFC3339] [--json | --format text|json|prometheus|nagios]`: every credential's state, most urgent first,
 //! with the exit status monitoring tools read: 0 all active, 1 something needs renewal, 2
 //! something expired, lapsed or in error.
 
@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use tokenkeeper_core::{CredentialSummary, Error, State, Vault};
+use tokenkeeper_core::vault::Channel;
+use tokenkeeper_core::{CredentialSummary, Error, State, Vault, monitoring};
 
 use crate::date;
 
@@ -17,9 +18,26 @@ pub struct Args {
     /// Compute the states at this moment instead of now (RFC 3339); nothing is recorded.
     #[arg(long, value_name = "RFC3339", value_parser = crate::import::parse_date)]
     at: Option<DateTime<Utc>>,
-    /// Print a JSON array.
-    #[arg(long)]
+    /// Print a JSON array (the same as --format json).
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// text, json, prometheus (the text exposition format, for node_exporter's textfile
+    /// collector) or nagios (one plugin line with perfdata; exit 0 OK, 1 WARNING, 2 CRITICAL,
+    /// 3 UNKNOWN).
+    #[arg(long, value_parser = ["text", "json", "prometheus", "nagios"])]
+    pub format: Option<String>,
+}
+
+impl Args {
+    /// Whether errors are printed as JSON.
+    pub fn json(&self) -> bool {
+        self.json || self.format.as_deref() == Some("json")
+    }
+
+    /// Whether the Nagios plugin line is asked for.
+    pub fn nagios(&self) -> bool {
+        self.format.as_deref() == Some("nagios")
+    }
 }
 
 /// One row of `status --json`, as the command-line contract names its fields.
@@ -53,7 +71,27 @@ pub fn run(args: &Args, vault: &mut Vault) -> Result<ExitCode, Error> {
         None => vault.record_state_changes(Utc::now())?.0,
     };
     let mut out = std::io::stdout().lock();
-    if args.json {
+    let channels = vault.channels()?;
+    let failing: Vec<&Channel> = channels.iter().filter(|c| c.health.problem).collect();
+    let format = args
+        .format
+        .as_deref()
+        .unwrap_or(if args.json { "json" } else { "text" });
+    if matches!(format, "prometheus" | "nagios") {
+        let last_checks = vault.last_successful_checks()?;
+        let extras = monitoring::Extras {
+            channels: &channels,
+            last_checks: &last_checks,
+        };
+        if format == "prometheus" {
+            let _ = out.write_all(monitoring::prometheus(&rows, &extras).as_bytes());
+            return Ok(ExitCode::SUCCESS);
+        }
+        let plugin = monitoring::nagios(&rows, &extras);
+        let _ = writeln!(out, "{}", plugin.line);
+        return Ok(ExitCode::from(plugin.code));
+    }
+    if format == "json" {
         let json: Vec<Row<'_>> = rows
             .iter()
             .map(|r| Row {
@@ -93,7 +131,20 @@ pub fn run(args: &Args, vault: &mut Vault) -> Result<ExitCode, Error> {
             let _ = writeln!(out, "{}", line.trim_end());
         }
     }
-    Ok(ExitCode::from(exit_code(&rows)))
+    if format == "text" {
+        for c in &failing {
+            let _ = writeln!(
+                out,
+                "Problem: channel \"{}\" keeps failing ({} attempts): {}",
+                c.name,
+                c.health.failures,
+                c.health.last_error.as_deref().unwrap_or("no details")
+            );
+        }
+    }
+    // A channel that keeps failing needs attention like a renewal does.
+    let code = exit_code(&rows).max(u8::from(!failing.is_empty()));
+    Ok(ExitCode::from(code))
 }
 
 fn short_kind(kind: tokenkeeper_core::Kind) -> &'static str {

@@ -93,7 +93,7 @@ impl AppleEndpoints {
 }
 
 /// The host of `authority/path` (brackets kept off IPv6 literals).
-fn host_of(rest: &str) -> &str {
+pub(crate) fn host_of(rest: &str) -> &str {
     let authority = rest.split('/').next().unwrap_or_default();
     let authority = authority.rsplit('@').next().unwrap_or_default();
     if let Some(v6) = authority.strip_prefix('[') {
@@ -102,7 +102,7 @@ fn host_of(rest: &str) -> &str {
     authority.split(':').next().unwrap_or_default()
 }
 
-fn is_loopback(host: &str) -> bool {
+pub(crate) fn is_loopback(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost")
         || host
             .parse::<std::net::IpAddr>()

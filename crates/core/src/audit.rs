@@ -50,13 +50,23 @@ pub enum EventKind {
     BackupRestored,
     /// A reminder shown.
     NotificationSent,
+    /// A channel added.
+    ChannelAdded,
+    /// A channel changed.
+    ChannelUpdated,
+    /// A channel removed.
+    ChannelRemoved,
+    /// A message delivered to a channel (an alert or a test).
+    AlertDelivered,
+    /// A delivery to a channel failed (it is tried again).
+    AlertFailed,
     /// Written by a newer TokenKeeper: shown as it is, never offered as a filter.
     Unknown,
 }
 
 impl EventKind {
     /// Every kind TokenKeeper writes.
-    pub const ALL: [EventKind; 21] = [
+    pub const ALL: [EventKind; 26] = [
         EventKind::Imported,
         EventKind::Renewed,
         EventKind::Refused,
@@ -78,6 +88,11 @@ impl EventKind {
         EventKind::BackupMade,
         EventKind::BackupRestored,
         EventKind::NotificationSent,
+        EventKind::ChannelAdded,
+        EventKind::ChannelUpdated,
+        EventKind::ChannelRemoved,
+        EventKind::AlertDelivered,
+        EventKind::AlertFailed,
     ];
 
     /// Stable identifier, as stored (`warning_accepted`).
@@ -104,6 +119,11 @@ impl EventKind {
             EventKind::BackupMade => "backup_made",
             EventKind::BackupRestored => "backup_restored",
             EventKind::NotificationSent => "notification_sent",
+            EventKind::ChannelAdded => "channel_added",
+            EventKind::ChannelUpdated => "channel_updated",
+            EventKind::ChannelRemoved => "channel_removed",
+            EventKind::AlertDelivered => "alert_delivered",
+            EventKind::AlertFailed => "alert_failed",
             EventKind::Unknown => "unknown",
         }
     }

@@ -132,6 +132,7 @@ pub(crate) mod fixtures {
             expires_at,
             revision: 1,
             status: status(expires_at, None, listed(), Thresholds::default()),
+            renewal_window_days: 30,
         }
     }
 

@@ -3,6 +3,7 @@
 //! The desktop app and the `tokenkeeper` command line are thin shells over this crate.
 #![warn(missing_docs)]
 
+pub mod alerts;
 pub mod apple;
 pub mod audit;
 pub mod dashboard;
@@ -11,6 +12,7 @@ pub mod error;
 pub mod export;
 pub mod file;
 pub mod kind;
+pub mod monitoring;
 pub mod overview;
 pub mod pki;
 pub mod reminders;

@@ -58,6 +58,8 @@ pub struct Overview {
     pub error: usize,
     /// The most urgent credentials that are not Active, most urgent first.
     pub urgent: Vec<Urgent>,
+    /// Channels that keep failing to deliver alerts: a problem of their own.
+    pub failing_channels: Vec<String>,
 }
 
 impl Overview {
@@ -71,6 +73,7 @@ impl Overview {
             lapsed: 0,
             error: 0,
             urgent: Vec::new(),
+            failing_channels: Vec::new(),
         };
         for s in summaries {
             match s.status.state {
@@ -117,6 +120,15 @@ impl Overview {
         o
     }
 
+    /// Adds the channels that keep failing: the level is at least Attention.
+    pub fn with_failing_channels(mut self, names: Vec<String>) -> Self {
+        if !names.is_empty() && self.level == Level::AllWell {
+            self.level = Level::Attention;
+        }
+        self.failing_channels = names;
+        self
+    }
+
     /// How many credentials in all.
     pub fn total(&self) -> usize {
         self.active + self.renewal_required + self.expired + self.lapsed + self.error
@@ -134,6 +146,12 @@ impl Overview {
         add(self.lapsed, "lapsed");
         add(self.expired, "expired");
         add(self.renewal_required, "need renewal");
+        if !self.failing_channels.is_empty() {
+            parts.push(format!(
+                "alerts failing in {}",
+                self.failing_channels.join(", ")
+            ));
+        }
         if parts.is_empty() {
             return match self.total() {
                 0 => "TokenKeeper: no credentials yet".to_owned(),
@@ -207,6 +225,7 @@ mod tests {
             expires_at: expiry,
             revision: 1,
             status: status(expiry, error, now(), Thresholds::default()),
+            renewal_window_days: 30,
         }
     }
 

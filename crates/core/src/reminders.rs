@@ -87,10 +87,14 @@ fn milestones_of(
     thresholds: Thresholds,
     m: &Milestones,
 ) -> Vec<(String, DateTime<Utc>)> {
+    // The day the renewal window opens (the client's warning threshold) is always a milestone.
+    let window = thresholds.renewal_window_days;
     let mut out: Vec<(String, DateTime<Utc>)> = m
         .days_before
         .iter()
-        .map(|&d| (format!("before-{d}"), expiry - Duration::days(i64::from(d))))
+        .copied()
+        .chain((window > 0 && !m.days_before.contains(&window)).then_some(window))
+        .map(|d| (format!("before-{d}"), expiry - Duration::days(i64::from(d))))
         .collect();
     out.push(("expiry".to_owned(), expiry));
     let grace = i64::from(thresholds.grace_days);
@@ -120,37 +124,47 @@ pub fn due(
 ) -> Vec<Reminder> {
     let mut out = Vec::new();
     for c in credentials {
-        let st = status(c.expires_at, c.status.reason.as_deref(), now, thresholds);
-        let latest = if st.state == State::Error {
-            Some(("error".to_owned(), now))
-        } else {
-            c.expires_at.and_then(|e| {
-                milestones_of(e, thresholds, milestones)
-                    .into_iter()
-                    .rev()
-                    .find(|(_, at)| *at <= now)
-            })
-        };
-        let Some((milestone, at)) = latest else {
+        let Some(r) = latest(c, now, thresholds, milestones) else {
             continue;
         };
         // Past the lapse reminder, nothing more: the credential must be re-created.
-        if sent.contains(&(c.uid.clone(), c.revision, milestone.clone())) {
+        if sent.contains(&(c.uid.clone(), c.revision, r.milestone.clone())) {
             continue;
         }
-        out.push(Reminder {
-            uid: c.uid.clone(),
-            revision: c.revision,
-            milestone,
-            at,
-            client: c.client.clone(),
-            what: what(c),
-            state: st.state,
-            days_left: st.days_left,
-            reason: st.reason,
-        });
+        out.push(r);
     }
     out
+}
+
+/// The latest milestone `c` has passed at `now`, as a reminder (whether sent or not).
+pub fn latest(
+    c: &CredentialSummary,
+    now: DateTime<Utc>,
+    thresholds: Thresholds,
+    milestones: &Milestones,
+) -> Option<Reminder> {
+    let thresholds = c.thresholds(thresholds);
+    let st = status(c.expires_at, c.status.reason.as_deref(), now, thresholds);
+    let (milestone, at) = if st.state == State::Error {
+        ("error".to_owned(), now)
+    } else {
+        let e = c.expires_at?;
+        milestones_of(e, thresholds, milestones)
+            .into_iter()
+            .rev()
+            .find(|(_, at)| *at <= now)?
+    };
+    Some(Reminder {
+        uid: c.uid.clone(),
+        revision: c.revision,
+        milestone,
+        at,
+        client: c.client.clone(),
+        what: what(c),
+        state: st.state,
+        days_left: st.days_left,
+        reason: st.reason,
+    })
 }
 
 /// The next moment a reminder can become due (for the scheduler to sleep until), if any.
@@ -162,8 +176,8 @@ pub fn next_due(
 ) -> Option<DateTime<Utc>> {
     credentials
         .iter()
-        .filter_map(|c| c.expires_at)
-        .filter_map(|e| {
+        .filter_map(|c| Some((c.expires_at?, c.thresholds(thresholds))))
+        .filter_map(|(e, thresholds)| {
             milestones_of(e, thresholds, milestones)
                 .into_iter()
                 .map(|(_, at)| at)

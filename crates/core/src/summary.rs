@@ -80,4 +80,18 @@ pub struct CredentialSummary {
     pub revision: u32,
     /// The state at the moment of listing.
     pub status: Status,
+    /// Days before expiry when renewal becomes required for this credential: its client's
+    /// warning threshold, else the vault's. Every state, reminder and alert uses it.
+    #[serde(skip)]
+    pub renewal_window_days: u32,
+}
+
+impl CredentialSummary {
+    /// The vault's `thresholds` with this credential's renewal window (its client's own).
+    pub fn thresholds(&self, vault: crate::status::Thresholds) -> crate::status::Thresholds {
+        crate::status::Thresholds {
+            renewal_window_days: self.renewal_window_days,
+            ..vault
+        }
+    }
 }

@@ -3,7 +3,9 @@
 //! own: files are read by [`crate::token`], renewals decided by [`crate::renewal`].
 
 mod backup;
+mod channels;
 mod checks;
+mod client_alerts;
 mod detail;
 mod events;
 mod import;
@@ -12,6 +14,7 @@ mod limits;
 mod listing;
 mod lookup;
 mod notify;
+mod outbox;
 mod removal;
 mod schedule;
 mod settings;
@@ -28,7 +31,12 @@ use serde::Serialize;
 pub use backup::{BackupSummary, MIN_PASSPHRASE_CHARS, RestoreOptions};
 #[cfg(feature = "fuzzing")]
 pub use backup::{open_for_fuzzing, unpack_for_fuzzing};
+pub use channels::{
+    Channel, ChannelHealth, ChannelKind, ChannelSecret, ChannelSettings, ChannelSpec, SmtpSecurity,
+    check_email, parse_smtp_url, webhook_endpoint,
+};
 pub use checks::{CheckDetails, CheckResult, Outcome, mdm_claim};
+pub use client_alerts::ClientAlerting;
 pub use detail::{CredentialDetail, ExpectedRenewal};
 pub use events::{Event, EventFilter, EventKind};
 pub use import::{Confirmation, Facts, ImportOutcome, ImportPlan, ImportRequest};
@@ -40,6 +48,7 @@ pub use limits::{MAX_APPLE_ACCOUNT_CHARS, MAX_NAME_CHARS, MAX_NOTES_CHARS};
 pub use listing::Version;
 pub use lookup::FileMatch;
 pub use notify::ReminderPass;
+pub use outbox::{Delivery, DeliveryFailure, QueueReport};
 pub use schedule::CheckSchedule;
 pub use settings::{CheckSettings, MAX_SNOOZE_HOURS, SettingsChange};
 pub use staging::{Orphan, STAGING_GRACE, Sweep};

@@ -1,5 +1,5 @@
 //! The background scheduler: a thread with its own connection to the vault that sleeps until the
-//! next reminder or scheduled Apple check is due, computed from the data, never a fast poll.
+//! next reminder, channel delivery or scheduled Apple check is due, computed from the data, never a fast poll.
 //!
 //! While asleep it wakes when a command has run (the bell) or at most once a minute, and then
 //! only reads SQLite's data version and compares the wall clock with the monotonic one: a
@@ -98,11 +98,27 @@ impl<D: Deliver> Scheduler<D> {
                 }
             }
         }
+        // The team's channels: due alerts queued once (shared with `tokenkeeper watch`), then
+        // whatever is due in the outbox delivered.
+        self.vault.queue_alerts(now)?;
+        tokenkeeper_channels::deliver_due(
+            &mut self.vault,
+            &Utc::now,
+            tokenkeeper_channels::TIMEOUT,
+        )?;
         let next = earliest(
             earliest(reminders.next, self.vault.next_scheduled_check(now)?),
-            retry,
+            earliest(retry, self.vault.next_delivery_at()?),
         );
-        let overview = Overview::of(&reminders.summaries, reminders.thresholds, TRAY_ITEMS);
+        let failing = self
+            .vault
+            .channels()?
+            .into_iter()
+            .filter(|c| c.health.problem)
+            .map(|c| c.name)
+            .collect();
+        let overview = Overview::of(&reminders.summaries, reminders.thresholds, TRAY_ITEMS)
+            .with_failing_channels(failing);
         Ok(Pass {
             delivered,
             checked,

@@ -912,6 +912,26 @@ export type EventKind =
  */
 "notification_sent" | 
 /**
+ * A channel added.
+ */
+"channel_added" | 
+/**
+ * A channel changed.
+ */
+"channel_updated" | 
+/**
+ * A channel removed.
+ */
+"channel_removed" | 
+/**
+ * A message delivered to a channel (an alert or a test).
+ */
+"alert_delivered" | 
+/**
+ * A delivery to a channel failed (it is tried again).
+ */
+"alert_failed" | 
+/**
  * Written by a newer TokenKeeper: shown as it is, never offered as a filter.
  */
 "unknown"

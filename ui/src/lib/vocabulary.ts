@@ -134,6 +134,11 @@ export const VOCABULARY = {
     "key_attached",
     "backup_made",
     "backup_restored",
-    "notification_sent"
+    "notification_sent",
+    "channel_added",
+    "channel_updated",
+    "channel_removed",
+    "alert_delivered",
+    "alert_failed"
   ]
 } as const;

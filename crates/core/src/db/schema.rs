@@ -162,6 +162,67 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
     // 6: the keychain journal (see STAGED_SECRETS).
     STAGED_SECRETS,
+    // alerts in the team's channels (issue 19). A client's own warning threshold (NULL: the
+    // vault's) and contact address. A channel's public settings are JSON in `settings`; its
+    // secret (SMTP password, webhook URL, signing key) lives in the keychain under `secret_ref`.
+    // `alerts` is what makes an alert once-only: one row per (credential, revision, milestone),
+    // written in the transaction that queues the messages of every channel in `outbox`.
+    // An outbox row is delivered by whoever claims it (`claimed_until`: a lease, so the app and
+    // `watch` on one database never send it twice at once).
+    r#"
+    ALTER TABLE clients ADD COLUMN warn_days INTEGER
+        CHECK (warn_days IS NULL OR warn_days IN (30, 45, 60, 90));
+    ALTER TABLE clients ADD COLUMN contact_email TEXT;
+
+    CREATE TABLE channels (
+        id               INTEGER PRIMARY KEY,
+        uid              TEXT NOT NULL UNIQUE,
+        name             TEXT NOT NULL,
+        kind             TEXT NOT NULL CHECK (kind IN ('email', 'teams', 'slack', 'webhook')),
+        settings         TEXT NOT NULL DEFAULT '{}',
+        secret_ref       TEXT NOT NULL,
+        all_clients      INTEGER NOT NULL DEFAULT 1 CHECK (all_clients IN (0, 1)),
+        last_success_at  TEXT,
+        last_failure_at  TEXT,
+        last_error       TEXT,
+        failures         INTEGER NOT NULL DEFAULT 0,
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX channels_by_name ON channels (name COLLATE NOCASE);
+
+    CREATE TABLE channel_clients (
+        channel_id  INTEGER NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+        client_id   INTEGER NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+        PRIMARY KEY (channel_id, client_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE alerts (
+        credential_uid  TEXT NOT NULL,
+        revision        INTEGER NOT NULL,
+        milestone       TEXT NOT NULL,
+        queued_at       TEXT NOT NULL,
+        PRIMARY KEY (credential_uid, revision, milestone)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE outbox (
+        id               INTEGER PRIMARY KEY,
+        uid              TEXT NOT NULL UNIQUE,
+        channel_id       INTEGER NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+        -- extra recipients of an e-mail (a client's contact address), JSON array
+        extra_to         TEXT NOT NULL DEFAULT '[]',
+        -- the message (crate::alerts::AlertMessage as JSON): no secret
+        body             TEXT NOT NULL,
+        alerts           INTEGER NOT NULL,
+        queued_at        TEXT NOT NULL,
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at  TEXT NOT NULL,
+        claimed_until    TEXT,
+        last_error       TEXT,
+        delivered_at     TEXT
+    );
+    CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE delivered_at IS NULL;
+    "#,
 ];
 
 /// SQL functions the migrations use, registered on every connection before migrating:

@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 use super::limits::{self, Field};
 use super::{Vault, events, parse_ts, ts};
 use crate::error::{Error, Result};
-use crate::status::{State, status};
+use crate::status::{State, Thresholds, status};
 use crate::summary::{CredentialSummary, Portal};
 use crate::token::{Kind, sha256_hex};
 use crate::vault::EventKind;
@@ -40,7 +40,7 @@ pub struct Version {
     pub imported_at: DateTime<Utc>,
 }
 
-fn kind_from_id(id: &str) -> Kind {
+pub(super) fn kind_from_id(id: &str) -> Kind {
     match id {
         "server_token" => Kind::ServerToken,
         "content_token" => Kind::ContentToken,
@@ -66,12 +66,18 @@ impl Vault {
         let thresholds = self.thresholds()?;
         let mut stmt = self.db.conn().prepare_cached(
             "SELECT cr.uid, c.name, c.portal, cr.kind, cr.label, cr.identity, cr.apple_account,
-                    cr.expires_at, cr.revision, cr.error, cr.last_state
+                    cr.expires_at, cr.revision, cr.error, cr.last_state, c.warn_days
              FROM credentials cr JOIN clients c ON c.id = cr.client_id",
         )?;
         let rows = stmt.query_map([], |r| {
             let expires_at = r.get_ref(7)?.as_str_or_null()?.and_then(parse_ts);
             let error = r.get_ref(9)?.as_str_or_null()?;
+            let thresholds = Thresholds {
+                renewal_window_days: r
+                    .get::<_, Option<u32>>(11)?
+                    .unwrap_or(thresholds.renewal_window_days),
+                ..thresholds
+            };
             Ok((
                 CredentialSummary {
                     uid: r.get(0)?,
@@ -84,6 +90,7 @@ impl Vault {
                     expires_at,
                     revision: r.get(8)?,
                     status: status(expires_at, error, now, thresholds),
+                    renewal_window_days: thresholds.renewal_window_days,
                 },
                 r.get(10)?,
             ))

@@ -194,6 +194,27 @@ impl Vault {
             .min())
     }
 
+    /// The last check at Apple that answered, per service (`device_assignment`,
+    /// `apps_and_books`), for monitoring.
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn last_successful_checks(&self) -> Result<Vec<(String, DateTime<Utc>)>> {
+        let mut stmt = self.db.conn().prepare_cached(
+            "SELECT service, MAX(checked_at) FROM checks WHERE outcome != 'could_not_check'
+             GROUP BY service ORDER BY service",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (service, at) = row?;
+            if let Some(at) = parse_ts(&at) {
+                out.push((service, at));
+            }
+        }
+        Ok(out)
+    }
+
     /// When Apple asked this service to be left alone until, if that is still ahead.
     pub(super) fn busy_until(
         &self,

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod apple;
+mod channels;
 mod detail;
 mod external;
 mod fixtures;

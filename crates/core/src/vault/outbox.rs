@@ -1,0 +1,519 @@
+//! The durable outbox: due alerts become messages, one per channel (never one per credential),
+//! in the one transaction that records them as due, so a crash loses none and a second process
+//! (the app and `tokenkeeper watch` on one database) never queues one twice. Senders claim a
+//! message for a lease, deliver it, and record the outcome; a failure is tried again later.
+
+use std::collections::HashMap;
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::params;
+use serde::Serialize;
+
+use super::channels::{ChannelKind, ChannelSecret, ChannelSettings};
+use super::{EventKind, Vault, events, new_uid, parse_ts, ts};
+use crate::alerts::{self, AlertItem, AlertMessage, CLAIM_LEASE};
+use crate::error::{Error, Result};
+use crate::reminders;
+use crate::status::{Thresholds, status};
+use crate::summary::{CredentialSummary, Portal};
+
+/// What one scheduler pass queued.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct QueueReport {
+    /// Credentials newly due (each once, whatever the number of channels).
+    pub alerts: u32,
+    /// Messages queued (one per channel, plus one per client contact address).
+    pub messages: u32,
+}
+
+/// A message claimed for delivery, with what the transport needs. Holds the channel's secret:
+/// never logged, never serialized.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    /// The outbox row; `None` for a test message.
+    pub outbox_id: Option<i64>,
+    /// The channel's name.
+    pub channel: String,
+    /// What carries it.
+    pub kind: ChannelKind,
+    /// Its public settings.
+    pub settings: ChannelSettings,
+    /// Its secret, from the keychain.
+    pub secret: ChannelSecret,
+    /// For a client's own e-mail: its contact address, instead of the channel's recipients.
+    pub extra_to: Vec<String>,
+    /// The message.
+    pub message: AlertMessage,
+    /// The message exactly as stored: the generic webhook's body, signed as it is.
+    pub body: String,
+    /// Attempts before this one.
+    pub attempts: u32,
+}
+
+/// Why a delivery failed, as the transport tells it (never a secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryFailure {
+    /// What went wrong, in words.
+    pub message: String,
+    /// How long the receiver asked to wait (`Retry-After`).
+    pub retry_after: Option<StdDuration>,
+}
+
+/// Where a channel's messages go: which clients it serves.
+struct Route {
+    id: i64,
+    kind: ChannelKind,
+    all: bool,
+    clients: Vec<i64>,
+}
+
+impl Route {
+    fn serves(&self, client: i64) -> bool {
+        self.all || self.clients.contains(&client)
+    }
+}
+
+/// A credential newly due, with its client's id and contact address.
+struct Due {
+    client_id: i64,
+    contact: Option<String>,
+    item: AlertItem,
+    json: String,
+}
+
+impl Vault {
+    /// The scheduler pass: every alert due at `now` and not queued before is recorded and
+    /// queued, grouped into one message per channel (plus one per client with a contact
+    /// address, on its first e-mail channel), all in one transaction. Nothing is recorded
+    /// while no channel exists, so a channel added later still gets what is due.
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn queue_alerts(&mut self, now: DateTime<Utc>) -> Result<QueueReport> {
+        let routes = self.routes()?;
+        if routes.is_empty() {
+            return Ok(QueueReport::default());
+        }
+        let thresholds = self.thresholds()?;
+        let milestones = self.milestones()?;
+        let candidates = self.candidates(now, thresholds, &milestones)?;
+        if candidates.is_empty() {
+            return Ok(QueueReport::default());
+        }
+        self.db.write(|tx| {
+            let mut record = tx.prepare_cached(
+                "INSERT OR IGNORE INTO alerts (credential_uid, revision, milestone, queued_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            let queued_at = ts(now);
+            let mut due = Vec::with_capacity(candidates.len());
+            for (c, client_id, contact, r) in &candidates {
+                // Another process may have queued it since the read: once only.
+                if record.execute(params![c.uid, c.revision, r.milestone, queued_at])? == 0 {
+                    continue;
+                }
+                let item = alerts::item(r, c, c.thresholds(thresholds));
+                let json = serde_json::to_string(&item).map_err(json_error)?;
+                due.push(Due {
+                    client_id: *client_id,
+                    contact: contact.clone(),
+                    item,
+                    json,
+                });
+            }
+            due.sort_by(|a, b| {
+                b.item
+                    .state
+                    .urgency()
+                    .cmp(&a.item.state.urgency())
+                    .then(a.item.days_left.cmp(&b.item.days_left))
+                    .then_with(|| a.item.client.cmp(&b.item.client))
+            });
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO outbox (uid, channel_id, extra_to, body, alerts, queued_at, next_attempt_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            )?;
+            let mut messages = 0;
+            for route in &routes {
+                let mine: Vec<&Due> = due.iter().filter(|d| route.serves(d.client_id)).collect();
+                if mine.is_empty() {
+                    continue;
+                }
+                let body = message_body(&mine, now)?;
+                insert.execute(params![new_uid(), route.id, "[]", body, mine.len() as i64, queued_at])?;
+                messages += 1;
+            }
+            // A client's own contact hears about its own credentials, once, by e-mail.
+            let mut contacts: HashMap<(i64, &str), Vec<&Due>> = HashMap::new();
+            for d in &due {
+                if let Some(contact) = d.contact.as_deref() {
+                    contacts.entry((d.client_id, contact)).or_default().push(d);
+                }
+            }
+            let mut contacts: Vec<_> = contacts.into_iter().collect();
+            contacts.sort_by_key(|((client, _), _)| *client);
+            for ((client, contact), mine) in contacts {
+                let Some(route) = routes
+                    .iter()
+                    .find(|r| r.kind == ChannelKind::Email && r.serves(client))
+                else {
+                    continue;
+                };
+                let to = serde_json::to_string(&[contact]).map_err(json_error)?;
+                let body = message_body(&mine, now)?;
+                insert.execute(params![new_uid(), route.id, to, body, mine.len() as i64, queued_at])?;
+                messages += 1;
+            }
+            Ok(QueueReport {
+                alerts: u32::try_from(due.len()).unwrap_or(u32::MAX),
+                messages,
+            })
+        })
+    }
+
+    /// Claims up to `max` messages due for delivery at `now`, for [`CLAIM_LEASE`]: no other
+    /// process takes them meanwhile. A channel whose secret cannot be read gets a failed
+    /// attempt instead.
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn claim_deliveries(&mut self, now: DateTime<Utc>, max: usize) -> Result<Vec<Delivery>> {
+        let claimed = self.db.write(|tx| {
+            let mut stmt = tx.prepare_cached(
+                "SELECT o.id, o.extra_to, o.body, o.attempts, ch.name, ch.kind, ch.settings,
+                        ch.secret_ref
+                 FROM outbox o JOIN channels ch ON ch.id = o.channel_id
+                 WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ?1
+                   AND (o.claimed_until IS NULL OR o.claimed_until <= ?1)
+                 ORDER BY o.id LIMIT ?2",
+            )?;
+            let max = i64::try_from(max).unwrap_or(i64::MAX);
+            let rows = stmt.query_map(params![ts(now), max], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, u32>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                ))
+            })?;
+            let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut lease =
+                tx.prepare_cached("UPDATE outbox SET claimed_until = ?1 WHERE id = ?2")?;
+            for row in &rows {
+                lease.execute(params![ts(now + CLAIM_LEASE), row.0])?;
+            }
+            Ok(rows)
+        })?;
+        let mut out = Vec::with_capacity(claimed.len());
+        for (id, extra_to, body, attempts, name, kind, settings, account) in claimed {
+            let message: Option<AlertMessage> = serde_json::from_str(&body).ok();
+            let secret = self.channel_secret(&account, &name);
+            match (message, secret) {
+                (Some(message), Ok(secret)) => out.push(Delivery {
+                    outbox_id: Some(id),
+                    kind: ChannelKind::parse(&kind).unwrap_or(ChannelKind::Webhook),
+                    settings: super::channels::settings_of(&settings),
+                    secret,
+                    extra_to: serde_json::from_str(&extra_to).unwrap_or_default(),
+                    message,
+                    body,
+                    attempts,
+                    channel: name,
+                }),
+                (None, _) => self.delivery_failed(
+                    id,
+                    &DeliveryFailure {
+                        message: "the queued message is unreadable".to_owned(),
+                        retry_after: None,
+                    },
+                    now,
+                )?,
+                (_, Err(e)) => self.delivery_failed(
+                    id,
+                    &DeliveryFailure {
+                        message: e.to_string(),
+                        retry_after: None,
+                    },
+                    now,
+                )?,
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records a message as delivered (and the channel as healthy).
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn delivered(&mut self, outbox_id: i64, now: DateTime<Utc>) -> Result<()> {
+        self.db.write(|tx| {
+            let (channel_id, name, body): (i64, String, String) = tx.query_row(
+                "SELECT o.channel_id, ch.name, o.body FROM outbox o
+                 JOIN channels ch ON ch.id = o.channel_id WHERE o.id = ?1",
+                [outbox_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+            tx.execute(
+                "UPDATE outbox SET delivered_at = ?1, claimed_until = NULL, last_error = NULL
+                 WHERE id = ?2",
+                params![ts(now), outbox_id],
+            )?;
+            Self::record_channel_outcome(tx, channel_id, Ok(()), now)?;
+            let title = serde_json::from_str::<AlertMessage>(&body)
+                .map(|m| m.title)
+                .unwrap_or_default();
+            events::append(
+                tx,
+                now,
+                EventKind::AlertDelivered,
+                None,
+                None,
+                &format!("delivered to channel \"{name}\": {title}"),
+            )
+        })
+    }
+
+    /// Records a failed attempt: the message is tried again after a backoff (never before the
+    /// receiver's `Retry-After`), and the channel counts one more failure.
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn delivery_failed(
+        &mut self,
+        outbox_id: i64,
+        failure: &DeliveryFailure,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.db.write(|tx| {
+            let (channel_id, name, attempts): (i64, String, u32) = tx.query_row(
+                "SELECT o.channel_id, ch.name, o.attempts FROM outbox o
+                 JOIN channels ch ON ch.id = o.channel_id WHERE o.id = ?1",
+                [outbox_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+            let attempts = attempts.saturating_add(1);
+            let next = alerts::next_attempt(now, attempts, failure.retry_after);
+            tx.execute(
+                "UPDATE outbox SET attempts = ?1, next_attempt_at = ?2, claimed_until = NULL,
+                        last_error = ?3 WHERE id = ?4",
+                params![attempts, ts(next), failure.message, outbox_id],
+            )?;
+            Self::record_channel_outcome(tx, channel_id, Err(&failure.message), now)?;
+            events::append(
+                tx,
+                now,
+                EventKind::AlertFailed,
+                None,
+                None,
+                &format!(
+                    "channel \"{name}\": {} (attempt {attempts}; next at {})",
+                    failure.message,
+                    ts(next)
+                ),
+            )
+        })
+    }
+
+    /// A test message for a channel ("Send test message"), ready for its transport.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`], [`Error::KeychainUnavailable`], [`Error::Database`].
+    pub fn test_delivery(&self, name: &str, now: DateTime<Utc>) -> Result<Delivery> {
+        let ch = self.channel(name)?;
+        let account: String = self.db.conn().query_row(
+            "SELECT secret_ref FROM channels WHERE uid = ?1",
+            [&ch.uid],
+            |r| r.get(0),
+        )?;
+        let secret = self.channel_secret(&account, &ch.name)?;
+        let message = alerts::test_message(new_uid(), &ch.name, now);
+        let body = serde_json::to_string(&message).map_err(json_error)?;
+        Ok(Delivery {
+            outbox_id: None,
+            channel: ch.name,
+            kind: ch.kind,
+            settings: ch.settings,
+            secret,
+            extra_to: Vec::new(),
+            message,
+            body,
+            attempts: 0,
+        })
+    }
+
+    /// Records how a test message went, in the channel's health and the event log.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`], [`Error::Database`].
+    pub fn record_test(
+        &mut self,
+        name: &str,
+        outcome: std::result::Result<(), &str>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let ch = self.channel(name)?;
+        self.db.write(|tx| {
+            let id: i64 =
+                tx.query_row("SELECT id FROM channels WHERE uid = ?1", [&ch.uid], |r| {
+                    r.get(0)
+                })?;
+            Self::record_channel_outcome(tx, id, outcome, now)?;
+            let (kind, message) = match outcome {
+                Ok(()) => (
+                    EventKind::AlertDelivered,
+                    format!("test message delivered to channel \"{}\"", ch.name),
+                ),
+                Err(e) => (
+                    EventKind::AlertFailed,
+                    format!("test message to channel \"{}\" failed: {e}", ch.name),
+                ),
+            };
+            events::append(tx, now, kind, None, None, &message)
+        })
+    }
+
+    /// When the next waiting message is due (the scheduler sleeps until then), if any.
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn next_delivery_at(&self) -> Result<Option<DateTime<Utc>>> {
+        let at: Option<String> = self.db.conn().query_row(
+            "SELECT MIN(MAX(next_attempt_at, COALESCE(claimed_until, ''))) FROM outbox
+             WHERE delivered_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(at.as_deref().and_then(parse_ts))
+    }
+
+    /// The channels and the clients each serves.
+    fn routes(&self) -> Result<Vec<Route>> {
+        let conn = self.db.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT ch.id, ch.kind, ch.all_clients,
+                    (SELECT group_concat(client_id) FROM channel_clients WHERE channel_id = ch.id)
+             FROM channels ch ORDER BY ch.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let clients: Option<String> = r.get(3)?;
+            Ok(Route {
+                id: r.get(0)?,
+                kind: ChannelKind::parse(r.get_ref(1)?.as_str()?).unwrap_or(ChannelKind::Webhook),
+                all: r.get(2)?,
+                clients: clients
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter_map(|c| c.parse().ok())
+                    .collect(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Every credential whose latest milestone at `now` was not queued yet, read in one query
+    /// (the milestones already queued for its revision come with it).
+    #[allow(clippy::type_complexity)]
+    fn candidates(
+        &self,
+        now: DateTime<Utc>,
+        thresholds: Thresholds,
+        milestones: &reminders::Milestones,
+    ) -> Result<Vec<(CredentialSummary, i64, Option<String>, reminders::Reminder)>> {
+        let mut stmt = self.db.conn().prepare_cached(
+            "SELECT cr.uid, c.name, c.portal, cr.kind, cr.label, cr.identity, cr.apple_account,
+                    cr.expires_at, cr.revision, cr.error, c.warn_days, c.id, c.contact_email,
+                    (SELECT group_concat(milestone, ' ') FROM alerts a
+                     WHERE a.credential_uid = cr.uid AND a.revision = cr.revision)
+             FROM credentials cr JOIN clients c ON c.id = cr.client_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let expires_at = r.get_ref(7)?.as_str_or_null()?.and_then(parse_ts);
+            let error = r.get_ref(9)?.as_str_or_null()?;
+            let window = r
+                .get::<_, Option<u32>>(10)?
+                .unwrap_or(thresholds.renewal_window_days);
+            let own = Thresholds {
+                renewal_window_days: window,
+                ..thresholds
+            };
+            let summary = CredentialSummary {
+                uid: r.get(0)?,
+                client: r.get(1)?,
+                portal: Portal::parse(r.get_ref(2)?.as_str()?).unwrap_or_default(),
+                kind: super::listing::kind_from_id(r.get_ref(3)?.as_str()?),
+                label: r.get(4)?,
+                identity: r.get(5)?,
+                apple_account: r.get(6)?,
+                expires_at,
+                revision: r.get(8)?,
+                status: status(expires_at, error, now, own),
+                renewal_window_days: window,
+            };
+            let Some(due) = reminders::latest(&summary, now, thresholds, milestones) else {
+                return Ok(None);
+            };
+            let queued = r.get_ref(13)?.as_str_or_null()?.unwrap_or_default();
+            if queued.split(' ').any(|m| m == due.milestone) {
+                return Ok(None);
+            }
+            Ok(Some((summary, r.get(11)?, r.get(12)?, due)))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            if let Some(c) = row? {
+                out.push(c);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The JSON of a message carrying `items` (each already serialized once, for every channel).
+fn message_body(items: &[&Due], now: DateTime<Utc>) -> Result<String> {
+    let (title, summary) = match items {
+        [only] => alerts::headline(std::slice::from_ref(&only.item)),
+        many => alerts::headline_counts(
+            many.len(),
+            many.iter().filter(|d| d.item.state.urgency() > 1).count(),
+        ),
+    };
+    let header = AlertMessage {
+        schema: alerts::SCHEMA.to_owned(),
+        version: alerts::VERSION,
+        id: new_uid(),
+        created_at: now,
+        test: false,
+        title,
+        summary,
+        alerts: Vec::new(),
+    };
+    let body = serde_json::to_string(&header).map_err(json_error)?;
+    // `alerts` is the last field: splice the items in.
+    let head = body
+        .strip_suffix("[]}")
+        .ok_or_else(|| json_error("the message header changed shape"))?;
+    let size = head.len() + items.iter().map(|d| d.json.len() + 1).sum::<usize>() + 3;
+    let mut out = String::with_capacity(size);
+    out.push_str(head);
+    out.push('[');
+    for (i, d) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&d.json);
+    }
+    out.push_str("]}");
+    Ok(out)
+}
+
+fn json_error(e: impl std::fmt::Display) -> Error {
+    Error::InvalidInput {
+        message: format!("an alert could not be written: {e}"),
+    }
+}
