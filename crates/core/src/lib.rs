@@ -11,6 +11,7 @@ pub mod error;
 pub mod export;
 pub mod file;
 pub mod kind;
+pub mod mdm;
 pub mod overview;
 pub mod pki;
 pub mod reminders;
