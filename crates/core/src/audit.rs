@@ -50,13 +50,21 @@ pub enum EventKind {
     BackupRestored,
     /// A reminder shown.
     NotificationSent,
+    /// An MDM connection added.
+    MdmConnected,
+    /// An MDM connection read: what it holds.
+    MdmSynced,
+    /// An MDM connection could not be read.
+    MdmSyncFailed,
+    /// An MDM connection removed.
+    MdmRemoved,
     /// Written by a newer TokenKeeper: shown as it is, never offered as a filter.
     Unknown,
 }
 
 impl EventKind {
     /// Every kind TokenKeeper writes.
-    pub const ALL: [EventKind; 21] = [
+    pub const ALL: [EventKind; 25] = [
         EventKind::Imported,
         EventKind::Renewed,
         EventKind::Refused,
@@ -78,6 +86,10 @@ impl EventKind {
         EventKind::BackupMade,
         EventKind::BackupRestored,
         EventKind::NotificationSent,
+        EventKind::MdmConnected,
+        EventKind::MdmSynced,
+        EventKind::MdmSyncFailed,
+        EventKind::MdmRemoved,
     ];
 
     /// Stable identifier, as stored (`warning_accepted`).
@@ -104,6 +116,10 @@ impl EventKind {
             EventKind::BackupMade => "backup_made",
             EventKind::BackupRestored => "backup_restored",
             EventKind::NotificationSent => "notification_sent",
+            EventKind::MdmConnected => "mdm_connected",
+            EventKind::MdmSynced => "mdm_synced",
+            EventKind::MdmSyncFailed => "mdm_sync_failed",
+            EventKind::MdmRemoved => "mdm_removed",
             EventKind::Unknown => "unknown",
         }
     }

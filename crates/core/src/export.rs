@@ -132,6 +132,8 @@ pub(crate) mod fixtures {
             expires_at,
             revision: 1,
             status: status(expires_at, None, listed(), Thresholds::default()),
+            source: crate::mdm::Source::File,
+            mdm: None,
         }
     }
 

@@ -207,6 +207,8 @@ mod tests {
             expires_at: expiry,
             revision: 1,
             status: status(expiry, error, now(), Thresholds::default()),
+            source: crate::mdm::Source::File,
+            mdm: None,
         }
     }
 

@@ -11,6 +11,7 @@ mod keys;
 mod limits;
 mod listing;
 mod lookup;
+mod mdm;
 mod notify;
 mod removal;
 mod schedule;
@@ -39,6 +40,7 @@ pub use keys::{
 pub use limits::{MAX_APPLE_ACCOUNT_CHARS, MAX_NAME_CHARS, MAX_NOTES_CHARS};
 pub use listing::Version;
 pub use lookup::FileMatch;
+pub use mdm::{MdmAccess, MdmConnection, MdmForm, MdmSettings, MdmSyncReport};
 pub use notify::ReminderPass;
 pub use schedule::CheckSchedule;
 pub use settings::{CheckSettings, MAX_SNOOZE_HOURS, SettingsChange};

@@ -17,6 +17,7 @@ mod jumpcloud;
 mod kandji;
 mod many;
 mod simplemdm;
+mod sync;
 
 #[cfg(feature = "test-support")]
 pub mod testing;
@@ -30,6 +31,7 @@ pub use connector::{Connector, connector};
 pub use error::SyncError;
 pub use http::Session;
 pub use many::fetch_many;
+pub use sync::{SyncOptions, endpoint, sync, sync_due, test};
 
 /// Where a connection reads and with what: everything [`fetch`] needs. `Debug` leaves the
 /// secret out.

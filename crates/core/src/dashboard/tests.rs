@@ -22,6 +22,8 @@ fn cred(uid: &str, client: &str, kind: Kind, days: i64, error: Option<&str>) -> 
         expires_at: Some(expiry),
         revision: 1,
         status: status(Some(expiry), error, now(), Thresholds::default()),
+        source: crate::mdm::Source::File,
+        mdm: None,
     }
 }
 

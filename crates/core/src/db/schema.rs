@@ -162,6 +162,37 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
     // 6: the keychain journal (see STAGED_SECRETS).
     STAGED_SECRETS,
+    // MDM connections (issue 20): a client's read-only connection to its MDM console, its API
+    // secret in the keychain under `secret_ref`, the last sync's outcome; and what each
+    // connection held at its last successful sync (public facts only, `facts` is the core's
+    // `mdm::Held` as JSON), replaced whole on each successful sync.
+    r#"
+    CREATE TABLE mdm_connections (
+        id               INTEGER PRIMARY KEY,
+        uid              TEXT NOT NULL UNIQUE,
+        client_id        INTEGER NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+        name             TEXT NOT NULL,
+        vendor           TEXT NOT NULL,
+        url              TEXT NOT NULL,
+        tenant           TEXT,
+        oauth_client_id  TEXT,
+        ca_pem           TEXT,
+        secret_ref       TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        synced_at        TEXT,
+        attempted_at     TEXT,
+        last_error       TEXT
+    );
+    CREATE UNIQUE INDEX mdm_connections_by_name ON mdm_connections (name COLLATE NOCASE);
+    CREATE TABLE mdm_items (
+        id             INTEGER PRIMARY KEY,
+        connection_id  INTEGER NOT NULL REFERENCES mdm_connections (id) ON DELETE CASCADE,
+        kind           TEXT NOT NULL
+                       CHECK (kind IN ('push_certificate', 'server_token', 'content_token')),
+        facts          TEXT NOT NULL
+    );
+    CREATE INDEX mdm_items_by_connection ON mdm_items (connection_id);
+    "#,
 ];
 
 /// SQL functions the migrations use, registered on every connection before migrating:

@@ -42,6 +42,15 @@ impl Source {
             Source::Both => "both",
         }
     }
+
+    /// Label for people: "File", "MDM", "File and MDM".
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::File => "File",
+            Source::Mdm => "MDM",
+            Source::Both => "File and MDM",
+        }
+    }
 }
 
 /// What an MDM holds for a credential, as shown beside it.

@@ -15,6 +15,8 @@ fn cred(uid: &str, expiry: Option<DateTime<Utc>>, revision: u32) -> CredentialSu
         expires_at: expiry,
         revision,
         status: status(expiry, None, Utc::now(), Thresholds::default()),
+        source: crate::mdm::Source::File,
+        mdm: None,
     }
 }
 

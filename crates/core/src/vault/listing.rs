@@ -84,11 +84,15 @@ impl Vault {
                     expires_at,
                     revision: r.get(8)?,
                     status: status(expires_at, error, now, thresholds),
+                    source: crate::mdm::Source::File,
+                    mdm: None,
                 },
                 r.get(10)?,
             ))
         })?;
         let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        drop(stmt);
+        self.apply_mdm(&mut out, now, thresholds)?;
         // Most urgent first, then soonest to expire (unknown first: it needs a look), then by
         // client and label. The key is computed once per row, not per comparison.
         out.sort_by_cached_key(|(s, _)| {
