@@ -637,8 +637,8 @@ describe('MDM', () => {
     assert.match(await card.locator('[data-testid="status-reason"]').innerText(), /Intune still holds the one expiring .*: upload the renewed certificate to Intune/);
     await both(page, '41-mdm-disagreement');
     // The secret went in once and never came back.
-    const shown = JSON.stringify(await page.evaluate(() => window.__tkCalls));
-    const answers = await page.evaluate(async () => JSON.stringify(await window.__TAURI_INTERNALS__.invoke('mdm_connections')));
+    const shown = JSON.stringify(await page.evaluate(() => /** @type {any} */ (window).__tkCalls));
+    const answers = await page.evaluate(async () => JSON.stringify(await /** @type {any} */ (window).__TAURI_INTERNALS__.invoke('mdm_connections')));
     assert.doesNotMatch(answers, /s3cret-value/);
     assert.ok(shown.length > 0);
     assert.deepEqual(errors, []);
