@@ -6,6 +6,7 @@
 pub mod checks;
 pub mod dashboard;
 pub mod keys;
+pub mod mdm;
 
 use std::path::PathBuf;
 

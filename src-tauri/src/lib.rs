@@ -97,6 +97,11 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::checks::last_checks,
             commands::checks::get_check_settings,
             commands::checks::set_check_settings,
+            commands::mdm::mdm_connections,
+            commands::mdm::add_mdm_connection,
+            commands::mdm::remove_mdm_connection,
+            commands::mdm::test_mdm_connection,
+            commands::mdm::sync_mdm,
         ])
 }
 

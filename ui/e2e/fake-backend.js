@@ -49,6 +49,7 @@
       creds: [],
       events: [],
       settings: { renewal_window_days: 30, grace_days: 30 },
+      mdm: [],
     };
     const files = {};
     for (const [path, f] of Object.entries(config.files || {})) {
@@ -83,7 +84,9 @@
         apple_account: cr.apple_account,
         expires_at: cr.expires_at,
         revision: cr.versions.length,
-        status: status(cr.expires_at, cr.error, Date.now(), db.settings),
+        status: status(cr.expires_at, cr.error ?? cr.mdmReason ?? null, Date.now(), db.settings),
+        source: cr.mdm ? 'both' : 'file',
+        mdm: cr.mdm ?? null,
       };
     }
     function sorted(list) {
@@ -341,9 +344,68 @@
       }
       return [...by.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, t]) => t);
     }
-    const READS = new Set(['dashboard', 'take_opened_files', 'get_reminders', 'client_tallies', 'find_credential', 'list_credentials', 'list_clients', 'client_credentials', 'expected_renewal', 'identify_file', 'plan_import', 'list_events', 'get_settings', 'last_checks', 'get_check_settings', 'get_reminders', 'get_autostart', 'list_keys']);
+    const READS = new Set(['dashboard', 'take_opened_files', 'get_reminders', 'client_tallies', 'find_credential', 'list_credentials', 'list_clients', 'client_credentials', 'expected_renewal', 'identify_file', 'plan_import', 'list_events', 'get_settings', 'last_checks', 'get_check_settings', 'get_reminders', 'get_autostart', 'list_keys', 'mdm_connections']);
+
+    // MDM connections, as the core keeps them: the secret is taken and never given back.
+    const VENDOR_NAMES = { intune: 'Intune', jamf: 'Jamf Pro', fleet: 'Fleet', kandji: 'Kandji', simplemdm: 'SimpleMDM', jumpcloud: 'JumpCloud' };
+    function mdmReport(name, vendor, secret) {
+      if (secret === 'wrong') return { connection: name, vendor, ok: false, push_certificates: 0, server_tokens: 0, content_tokens: 0, error: 'the MDM refused TokenKeeper\'s credentials (HTTP 401): check the client secret and that it may read the MDM\'s Apple settings' };
+      return { connection: name, vendor, ok: true, push_certificates: 1, server_tokens: 1, content_tokens: 1, error: null };
+    }
+    function mdmForm(form) {
+      if (!String(form.name || '').trim()) return fail('invalid_input', 'an MDM connection needs a name');
+      if (form.vendor === 'intune' && !String(form.tenant || '').trim()) return fail('invalid_input', 'Intune needs the tenant (directory) id');
+      return null;
+    }
+    function syncOne(m) {
+      const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      m.attempted_at = at;
+      if (m.secret === 'wrong') {
+        m.last_error = mdmReport(m.name, m.vendor, m.secret).error;
+        return mdmReport(m.name, m.vendor, m.secret);
+      }
+      m.synced_at = at;
+      m.last_error = null;
+      m.held = 3;
+      const client = clientByName(m.client);
+      // The MDM still holds last year's push certificate: a disagreement on the card.
+      for (const cr of db.creds.filter((x) => x.client_uid === client?.uid && x.kind === 'push_certificate')) {
+        const held = iso(Date.now() + 5 * DAY);
+        cr.mdm = { connection: m.name, vendor: m.vendor, expires_at: held, synced_at: at };
+        if (cr.expires_at && cr.expires_at.slice(0, 10) !== held.slice(0, 10) && cr.expires_at > held) {
+          cr.mdmReason = `the renewed certificate on record expires ${cr.expires_at.slice(0, 10)} but ${VENDOR_NAMES[m.vendor]} still holds the one expiring ${held.slice(0, 10)}: upload the renewed certificate to ${VENDOR_NAMES[m.vendor]}`;
+        }
+      }
+      log('mdm_synced', m.client, null, `${m.name} (${VENDOR_NAMES[m.vendor]}) read`, Date.now());
+      return mdmReport(m.name, m.vendor, m.secret);
+    }
 
     const commands = {
+      mdm_connections: () => db.mdm.map(({ secret: _secret, ...m }) => ({ ...m })),
+      add_mdm_connection: ({ form, secret }) => {
+        const bad = mdmForm(form);
+        if (bad) return bad;
+        if (!clientByName(form.client)) return fail('not_found', `client "${form.client}" not found`);
+        if (db.mdm.some((m) => same(m.name, form.name))) return fail('already_exists', `an MDM connection named "${form.name}" already exists`);
+        const m = { uid: `mdm-${db.mdm.length + 1}`, name: form.name.trim(), client: form.client, vendor: form.vendor, url: form.url || 'https://graph.microsoft.com', tenant: form.tenant || null, client_id: form.client_id || null, own_ca: !!form.ca_pem, created_at: new Date().toISOString(), synced_at: null, attempted_at: null, last_error: null, held: 0, secret };
+        db.mdm.push(m);
+        log('mdm_connected', m.client, null, `MDM connection "${m.name}" added`, Date.now());
+        const { secret: _s, ...shown } = m;
+        return shown;
+      },
+      remove_mdm_connection: ({ name }) => {
+        const m = db.mdm.find((x) => same(x.name, name));
+        if (!m) return fail('not_found', `MDM connection "${name}" not found`);
+        db.mdm = db.mdm.filter((x) => x !== m);
+        for (const cr of db.creds) if (cr.mdm?.connection === m.name) { delete cr.mdm; delete cr.mdmReason; }
+        return null;
+      },
+      test_mdm_connection: ({ form, secret }) => mdmForm(form) ?? mdmReport(form.name, form.vendor, secret),
+      sync_mdm: ({ name }) => {
+        const list = name ? db.mdm.filter((m) => same(m.name, name)) : db.mdm;
+        if (name && !list.length) return fail('not_found', `MDM connection "${name}" not found`);
+        return list.map(syncOne);
+      },
       list_credentials: () => sorted(db.creds.map(summary)),
       dashboard: ({ query, fresh }) => {
         if (!TAB_IDS.includes(query?.tab)) return Promise.reject(`invalid args \`query\` for command \`dashboard\`: unknown variant \`${query?.tab}\``);

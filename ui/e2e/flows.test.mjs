@@ -596,3 +596,43 @@ describe('about', () => {
     await context.close();
   });
 });
+
+describe('MDM', () => {
+  test('Connect MDM: the vendor form asks what it needs, Test reports, Save syncs, the card shows source and disagreement', async () => {
+    const { page, context, errors } = await openApp(browser, server.url, { clients, credentials, files }, { hash: ACME });
+    const section = page.locator('[data-testid="mdm-connections"]');
+    await section.getByText('No MDM connected').waitFor();
+    await section.getByRole('button', { name: 'Connect MDM…' }).click();
+    const dialog = page.getByRole('dialog', { name: /Connect Acme Corp's MDM/ });
+    // Intune asks for a tenant and a client id; Fleet does not, but needs an address.
+    await dialog.locator('[data-testid="mdm-tenant"]').waitFor();
+    await dialog.locator('[data-testid="mdm-vendor"]').selectOption('fleet');
+    assert.equal(await dialog.locator('[data-testid="mdm-tenant"]').count(), 0);
+    assert.equal(await dialog.locator('[data-testid="mdm-client-id"]').count(), 0);
+    assert.equal(await dialog.locator('[data-testid="mdm-url"]').getAttribute('required'), '');
+    await dialog.locator('[data-testid="mdm-vendor"]').selectOption('intune');
+    await dialog.locator('[data-testid="mdm-tenant"]').fill('tenant-0001');
+    await dialog.locator('[data-testid="mdm-client-id"]').fill('app-1');
+    await dialog.locator('[data-testid="mdm-secret"]').fill('wrong');
+    await dialog.getByRole('button', { name: 'Test' }).click();
+    assert.match(await dialog.locator('[data-testid="mdm-test-result"]').innerText(), /refused TokenKeeper's credentials/);
+    await dialog.locator('[data-testid="mdm-secret"]').fill('s3cret-value');
+    await dialog.getByRole('button', { name: 'Test' }).click();
+    await dialog.getByText('Read: 1 push certificate(s), 1 ADE token(s), 1 Apps and Books token(s).').waitFor();
+    await both(page, '40-connect-mdm');
+    await dialog.getByRole('button', { name: 'Save and sync' }).click();
+    await section.locator('[data-testid="mdm-last-sync"]').waitFor();
+    assert.match(await section.innerText(), /Acme Corp Intune/);
+    const card = page.locator(cardOf('push_certificate'));
+    await card.locator('[data-testid="source"]', { hasText: 'File and MDM: Acme Corp Intune (Intune)' }).waitFor();
+    assert.match(await card.locator('[data-testid="status-reason"]').innerText(), /Intune still holds the one expiring .*: upload the renewed certificate to Intune/);
+    await both(page, '41-mdm-disagreement');
+    // The secret went in once and never came back.
+    const shown = JSON.stringify(await page.evaluate(() => /** @type {any} */ (window).__tkCalls));
+    const answers = await page.evaluate(async () => JSON.stringify(await /** @type {any} */ (window).__TAURI_INTERNALS__.invoke('mdm_connections')));
+    assert.doesNotMatch(answers, /s3cret-value/);
+    assert.ok(shown.length > 0);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});

@@ -15,6 +15,8 @@ export function summary(over: Partial<CredentialSummary> & { state?: StateId; da
     expires_at: days === null ? null : new Date(Date.UTC(2026, 0, 1) + days * 86_400_000).toISOString(),
     revision: 1,
     status: { state, days_left: days, reason },
+    source: 'file',
+    mdm: null,
     ...rest,
   };
 }

@@ -11,6 +11,7 @@ mod export;
 mod import;
 mod inspect;
 mod keys;
+mod mdm;
 mod secret;
 mod settings;
 mod status;
@@ -85,6 +86,9 @@ enum Command {
     /// Ask Apple (read-only) whether each ADE and Apps and Books token still works; exit 0 all
     /// good, 2 a problem or warning, 3 a check could not be done.
     Check(check::Args),
+    /// Read-only connections to each client's MDM: add, list, sync, remove.
+    #[command(subcommand)]
+    Mdm(mdm::Args),
     /// Show or change the renewal window, the grace period, Apple's addresses and the
     /// scheduled checks.
     Settings(settings::Args),
@@ -148,6 +152,7 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Settings(args) => settings::run(args, &mut vault),
         Command::Channel(args) => channel::run(args, &mut vault).map(|()| ExitCode::SUCCESS),
         Command::Watch(args) => watch::run(args, &mut vault),
+        Command::Mdm(args) => mdm::run(args, &mut vault),
     }
 }
 
@@ -173,6 +178,7 @@ impl Command {
             | Command::Watch(_)
             | Command::CertExport(_) => false,
             Command::Check(args) => args.json,
+            Command::Mdm(args) => args.json(),
         }
     }
 }

@@ -110,3 +110,10 @@ fn prompt(text: &str) -> Result<String, Error> {
         source,
     })
 }
+
+/// An MDM connection's API secret: `TOKENKEEPER_MDM_SECRET`, else typed (or piped).
+pub fn mdm_secret(what: &str) -> Result<SecretString, Error> {
+    const VAR: &str = "TOKENKEEPER_MDM_SECRET";
+    let env = std::env::var_os(VAR).is_some().then_some(VAR);
+    read(what, None, env, false)
+}

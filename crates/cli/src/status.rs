@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use tokenkeeper_core::mdm::{MdmView, Source};
 use tokenkeeper_core::vault::Channel;
 use tokenkeeper_core::{CredentialSummary, Error, State, Vault, monitoring};
 
@@ -50,6 +51,8 @@ struct Row<'a> {
     days_left: Option<i64>,
     state: State,
     reason: Option<&'a str>,
+    source: Source,
+    mdm: Option<&'a MdmView>,
 }
 
 /// The exit status for a set of states.
@@ -102,6 +105,8 @@ pub fn run(args: &Args, vault: &mut Vault) -> Result<ExitCode, Error> {
                 days_left: r.status.days_left,
                 state: r.status.state,
                 reason: r.status.reason.as_deref(),
+                source: r.source,
+                mdm: r.mdm.as_ref(),
             })
             .collect();
         let _ = writeln!(
@@ -127,6 +132,9 @@ pub fn run(args: &Args, vault: &mut Vault) -> Result<ExitCode, Error> {
             );
             if let Some(reason) = &r.status.reason {
                 line.push_str(&format!(" ({reason})"));
+            }
+            if let Some(m) = &r.mdm {
+                line.push_str(&format!(" [{}: {}]", r.source.label(), m.connection));
             }
             let _ = writeln!(out, "{}", line.trim_end());
         }

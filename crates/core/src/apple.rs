@@ -64,9 +64,26 @@ impl AppleEndpoints {
     /// # Errors
     /// [`Error::InvalidInput`] naming what is wrong.
     pub fn base_url(url: &str) -> Result<String> {
+        checked_url(
+            url,
+            "Apple's address",
+            "https://mdmenrollment.apple.com",
+            "Apple's services use https",
+        )
+    }
+}
+
+/// Checks and normalizes a service's base URL typed by the user (`https://...`, or `http://`
+/// to this computer only); `whose` and `example` name it in the error. The trailing slash is
+/// dropped.
+///
+/// # Errors
+/// [`Error::InvalidInput`] naming what is wrong.
+pub fn checked_url(url: &str, whose: &str, example: &str, https_why: &str) -> Result<String> {
+    {
         let url = url.trim().trim_end_matches('/');
         let invalid = |why: &str| Error::InvalidInput {
-            message: format!("\"{url}\" cannot be used as Apple's address: {why}"),
+            message: format!("\"{url}\" cannot be used as {whose}: {why}"),
         };
         if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(invalid("it contains spaces"));
@@ -76,7 +93,7 @@ impl AppleEndpoints {
         }
         let (scheme, rest) = url
             .split_once("://")
-            .ok_or_else(|| invalid("give a full URL such as https://mdmenrollment.apple.com"))?;
+            .ok_or_else(|| invalid(&format!("give a full URL such as {example}")))?;
         let host = host_of(rest);
         if host.is_empty() {
             return Err(invalid("it has no host"));
@@ -84,9 +101,9 @@ impl AppleEndpoints {
         match scheme.to_ascii_lowercase().as_str() {
             "https" => Ok(url.to_owned()),
             "http" if is_loopback(host) => Ok(url.to_owned()),
-            "http" => Err(invalid(
-                "plain http is only allowed to this computer (localhost); Apple's services use https",
-            )),
+            "http" => Err(invalid(&format!(
+                "plain http is only allowed to this computer (localhost); {https_why}"
+            ))),
             _ => Err(invalid("only https URLs are allowed")),
         }
     }

@@ -60,13 +60,21 @@ pub enum EventKind {
     AlertDelivered,
     /// A delivery to a channel failed (it is tried again).
     AlertFailed,
+    /// An MDM connection added.
+    MdmConnected,
+    /// An MDM connection read: what it holds.
+    MdmSynced,
+    /// An MDM connection could not be read.
+    MdmSyncFailed,
+    /// An MDM connection removed.
+    MdmRemoved,
     /// Written by a newer TokenKeeper: shown as it is, never offered as a filter.
     Unknown,
 }
 
 impl EventKind {
     /// Every kind TokenKeeper writes.
-    pub const ALL: [EventKind; 26] = [
+    pub const ALL: [EventKind; 30] = [
         EventKind::Imported,
         EventKind::Renewed,
         EventKind::Refused,
@@ -93,6 +101,10 @@ impl EventKind {
         EventKind::ChannelRemoved,
         EventKind::AlertDelivered,
         EventKind::AlertFailed,
+        EventKind::MdmConnected,
+        EventKind::MdmSynced,
+        EventKind::MdmSyncFailed,
+        EventKind::MdmRemoved,
     ];
 
     /// Stable identifier, as stored (`warning_accepted`).
@@ -124,6 +136,10 @@ impl EventKind {
             EventKind::ChannelRemoved => "channel_removed",
             EventKind::AlertDelivered => "alert_delivered",
             EventKind::AlertFailed => "alert_failed",
+            EventKind::MdmConnected => "mdm_connected",
+            EventKind::MdmSynced => "mdm_synced",
+            EventKind::MdmSyncFailed => "mdm_sync_failed",
+            EventKind::MdmRemoved => "mdm_removed",
             EventKind::Unknown => "unknown",
         }
     }

@@ -133,6 +133,8 @@ pub(crate) mod fixtures {
             revision: 1,
             status: status(expires_at, None, listed(), Thresholds::default()),
             renewal_window_days: 30,
+            source: crate::mdm::Source::File,
+            mdm: None,
         }
     }
 

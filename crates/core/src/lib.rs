@@ -12,6 +12,7 @@ pub mod error;
 pub mod export;
 pub mod file;
 pub mod kind;
+pub mod mdm;
 pub mod monitoring;
 pub mod overview;
 pub mod pki;

@@ -226,6 +226,8 @@ mod tests {
             revision: 1,
             status: status(expiry, error, now(), Thresholds::default()),
             renewal_window_days: 30,
+            source: crate::mdm::Source::File,
+            mdm: None,
         }
     }
 

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::mdm::{MdmView, Source};
 use crate::status::Status;
 use crate::token::Kind;
 
@@ -78,12 +79,17 @@ pub struct CredentialSummary {
     pub expires_at: Option<DateTime<Utc>>,
     /// How many accepted versions it has had (1 for a new credential); calendar SEQUENCE.
     pub revision: u32,
-    /// The state at the moment of listing.
+    /// The state at the moment of listing (a disagreement with an MDM is an Error with its
+    /// reason).
     pub status: Status,
     /// Days before expiry when renewal becomes required for this credential: its client's
     /// warning threshold, else the vault's. Every state, reminder and alert uses it.
     #[serde(skip)]
     pub renewal_window_days: u32,
+    /// Where TokenKeeper knows it from: a file, an MDM, or both.
+    pub source: Source,
+    /// What an MDM holds for it, if one does.
+    pub mdm: Option<MdmView>,
 }
 
 impl CredentialSummary {

@@ -13,6 +13,7 @@ mod keys;
 mod limits;
 mod listing;
 mod lookup;
+mod mdm;
 mod notify;
 mod outbox;
 mod removal;
@@ -47,6 +48,7 @@ pub use keys::{
 pub use limits::{MAX_APPLE_ACCOUNT_CHARS, MAX_NAME_CHARS, MAX_NOTES_CHARS};
 pub use listing::Version;
 pub use lookup::FileMatch;
+pub use mdm::{MdmAccess, MdmConnection, MdmForm, MdmSettings, MdmSyncReport};
 pub use notify::ReminderPass;
 pub use outbox::{Delivery, DeliveryFailure, QueueReport};
 pub use schedule::CheckSchedule;

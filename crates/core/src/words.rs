@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::audit::EventKind;
 use crate::error::ErrorKind;
+use crate::mdm::{Source, Vendor};
 use crate::status::{State, Status, Thresholds};
 use crate::summary::Portal;
 use crate::token::Kind;
@@ -193,6 +194,25 @@ pub struct Vocabulary {
     pub error_kinds: Vec<&'static str>,
     /// Every kind of audit-log event.
     pub event_kinds: Vec<&'static str>,
+    /// By MDM vendor id: its name and what its connection form asks.
+    pub vendors: std::collections::BTreeMap<&'static str, VendorWords>,
+    /// By source id (`file`, `mdm`, `both`): its label.
+    pub sources: std::collections::BTreeMap<&'static str, &'static str>,
+}
+
+/// What the "Connect MDM" form shows and asks for one vendor.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct VendorWords {
+    /// The product's name.
+    pub name: &'static str,
+    /// Its address when the user gives none (`None`: each customer has their own).
+    pub default_url: Option<&'static str>,
+    /// Whether the tenant id is required.
+    pub needs_tenant: bool,
+    /// Whether the OAuth client id is required.
+    pub needs_client_id: bool,
+    /// What the secret is called in the vendor's console.
+    pub secret_name: &'static str,
 }
 
 /// Samples of the rules the UI re-implements for speed, for its tests (never shipped).
@@ -248,6 +268,25 @@ pub fn vocabulary() -> Vocabulary {
         portals,
         error_kinds: ErrorKind::ALL.iter().map(|k| k.id()).collect(),
         event_kinds: EventKind::ALL.iter().map(|k| k.id()).collect(),
+        vendors: Vendor::ALL
+            .iter()
+            .map(|v| {
+                (
+                    v.id(),
+                    VendorWords {
+                        name: v.name(),
+                        default_url: v.default_url(),
+                        needs_tenant: v.needs_tenant(),
+                        needs_client_id: v.needs_client_id(),
+                        secret_name: v.secret_name(),
+                    },
+                )
+            })
+            .collect(),
+        sources: [Source::File, Source::Mdm, Source::Both]
+            .iter()
+            .map(|s| (s.id(), s.label()))
+            .collect(),
     }
 }
 

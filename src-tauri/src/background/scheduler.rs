@@ -108,7 +108,10 @@ impl<D: Deliver> Scheduler<D> {
         )?;
         let next = earliest(
             earliest(reminders.next, self.vault.next_scheduled_check(now)?),
-            earliest(retry, self.vault.next_delivery_at()?),
+            earliest(
+                earliest(retry, self.vault.next_delivery_at()?),
+                self.vault.next_mdm_sync()?,
+            ),
         );
         let failing = self
             .vault
@@ -129,6 +132,13 @@ impl<D: Deliver> Scheduler<D> {
     }
 
     fn run_checks(&mut self, now: DateTime<Utc>, all: bool) -> tokenkeeper_core::Result<usize> {
+        // The MDM connections beside the Apple checks: those due, or all on "Check now".
+        let options = tokenkeeper_mdm::SyncOptions::default();
+        if all {
+            tokenkeeper_mdm::sync(&mut self.vault, None, now, options)?;
+        } else {
+            tokenkeeper_mdm::sync_due(&mut self.vault, now, options)?;
+        }
         let due = self
             .vault
             .next_scheduled_check(now)?

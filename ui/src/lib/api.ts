@@ -35,6 +35,10 @@ export type {
   KeyPurpose,
   KeyRecord,
   Kind,
+  MdmConnection,
+  MdmForm,
+  MdmSyncReport,
+  MdmView,
   Milestones,
   Outcome,
   Portal,
@@ -183,3 +187,11 @@ export const getAutostart = () => call(() => commands.getAutostart());
 export const setAutostart = (enabled: boolean) => call(() => commands.setAutostart(enabled));
 /** Files opened with the app that the window has not taken yet. */
 export const takeOpenedFiles = () => call(() => commands.takeOpenedFiles());
+
+// MDM connections (read-only). The secret goes to the app once, to the keychain, and never back.
+
+export const mdmConnections = () => call(() => commands.mdmConnections());
+export const addMdmConnection = (form: B.MdmForm, secret: string) => call(() => commands.addMdmConnection(form, secret));
+export const removeMdmConnection = (name: string) => call(() => commands.removeMdmConnection(name));
+export const testMdmConnection = (form: B.MdmForm, secret: string) => call(() => commands.testMdmConnection(form, secret));
+export const syncMdm = (name: string | null) => call(() => commands.syncMdm(name));

@@ -252,6 +252,36 @@ async getCheckSettings() : Promise<CheckSettings> {
  */
 async setCheckSettings(settings: CheckSettings) : Promise<CheckSettings> {
     return await TAURI_INVOKE("set_check_settings", { settings });
+},
+/**
+ * Every MDM connection with its last sync.
+ */
+async mdmConnections() : Promise<MdmConnection[]> {
+    return await TAURI_INVOKE("mdm_connections");
+},
+/**
+ * Adds a connection; `secret` goes to the keychain and never comes back.
+ */
+async addMdmConnection(form: MdmForm, secret: string) : Promise<MdmConnection> {
+    return await TAURI_INVOKE("add_mdm_connection", { form, secret });
+},
+/**
+ * Removes a connection, what it held and its secret.
+ */
+async removeMdmConnection(name: string) : Promise<null> {
+    return await TAURI_INVOKE("remove_mdm_connection", { name });
+},
+/**
+ * Reads the console a form describes, storing nothing: the form's test button.
+ */
+async testMdmConnection(form: MdmForm, secret: string) : Promise<MdmSyncReport> {
+    return await TAURI_INVOKE("test_mdm_connection", { form, secret });
+},
+/**
+ * Reads the connection named, or every connection, and records what each held.
+ */
+async syncMdm(name: string | null) : Promise<MdmSyncReport[]> {
+    return await TAURI_INVOKE("sync_mdm", { name });
 }
 }
 
@@ -561,9 +591,18 @@ expires_at: string | null;
  */
 revision: number; 
 /**
- * The state at the moment of listing.
+ * The state at the moment of listing (a disagreement with an MDM is an Error with its
+ * reason).
  */
-status: Status }
+status: Status; 
+/**
+ * Where TokenKeeper knows it from: a file, an MDM, or both.
+ */
+source: Source; 
+/**
+ * What an MDM holds for it, if one does.
+ */
+mdm: MdmView | null }
 /**
  * What goes into a push CSR's subject, and where to save it.
  */
@@ -932,6 +971,22 @@ export type EventKind =
  */
 "alert_failed" | 
 /**
+ * An MDM connection added.
+ */
+"mdm_connected" | 
+/**
+ * An MDM connection read: what it holds.
+ */
+"mdm_synced" | 
+/**
+ * An MDM connection could not be read.
+ */
+"mdm_sync_failed" | 
+/**
+ * An MDM connection removed.
+ */
+"mdm_removed" | 
+/**
  * Written by a newer TokenKeeper: shown as it is, never offered as a filter.
  */
 "unknown"
@@ -1271,6 +1326,147 @@ export type Kind =
  */
 "content_token"
 /**
+ * A connection on record, as listed. No secret.
+ */
+export type MdmConnection = { 
+/**
+ * Stable id.
+ */
+uid: string; 
+/**
+ * Its name.
+ */
+name: string; 
+/**
+ * Its client.
+ */
+client: string; 
+/**
+ * Which MDM.
+ */
+vendor: Vendor; 
+/**
+ * Base URL.
+ */
+url: string; 
+/**
+ * Tenant or organisation id.
+ */
+tenant: string | null; 
+/**
+ * OAuth client id (not a secret).
+ */
+client_id: string | null; 
+/**
+ * Whether it trusts a CA of its own.
+ */
+own_ca: boolean; 
+/**
+ * When it was added.
+ */
+created_at: string; 
+/**
+ * The last successful sync.
+ */
+synced_at: string | null; 
+/**
+ * The last attempt, successful or not.
+ */
+attempted_at: string | null; 
+/**
+ * Why the last attempt failed (`None` when it succeeded).
+ */
+last_error: string | null; 
+/**
+ * How many credentials it held at the last successful sync.
+ */
+held: number }
+/**
+ * A connection as the user fills it in (the form, the command line). The secret travels
+ * apart from it.
+ */
+export type MdmForm = { 
+/**
+ * A unique name ("Acme Intune").
+ */
+name: string; 
+/**
+ * The client it belongs to.
+ */
+client: string; 
+/**
+ * The vendor's id (`intune`, `jamf`, ...).
+ */
+vendor: string; 
+/**
+ * The console's base URL; empty for the vendor's default.
+ */
+url: string; 
+/**
+ * Intune's tenant id, JumpCloud's organisation id.
+ */
+tenant: string; 
+/**
+ * Intune's and Jamf's OAuth client id.
+ */
+client_id: string; 
+/**
+ * A CA certificate (PEM) for a console on a private CA; empty for the system's.
+ */
+ca_pem: string }
+/**
+ * One connection's sync (or test), as reported.
+ */
+export type MdmSyncReport = { 
+/**
+ * The connection's name.
+ */
+connection: string; 
+/**
+ * Its MDM.
+ */
+vendor: Vendor; 
+/**
+ * Whether it was read.
+ */
+ok: boolean; 
+/**
+ * Push certificates it holds.
+ */
+push_certificates: number; 
+/**
+ * ADE server tokens it holds.
+ */
+server_tokens: number; 
+/**
+ * Apps and Books tokens it holds.
+ */
+content_tokens: number; 
+/**
+ * Why it could not be read.
+ */
+error: string | null }
+/**
+ * What an MDM holds for a credential, as shown beside it.
+ */
+export type MdmView = { 
+/**
+ * The connection's name.
+ */
+connection: string; 
+/**
+ * Its MDM.
+ */
+vendor: Vendor; 
+/**
+ * The expiry the MDM reports, if it publishes one.
+ */
+expires_at: string | null; 
+/**
+ * When the MDM was last read successfully.
+ */
+synced_at: string }
+/**
  * The reminder settings.
  */
 export type Milestones = { 
@@ -1374,6 +1570,22 @@ export type Service =
  */
 "apps_and_books"
 /**
+ * Where TokenKeeper knows a credential from.
+ */
+export type Source = 
+/**
+ * A file imported into TokenKeeper only.
+ */
+"file" | 
+/**
+ * An MDM only: no file on record.
+ */
+"mdm" | 
+/**
+ * A file on record, also held by an MDM.
+ */
+"both"
+/**
  * The state a user sees.
  */
 export type State = 
@@ -1446,6 +1658,34 @@ renewal_window_days: number;
  * Days after expiry during which a renewal still avoids re-enrollment.
  */
 grace_days: number }
+/**
+ * An MDM product TokenKeeper can read.
+ */
+export type Vendor = 
+/**
+ * Microsoft Intune, through Microsoft Graph.
+ */
+"intune" | 
+/**
+ * Jamf Pro.
+ */
+"jamf" | 
+/**
+ * Fleet.
+ */
+"fleet" | 
+/**
+ * Kandji.
+ */
+"kandji" | 
+/**
+ * SimpleMDM.
+ */
+"simplemdm" | 
+/**
+ * JumpCloud.
+ */
+"jumpcloud"
 /**
  * One accepted file in a credential's history.
  */

@@ -169,3 +169,9 @@ export function baseName(path: string): string {
   const parts = path.split(/[\\/]/);
   return parts[parts.length - 1] || path;
 }
+
+/** The MDM vendors the "Connect MDM" form offers, with what each asks (core's words). */
+export const VENDORS = VOCABULARY.vendors;
+export type VendorId = keyof typeof VOCABULARY.vendors;
+/** "File", "MDM", "File and MDM". */
+export const SOURCE_LABEL = VOCABULARY.sources;

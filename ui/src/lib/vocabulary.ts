@@ -139,6 +139,59 @@ export const VOCABULARY = {
     "channel_updated",
     "channel_removed",
     "alert_delivered",
-    "alert_failed"
-  ]
+    "alert_failed",
+    "mdm_connected",
+    "mdm_synced",
+    "mdm_sync_failed",
+    "mdm_removed"
+  ],
+  "vendors": {
+    "fleet": {
+      "name": "Fleet",
+      "default_url": null,
+      "needs_tenant": false,
+      "needs_client_id": false,
+      "secret_name": "API token"
+    },
+    "intune": {
+      "name": "Intune",
+      "default_url": "https://graph.microsoft.com",
+      "needs_tenant": true,
+      "needs_client_id": true,
+      "secret_name": "client secret"
+    },
+    "jamf": {
+      "name": "Jamf Pro",
+      "default_url": null,
+      "needs_tenant": false,
+      "needs_client_id": true,
+      "secret_name": "API client secret"
+    },
+    "jumpcloud": {
+      "name": "JumpCloud",
+      "default_url": "https://console.jumpcloud.com",
+      "needs_tenant": false,
+      "needs_client_id": false,
+      "secret_name": "API key"
+    },
+    "kandji": {
+      "name": "Kandji",
+      "default_url": null,
+      "needs_tenant": false,
+      "needs_client_id": false,
+      "secret_name": "API token"
+    },
+    "simplemdm": {
+      "name": "SimpleMDM",
+      "default_url": "https://a.simplemdm.com",
+      "needs_tenant": false,
+      "needs_client_id": false,
+      "secret_name": "API key"
+    }
+  },
+  "sources": {
+    "both": "File and MDM",
+    "file": "File",
+    "mdm": "MDM"
+  }
 } as const;

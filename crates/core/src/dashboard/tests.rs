@@ -23,6 +23,8 @@ fn cred(uid: &str, client: &str, kind: Kind, days: i64, error: Option<&str>) -> 
         revision: 1,
         status: status(Some(expiry), error, now(), Thresholds::default()),
         renewal_window_days: 30,
+        source: crate::mdm::Source::File,
+        mdm: None,
     }
 }
 

@@ -162,7 +162,7 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
     // 6: the keychain journal (see STAGED_SECRETS).
     STAGED_SECRETS,
-    // alerts in the team's channels (issue 19). A client's own warning threshold (NULL: the
+    // 7: alerts in the team's channels (issue 19). A client's own warning threshold (NULL: the
     // vault's) and contact address. A channel's public settings are JSON in `settings`; its
     // secret (SMTP password, webhook URL, signing key) lives in the keychain under `secret_ref`.
     // `alerts` is what makes an alert once-only: one row per (credential, revision, milestone),
@@ -222,6 +222,37 @@ pub const MIGRATIONS: &[&str] = &[
         delivered_at     TEXT
     );
     CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE delivered_at IS NULL;
+    "#,
+    // 8: MDM connections (issue 20): a client's read-only connection to its MDM console, its API
+    // secret in the keychain under `secret_ref`, the last sync's outcome; and what each
+    // connection held at its last successful sync (public facts only, `facts` is the core's
+    // `mdm::Held` as JSON), replaced whole on each successful sync.
+    r#"
+    CREATE TABLE mdm_connections (
+        id               INTEGER PRIMARY KEY,
+        uid              TEXT NOT NULL UNIQUE,
+        client_id        INTEGER NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+        name             TEXT NOT NULL,
+        vendor           TEXT NOT NULL,
+        url              TEXT NOT NULL,
+        tenant           TEXT,
+        oauth_client_id  TEXT,
+        ca_pem           TEXT,
+        secret_ref       TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        synced_at        TEXT,
+        attempted_at     TEXT,
+        last_error       TEXT
+    );
+    CREATE UNIQUE INDEX mdm_connections_by_name ON mdm_connections (name COLLATE NOCASE);
+    CREATE TABLE mdm_items (
+        id             INTEGER PRIMARY KEY,
+        connection_id  INTEGER NOT NULL REFERENCES mdm_connections (id) ON DELETE CASCADE,
+        kind           TEXT NOT NULL
+                       CHECK (kind IN ('push_certificate', 'server_token', 'content_token')),
+        facts          TEXT NOT NULL
+    );
+    CREATE INDEX mdm_items_by_connection ON mdm_items (connection_id);
     "#,
 ];
 

@@ -8,7 +8,7 @@ use super::rfc3339;
 use crate::summary::CredentialSummary;
 
 /// Column names, in order. Part of the export's contract: scripts read them.
-const HEADER: [&str; 11] = [
+const HEADER: [&str; 15] = [
     "client",
     "portal",
     "kind",
@@ -20,6 +20,10 @@ const HEADER: [&str; 11] = [
     "days_left",
     "state",
     "reason",
+    "source",
+    "mdm_connection",
+    "mdm_vendor",
+    "mdm_expires_at",
 ];
 
 /// One cell of a record.
@@ -50,6 +54,22 @@ pub(super) fn write(rows: &[CredentialSummary]) -> String {
                 Field::Number(row.status.days_left),
                 text(row.status.state.id()),
                 text(row.status.reason.as_deref().unwrap_or_default()),
+                text(row.source.id()),
+                text(
+                    row.mdm
+                        .as_ref()
+                        .map(|m| m.connection.as_str())
+                        .unwrap_or_default(),
+                ),
+                text(row.mdm.as_ref().map(|m| m.vendor.id()).unwrap_or_default()),
+                Field::Text(
+                    row.mdm
+                        .as_ref()
+                        .and_then(|m| m.expires_at)
+                        .map(rfc3339)
+                        .unwrap_or_default()
+                        .into(),
+                ),
             ],
         );
     }
@@ -147,7 +167,7 @@ mod tests {
         assert_eq!(
             text.split("\r\n").next(),
             Some(
-                "client,portal,kind,kind_name,label,identity,apple_account,expires_at,days_left,state,reason"
+                "client,portal,kind,kind_name,label,identity,apple_account,expires_at,days_left,state,reason,source,mdm_connection,mdm_vendor,mdm_expires_at"
             )
         );
     }
@@ -168,6 +188,10 @@ mod tests {
                 "2027-09-01T10:30:00Z",
                 "193",
                 "active",
+                "",
+                "file",
+                "",
+                "",
                 "",
             ]
         );

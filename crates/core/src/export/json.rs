@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::mdm::{MdmView, Source};
 use crate::status::State;
 use crate::summary::{CredentialSummary, Portal};
 use crate::token::Kind;
@@ -24,6 +25,8 @@ struct Row<'a> {
     days_left: Option<i64>,
     state: State,
     reason: Option<&'a str>,
+    source: Source,
+    mdm: Option<&'a MdmView>,
 }
 
 impl<'a> From<&'a CredentialSummary> for Row<'a> {
@@ -40,6 +43,8 @@ impl<'a> From<&'a CredentialSummary> for Row<'a> {
             days_left: row.status.days_left,
             state: row.status.state,
             reason: row.status.reason.as_deref(),
+            source: row.source,
+            mdm: row.mdm.as_ref(),
         }
     }
 }
@@ -82,6 +87,8 @@ mod tests {
                 "days_left": 12,
                 "state": "renewal_required",
                 "reason": null,
+                "source": "file",
+                "mdm": null,
             })
         );
         assert_eq!(rows[0]["kind"], "push_certificate");

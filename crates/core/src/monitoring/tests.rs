@@ -25,6 +25,8 @@ fn cred(client: &str, label: &str, days: Option<i64>, error: Option<&str>) -> Cr
         revision: 1,
         status: status(expires_at, error, now(), Thresholds::default()),
         renewal_window_days: 30,
+        source: crate::mdm::Source::File,
+        mdm: None,
     }
 }
 

@@ -16,6 +16,8 @@ fn cred(uid: &str, expiry: Option<DateTime<Utc>>, revision: u32) -> CredentialSu
         revision,
         status: status(expiry, None, Utc::now(), Thresholds::default()),
         renewal_window_days: 30,
+        source: crate::mdm::Source::File,
+        mdm: None,
     }
 }
 

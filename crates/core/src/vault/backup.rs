@@ -271,7 +271,8 @@ pub(super) fn referenced_accounts(conn: &Connection) -> Result<Vec<String>> {
     let mut stmt = conn.prepare(
         "SELECT key_ref FROM credentials WHERE key_ref IS NOT NULL
          UNION SELECT secret_ref FROM credentials WHERE secret_ref IS NOT NULL
-         UNION SELECT key_ref FROM keys",
+         UNION SELECT key_ref FROM keys
+         UNION SELECT secret_ref FROM mdm_connections",
     )?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
     let set: BTreeSet<String> = rows.collect::<rusqlite::Result<_>>()?;

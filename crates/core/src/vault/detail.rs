@@ -2,6 +2,7 @@
 //! client page of the desktop app shows.
 
 use chrono::{DateTime, Utc};
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use super::{Event, EventFilter, Vault, Version};
@@ -103,10 +104,16 @@ impl Vault {
     }
 
     fn key_held(&self, uid: &str) -> Result<bool> {
-        Ok(self.db.conn().query_row(
-            "SELECT key_ref IS NOT NULL FROM credentials WHERE uid = ?1",
-            [uid],
-            |r| r.get(0),
-        )?)
+        // A credential tracked from an MDM only has no row, and no key.
+        Ok(self
+            .db
+            .conn()
+            .query_row(
+                "SELECT key_ref IS NOT NULL FROM credentials WHERE uid = ?1",
+                [uid],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(false))
     }
 }

@@ -91,11 +91,15 @@ impl Vault {
                     revision: r.get(8)?,
                     status: status(expires_at, error, now, thresholds),
                     renewal_window_days: thresholds.renewal_window_days,
+                    source: crate::mdm::Source::File,
+                    mdm: None,
                 },
                 r.get(10)?,
             ))
         })?;
         let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        drop(stmt);
+        self.apply_mdm(&mut out, now, thresholds)?;
         // Most urgent first, then soonest to expire (unknown first: it needs a look), then by
         // client and label. The key is computed once per row, not per comparison.
         out.sort_by_cached_key(|(s, _)| {

@@ -425,6 +425,13 @@ impl Vault {
         thresholds: Thresholds,
         milestones: &reminders::Milestones,
     ) -> Result<Vec<(CredentialSummary, i64, Option<String>, reminders::Reminder)>> {
+        let with_mdm: bool =
+            self.db
+                .conn()
+                .query_row("SELECT EXISTS (SELECT 1 FROM mdm_items)", [], |r| r.get(0))?;
+        if with_mdm {
+            return self.reconciled_candidates(now, thresholds, milestones);
+        }
         let mut stmt = self.db.conn().prepare_cached(
             "SELECT cr.uid, c.name, c.portal, cr.kind, cr.label, cr.identity, cr.apple_account,
                     cr.expires_at, cr.revision, cr.error, c.warn_days, c.id, c.contact_email,
@@ -454,6 +461,8 @@ impl Vault {
                 revision: r.get(8)?,
                 status: status(expires_at, error, now, own),
                 renewal_window_days: window,
+                source: crate::mdm::Source::File,
+                mdm: None,
             };
             let Some(due) = reminders::latest(&summary, now, thresholds, milestones) else {
                 return Ok(None);
@@ -468,6 +477,47 @@ impl Vault {
         for row in rows {
             if let Some(c) = row? {
                 out.push(c);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The candidates when an MDM holds something: read from the reconciled listing, so a
+    /// disagreement with an MDM (an Error) and what only an MDM holds reach the channels too,
+    /// exactly as they reach the window and the desktop reminders.
+    #[allow(clippy::type_complexity)]
+    fn reconciled_candidates(
+        &self,
+        now: DateTime<Utc>,
+        thresholds: Thresholds,
+        milestones: &reminders::Milestones,
+    ) -> Result<Vec<(CredentialSummary, i64, Option<String>, reminders::Reminder)>> {
+        use std::collections::HashMap;
+        let conn = self.db.conn();
+        let clients: HashMap<String, (i64, Option<String>)> = conn
+            .prepare_cached("SELECT name, id, contact_email FROM clients")?
+            .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+            .collect::<rusqlite::Result<_>>()?;
+        let queued: HashMap<(String, u32), String> = conn
+            .prepare_cached(
+                "SELECT credential_uid, revision, group_concat(milestone, ' ') FROM alerts
+                 GROUP BY credential_uid, revision",
+            )?
+            .query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::new();
+        for (summary, _) in self.rows(now)? {
+            let Some(due) = reminders::latest(&summary, now, thresholds, milestones) else {
+                continue;
+            };
+            let done = queued
+                .get(&(summary.uid.clone(), summary.revision))
+                .is_some_and(|q| q.split(' ').any(|m| m == due.milestone));
+            let Some((client_id, contact)) = clients.get(&summary.client).cloned() else {
+                continue;
+            };
+            if !done {
+                out.push((summary, client_id, contact, due));
             }
         }
         Ok(out)

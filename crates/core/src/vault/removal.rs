@@ -18,8 +18,11 @@ impl Vault {
         let accounts = self.db.write(|tx| {
             let mut accounts = secret_accounts(tx, "c.uid = ?1", &client.uid)?;
             // Its pending keys go with it (the rows by cascade, the keychain entries here).
+            // So do its pending keys and its MDM connections' API secrets.
             let mut stmt = tx.prepare(
-                "SELECT k.key_ref FROM keys k JOIN clients c ON c.id = k.client_id WHERE c.uid = ?1",
+                "SELECT k.key_ref FROM keys k JOIN clients c ON c.id = k.client_id WHERE c.uid = ?1
+                 UNION ALL SELECT m.secret_ref FROM mdm_connections m
+                 JOIN clients c ON c.id = m.client_id WHERE c.uid = ?1",
             )?;
             for account in stmt.query_map([&client.uid], |r| r.get::<_, String>(0))? {
                 accounts.push(account?);

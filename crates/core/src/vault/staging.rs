@@ -94,7 +94,8 @@ fn referenced(tx: &Transaction<'_>, account: &str) -> Result<bool> {
         .query_row(
             "SELECT 1 FROM credentials WHERE key_ref = ?1 OR secret_ref = ?1
              UNION ALL SELECT 1 FROM keys WHERE key_ref = ?1
-             UNION ALL SELECT 1 FROM channels WHERE secret_ref = ?1 LIMIT 1",
+             UNION ALL SELECT 1 FROM channels WHERE secret_ref = ?1
+             UNION ALL SELECT 1 FROM mdm_connections WHERE secret_ref = ?1 LIMIT 1",
             [account],
             |_| Ok(()),
         )
