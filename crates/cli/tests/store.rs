@@ -185,7 +185,9 @@ fn status_json_and_exit_codes_for_monitoring() {
     assert_eq!(rows[0]["state"], "active");
     assert_eq!(rows[0]["reason"], Value::Null);
     assert!(rows[0]["days_left"].as_i64().unwrap() >= 49);
-    assert_eq!(rows[0].as_object().unwrap().len(), 7);
+    assert_eq!(rows[0]["source"], "file");
+    assert_eq!(rows[0]["mdm"], Value::Null);
+    assert_eq!(rows[0].as_object().unwrap().len(), 9);
 
     let at =
         |days: i64| (Utc::now() + Duration::days(days)).to_rfc3339_opts(SecondsFormat::Secs, true);
