@@ -599,7 +599,7 @@ describe('about', () => {
 
 describe('MDM', () => {
   test('Connect MDM: the vendor form asks what it needs, Test reports, Save syncs, the card shows source and disagreement', async () => {
-    const { page, context, errors } = await openApp(browser, server.url, { clients, credentials, files }, { hash: ACME });
+    const { page, context, errors } = await openApp(env.browser, env.server.url, { clients, credentials, files }, { hash: ACME });
     const section = page.locator('[data-testid="mdm-connections"]');
     await section.getByText('No MDM connected').waitFor();
     await section.getByRole('button', { name: 'Connect MDM…' }).click();
