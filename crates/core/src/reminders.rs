@@ -81,37 +81,93 @@ fn what(s: &CredentialSummary) -> String {
     format!("{} \"{}\"", credential_name(s.kind), s.label)
 }
 
-/// Every milestone of a credential with its moment, in time order.
-fn milestones_of(
-    expiry: DateTime<Utc>,
-    thresholds: Thresholds,
-    m: &Milestones,
-) -> Vec<(String, DateTime<Utc>)> {
-    // The day the renewal window opens (the client's warning threshold) is always a milestone.
-    let window = thresholds.renewal_window_days;
-    let mut out: Vec<(String, DateTime<Utc>)> = m
-        .days_before
-        .iter()
-        .copied()
-        .chain((window > 0 && !m.days_before.contains(&window)).then_some(window))
-        .map(|d| (format!("before-{d}"), expiry - Duration::days(i64::from(d))))
-        .collect();
-    out.push(("expiry".to_owned(), expiry));
-    let grace = i64::from(thresholds.grace_days);
-    let daily_from = grace - i64::from(m.grace_daily_last_days);
-    let mut day = 1;
-    while day < grace {
+/// A credential's milestones as offsets from its expiry, in time order: the same for every
+/// credential with one warning threshold, so it is worked out once per threshold, not once per
+/// credential (a pass over 10,000 credentials spent most of its time rebuilding and sorting
+/// these lists).
+#[derive(Debug, Clone)]
+struct Schedule {
+    /// The renewal window it was made for.
+    window: u32,
+    /// (seconds from expiry, milestone), ascending, one milestone per moment.
+    steps: Vec<(i64, String)>,
+}
+
+impl Schedule {
+    fn new(thresholds: Thresholds, m: &Milestones) -> Self {
+        const DAY: i64 = 86_400;
+        // The day the renewal window opens (the client's warning threshold) is always a
+        // milestone.
+        let window = thresholds.renewal_window_days;
+        let mut steps: Vec<(i64, String)> = m
+            .days_before
+            .iter()
+            .copied()
+            .chain((window > 0 && !m.days_before.contains(&window)).then_some(window))
+            .map(|d| (-i64::from(d) * DAY, format!("before-{d}")))
+            .collect();
+        steps.push((0, "expiry".to_owned()));
+        let grace = i64::from(thresholds.grace_days);
+        let daily_from = grace - i64::from(m.grace_daily_last_days);
         let every = i64::from(m.grace_every_days);
-        let weekly = every > 0 && day % every == 0;
-        if weekly || day > daily_from {
-            out.push((format!("grace-{day}"), expiry + Duration::days(day)));
+        for day in 1..grace {
+            let weekly = every > 0 && day % every == 0;
+            if weekly || day > daily_from {
+                steps.push((day * DAY, format!("grace-{day}")));
+            }
         }
-        day += 1;
+        steps.push((grace * DAY, "lapse".to_owned()));
+        // Stable: of two milestones at one moment, the first listed stays.
+        steps.sort_by_key(|(at, _)| *at);
+        steps.dedup_by_key(|(at, _)| *at);
+        Self { window, steps }
     }
-    out.push(("lapse".to_owned(), expiry + Duration::days(grace)));
-    out.sort_by_key(|(_, at)| *at);
-    out.dedup_by_key(|(_, at)| *at);
-    out
+
+    fn at(expiry: DateTime<Utc>, offset: i64) -> DateTime<Utc> {
+        expiry + Duration::seconds(offset)
+    }
+
+    /// How many milestones have passed at `now`: `expiry + offset <= now`, compared as
+    /// whole seconds and nanoseconds from expiry (one subtraction, not one date per probe).
+    fn passed(&self, expiry: DateTime<Utc>, now: DateTime<Utc>) -> usize {
+        let since = now - expiry;
+        let (secs, nanos) = (since.num_seconds(), since.subsec_nanos());
+        self.steps
+            .partition_point(|(offset, _)| *offset < secs || (*offset == secs && nanos >= 0))
+    }
+
+    /// The latest milestone passed at `now`.
+    fn latest(&self, expiry: DateTime<Utc>, now: DateTime<Utc>) -> Option<(&str, DateTime<Utc>)> {
+        let passed = self.passed(expiry, now);
+        let (offset, name) = self.steps.get(passed.checked_sub(1)?)?;
+        Some((name.as_str(), Self::at(expiry, *offset)))
+    }
+
+    /// The first milestone after `now`.
+    fn next(&self, expiry: DateTime<Utc>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let passed = self.passed(expiry, now);
+        self.steps
+            .get(passed)
+            .map(|(offset, _)| Self::at(expiry, *offset))
+    }
+}
+
+/// The schedules of one pass, one per warning threshold met (a handful at most).
+#[derive(Debug, Default)]
+pub struct Schedules(Vec<Schedule>);
+
+impl Schedules {
+    fn of(&mut self, thresholds: Thresholds, m: &Milestones) -> &Schedule {
+        let window = thresholds.renewal_window_days;
+        let i = match self.0.iter().position(|s| s.window == window) {
+            Some(i) => i,
+            None => {
+                self.0.push(Schedule::new(thresholds, m));
+                self.0.len() - 1
+            }
+        };
+        &self.0[i]
+    }
 }
 
 /// The reminders due at `now`: for each credential, its latest milestone passed, if not sent.
@@ -123,8 +179,9 @@ pub fn due(
     milestones: &Milestones,
 ) -> Vec<Reminder> {
     let mut out = Vec::new();
+    let mut schedules = Schedules::default();
     for c in credentials {
-        let Some(r) = latest(c, now, thresholds, milestones) else {
+        let Some(r) = latest_in(c, now, thresholds, milestones, &mut schedules) else {
             continue;
         };
         // Past the lapse reminder, nothing more: the credential must be re-created.
@@ -143,16 +200,45 @@ pub fn latest(
     thresholds: Thresholds,
     milestones: &Milestones,
 ) -> Option<Reminder> {
+    latest_in(c, now, thresholds, milestones, &mut Schedules::default())
+}
+
+/// The name of the latest milestone passed at `now` by a credential expiring at `expires_at`
+/// (with `reason` when in Error), under its own `thresholds`: [`latest`] without building the
+/// reminder.
+pub fn latest_milestone<'a>(
+    expires_at: Option<DateTime<Utc>>,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+    thresholds: Thresholds,
+    milestones: &Milestones,
+    schedules: &'a mut Schedules,
+) -> Option<&'a str> {
+    if status(expires_at, reason, now, thresholds).state == State::Error {
+        return Some("error");
+    }
+    schedules
+        .of(thresholds, milestones)
+        .latest(expires_at?, now)
+        .map(|(name, _)| name)
+}
+
+/// [`latest`] with the schedules of a pass over many credentials, worked out once each.
+pub fn latest_in(
+    c: &CredentialSummary,
+    now: DateTime<Utc>,
+    thresholds: Thresholds,
+    milestones: &Milestones,
+    schedules: &mut Schedules,
+) -> Option<Reminder> {
     let thresholds = c.thresholds(thresholds);
     let st = status(c.expires_at, c.status.reason.as_deref(), now, thresholds);
     let (milestone, at) = if st.state == State::Error {
         ("error".to_owned(), now)
     } else {
         let e = c.expires_at?;
-        milestones_of(e, thresholds, milestones)
-            .into_iter()
-            .rev()
-            .find(|(_, at)| *at <= now)?
+        let (name, at) = schedules.of(thresholds, milestones).latest(e, now)?;
+        (name.to_owned(), at)
     };
     Some(Reminder {
         uid: c.uid.clone(),
@@ -174,15 +260,11 @@ pub fn next_due(
     thresholds: Thresholds,
     milestones: &Milestones,
 ) -> Option<DateTime<Utc>> {
+    let mut schedules = Schedules::default();
     credentials
         .iter()
         .filter_map(|c| Some((c.expires_at?, c.thresholds(thresholds))))
-        .filter_map(|(e, thresholds)| {
-            milestones_of(e, thresholds, milestones)
-                .into_iter()
-                .map(|(_, at)| at)
-                .find(|at| *at > now)
-        })
+        .filter_map(|(e, thresholds)| schedules.of(thresholds, milestones).next(e, now))
         .min()
 }
 

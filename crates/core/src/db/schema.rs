@@ -205,14 +205,28 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (credential_uid, revision, milestone)
     ) WITHOUT ROWID;
 
+    -- Each due alert's item (crate::alerts::AlertItem as JSON, no secret), written once per
+    -- pass whatever the number of channels, in the order messages list them: a pass's items
+    -- are one contiguous range of ids.
+    CREATE TABLE alert_items (
+        id         INTEGER PRIMARY KEY,
+        client_id  INTEGER NOT NULL,
+        item       TEXT NOT NULL
+    );
+
     CREATE TABLE outbox (
         id               INTEGER PRIMARY KEY,
         uid              TEXT NOT NULL UNIQUE,
         channel_id       INTEGER NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
         -- extra recipients of an e-mail (a client's contact address), JSON array
         extra_to         TEXT NOT NULL DEFAULT '[]',
-        -- the message (crate::alerts::AlertMessage as JSON): no secret
+        -- the message's header (crate::alerts::AlertMessage as JSON, `alerts` empty): no
+        -- secret; its items are alert_items first_item..=last_item of the clients in
+        -- `clients` (a JSON array of client ids; NULL: every client)
         body             TEXT NOT NULL,
+        first_item       INTEGER NOT NULL DEFAULT 0,
+        last_item        INTEGER NOT NULL DEFAULT -1,
+        clients          TEXT,
         alerts           INTEGER NOT NULL,
         queued_at        TEXT NOT NULL,
         attempts         INTEGER NOT NULL DEFAULT 0,

@@ -233,6 +233,7 @@ fn alerts_are_queued_once_grouped_per_channel_with_the_contact_told() {
             .iter()
             .all(|d| d.message.alerts.iter().all(|a| a.client == "Acme"))
     );
+    assert!(mails.iter().all(|d| d.message.alerts.len() == 2));
     assert!(mails.iter().any(|d| d.extra_to == ["it@acme.example"]));
 
     // Four days on, each reaches its next milestone (7 and 1 days left, 7 days of grace).
