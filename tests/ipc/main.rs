@@ -3,6 +3,7 @@
 //! success or error, is checked for secret values.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod channels;
 mod checks;
 mod clients;
 mod dashboard;
