@@ -9,6 +9,7 @@ mod clients;
 mod dashboard;
 mod imports;
 mod keys;
+mod mdm;
 
 use std::path::PathBuf;
 use std::sync::Arc;
