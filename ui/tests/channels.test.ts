@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Channel } from '../src/lib/api';
-import { channelClients, channelCondition, channelTarget, looksLikeEmail, smtpServer, splitAddresses } from '../src/lib/channels';
+import { channelClients, channelCondition, channelRecipients, channelTarget, looksLikeEmail, smtpServer, splitAddresses } from '../src/lib/channels';
 
 const health = { last_success_at: null, last_failure_at: null, last_error: null, failures: 0, pending: 0, problem: false };
 const settings = { host: '', port: 0, security: 'starttls' as const, username: null, from: null, to: [], ca_file: null };
@@ -14,6 +14,8 @@ describe('channels in words', () => {
     expect(channelTarget(channel())).toBe('https://hooks.example.com');
     const mail = channel({ kind: 'email', endpoint: null, settings: { ...settings, host: 'smtp.example.com', port: 465, security: 'tls', to: ['a@x.example', 'b@x.example'] } });
     expect(channelTarget(mail)).toBe('smtp.example.com:465 (TLS) to a@x.example, b@x.example');
+    expect(channelRecipients(mail)).toBe('a@x.example, b@x.example');
+    expect(channelRecipients(channel())).toBe('https://hooks.example.com');
   });
 
   test('the SMTP server is written back as the form takes it', () => {

@@ -38,6 +38,11 @@ export function channelTarget(c: Pick<Channel, 'kind' | 'endpoint' | 'settings'>
   return c.endpoint ?? 'address kept in the keychain';
 }
 
+/** Who reads a channel: its e-mail recipients, or the webhook's host. */
+export function channelRecipients(c: Pick<Channel, 'kind' | 'endpoint' | 'settings'>): string {
+  return c.kind === 'email' ? c.settings.to.join(', ') : channelTarget(c);
+}
+
 /** Whom a channel serves. */
 export function channelClients(clients: string[] | null): string {
   if (clients === null) return 'All clients';
