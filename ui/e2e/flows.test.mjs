@@ -780,7 +780,10 @@ describe('channels', () => {
     dialog = page.getByRole('dialog', { name: 'Edit Acme Corp' });
     await page.waitForFunction(() => /** @type {HTMLSelectElement|null} */ (document.querySelector('[data-testid="client-warn-days"]'))?.value === '60');
     assert.equal(await dialog.getByLabel('Contact e-mail (optional)').inputValue(), 'it@acme.example');
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    // Saved again unchanged: the alerting is left as it is (no second audit-log entry).
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal((await calls(page, 'update_client')).at(-1).args.alerting, null);
 
     // The secrets went in once and never came back: not in any answer, not in the page.
     const answers = await page.evaluate(() => JSON.stringify(/** @type {any} */ (window).__tkAnswers));
