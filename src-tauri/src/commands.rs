@@ -3,6 +3,7 @@
 //! their bytes, keys and token secrets never cross IPC in either direction. Keys and exports are
 //! in `keys`, checks with Apple in `checks`.
 
+pub mod channels;
 pub mod checks;
 pub mod dashboard;
 pub mod keys;
@@ -14,8 +15,8 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use tauri::State;
 use tokenkeeper_core::vault::{
-    Client, Confirmation, CredentialDetail, Event, EventFilter, ExpectedRenewal, FileMatch,
-    ImportOutcome, ImportPlan, ImportRequest,
+    Client, ClientAlerting, Confirmation, CredentialDetail, Event, EventFilter, ExpectedRenewal,
+    FileMatch, ImportOutcome, ImportPlan, ImportRequest,
 };
 use tokenkeeper_core::{
     CredentialSummary, ErrorBody, Kind, Portal, Thresholds, Vault, read_credential_file,
@@ -116,7 +117,30 @@ pub async fn list_clients(vault: State<'_, VaultState>) -> Result<Vec<Client>, E
     with_vault(&vault, |v| v.clients())
 }
 
-/// Adds a client; `already_exists` for a name in use.
+/// Checks a client's alerting before anything is written, so a client is never saved without
+/// the alerting the form asked for: a threshold of 30, 45, 60 or 90 days (or none: the vault's),
+/// a contact that is an e-mail address (or blank: nobody).
+fn check_alerting(alerting: &ClientAlerting) -> tokenkeeper_core::Result<()> {
+    if let Some(days) = alerting
+        .warn_days
+        .filter(|d| !tokenkeeper_core::alerts::valid_warn_days(*d))
+    {
+        return Err(tokenkeeper_core::Error::InvalidInput {
+            message: format!(
+                "a client's warning threshold is {} days, not {days}",
+                tokenkeeper_core::alerts::WARN_DAYS
+                    .map(|d| d.to_string())
+                    .join(", ")
+            ),
+        });
+    }
+    match alerting.contact_email.as_deref().map(str::trim) {
+        None | Some("") => Ok(()),
+        Some(a) => tokenkeeper_core::vault::check_email(a).map(drop),
+    }
+}
+
+/// Adds a client (with its alerting, when given); `already_exists` for a name in use.
 #[tauri::command]
 #[specta::specta]
 pub async fn add_client(
@@ -124,11 +148,23 @@ pub async fn add_client(
     name: String,
     portal: Portal,
     notes: String,
+    alerting: Option<ClientAlerting>,
 ) -> Result<Client, ErrorBody> {
-    with_vault(&vault, |v| v.add_client(&name, portal, &notes, Utc::now()))
+    with_vault(&vault, |v| {
+        if let Some(a) = &alerting {
+            check_alerting(a)?;
+        }
+        let now = Utc::now();
+        let client = v.add_client(&name, portal, &notes, now)?;
+        if let Some(a) = &alerting {
+            v.set_client_alerting(&client.name, a, now)?;
+        }
+        Ok(client)
+    })
 }
 
-/// Renames a client or changes its portal or notes.
+/// Renames a client or changes its portal or notes, and its alerting when given (`null` leaves
+/// it as it is).
 #[tauri::command]
 #[specta::specta]
 pub async fn update_client(
@@ -137,10 +173,29 @@ pub async fn update_client(
     new_name: String,
     portal: Portal,
     notes: String,
+    alerting: Option<ClientAlerting>,
 ) -> Result<Client, ErrorBody> {
     with_vault(&vault, |v| {
-        v.update_client(&name, &new_name, portal, &notes, Utc::now())
+        if let Some(a) = &alerting {
+            check_alerting(a)?;
+        }
+        let now = Utc::now();
+        let client = v.update_client(&name, &new_name, portal, &notes, now)?;
+        if let Some(a) = &alerting {
+            v.set_client_alerting(&client.name, a, now)?;
+        }
+        Ok(client)
     })
+}
+
+/// A client's warning threshold (`null`: the vault's renewal window) and contact address.
+#[tauri::command]
+#[specta::specta]
+pub async fn client_alerting(
+    vault: State<'_, VaultState>,
+    name: String,
+) -> Result<ClientAlerting, ErrorBody> {
+    with_vault(&vault, |v| v.client_alerting(&name))
 }
 
 /// Removes a client with its credentials and their secrets; the audit log keeps the history.

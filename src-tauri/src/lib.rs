@@ -62,6 +62,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::list_clients,
             commands::add_client,
             commands::update_client,
+            commands::client_alerting,
             commands::remove_client,
             commands::client_credentials,
             commands::expected_renewal,
@@ -102,6 +103,11 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::mdm::remove_mdm_connection,
             commands::mdm::test_mdm_connection,
             commands::mdm::sync_mdm,
+            commands::channels::list_channels,
+            commands::channels::add_channel,
+            commands::channels::update_channel,
+            commands::channels::remove_channel,
+            commands::channels::test_channel,
         ])
 }
 

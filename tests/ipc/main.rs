@@ -3,11 +3,13 @@
 //! success or error, is checked for secret values.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod channels;
 mod checks;
 mod clients;
 mod dashboard;
 mod imports;
 mod keys;
+mod mdm;
 
 use std::path::PathBuf;
 use std::sync::Arc;

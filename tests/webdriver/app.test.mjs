@@ -1,11 +1,14 @@
 // The real TokenKeeper window under Xvfb, driven through tauri-driver and WebKitWebDriver: add a
 // client, import a push certificate through the real GTK file picker, confirm, see it Active on
-// the dashboard; pick a wrong file and see the message. A screenshot of each screen goes to
+// the dashboard; pick a wrong file and see the message; add the team's channels in Settings and
+// send them a test message (one delivered, one failing). A screenshot of each screen goes to
 // artifacts/webdriver/. Run by scripts/app-e2e.sh (inside Xvfb, D-Bus and a private keyring).
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -32,6 +35,9 @@ const files = {
 // Everything the app and its second launch share: the database, the bus, the keyring, the display.
 const appEnv = { ...process.env, TOKENKEEPER_DB: db };
 
+// TK_WEBDRIVER_PORT moves tauri-driver (and WebKitWebDriver, one port above) off 4444 when
+// another run uses it on the same machine.
+const driverPort = Number(process.env.TK_WEBDRIVER_PORT || 4444);
 let driverProcess;
 let driver;
 
@@ -143,7 +149,7 @@ function notifications() {
 
 async function startApp() {
   driver = await new Builder()
-    .usingServer('http://127.0.0.1:4444/')
+    .usingServer(`http://127.0.0.1:${driverPort}/`)
     .withCapabilities({ browserName: 'wry', 'tauri:options': { application: app } })
     .build();
 }
@@ -167,7 +173,7 @@ before(async () => {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   monitor.stdout.on('data', (d) => (monitored += d.toString()));
-  driverProcess = spawn('tauri-driver', ['--port', '4444'], {
+  driverProcess = spawn('tauri-driver', ['--port', String(driverPort), '--native-port', String(driverPort + 1)], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: appEnv,
   });
@@ -337,4 +343,91 @@ test('a change made by the command line wakes the running app: its reminder foll
   // And the window reloads on its own.
   await waitText('Lakeside', 20000);
   await shot('11-changed-by-the-command-line');
+});
+
+/** A loopback port nothing listens on (bound, then let go). */
+async function closedPort() {
+  const server = createTcpServer();
+  await new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(undefined)));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  await new Promise((ok) => server.close(() => ok(undefined)));
+  return port;
+}
+
+async function typeInto(css, text) {
+  const el = await driver.wait(until.elementLocated(By.css(css)), 10000, `${css} never appeared`);
+  await el.clear();
+  await el.sendKeys(text);
+}
+
+test('Settings → Channels: a webhook added through the form, an e-mail channel from the command line; a test delivered, one failing; no secret in the window', async () => {
+  assert.ok(cli, 'TOKENKEEPER_CLI_BIN must name the tokenkeeper command line');
+  // A webhook receiver on this computer, and an SMTP port nobody listens on.
+  const posts = [];
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      posts.push({ url: req.url, headers: req.headers, body });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise((ok) => receiver.listen(0, '127.0.0.1', () => ok(undefined)));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (receiver.address());
+  const smtpPort = await closedPort();
+  const token = 'webdriver-SECRET-token-5150';
+  const signing = 'webdriver-SECRET-signing-1984';
+  const password = 'webdriver-SECRET-password-2112';
+  try {
+    execFileSync(
+      cli,
+      ['channel', 'add', 'NOC e-mail', '--db', db, '--smtp', `smtp://alerts@127.0.0.1:${smtpPort}`, '--from', 'tokenkeeper@msp.example', '--to', 'noc@msp.example,dana@msp.example'],
+      { env: { ...appEnv, TOKENKEEPER_SMTP_PASSWORD: password } },
+    );
+
+    await fresh('#/settings');
+    await driver.wait(until.elementLocated(By.css('[data-name="NOC e-mail"]')), 15000, 'the channel added by the command line is listed');
+    await click('[data-testid="add-channel"]');
+    await click('[data-testid="channel-kind-webhook"]');
+    await typeInto('[data-testid="channel-name"]', 'Ticketing');
+    await typeInto('[data-testid="channel-url"]', `http://127.0.0.1:${port}/hooks/${token}`);
+    await typeInto('[data-testid="channel-signing-key"]', signing);
+    await click('[data-testid="channel-save"]');
+    await driver.wait(until.elementLocated(By.css('[data-name="Ticketing"]')), 15000, 'the webhook channel is listed');
+    assert.equal(await driver.findElement(By.css('[data-name="Ticketing"] [data-testid="channel-target"]')).getText(), `http://127.0.0.1:${port}`);
+
+    // The webhook delivers, signed; the e-mail fails twice and shows as failing, with why.
+    await click('[data-name="Ticketing"] [data-testid="channel-test"]');
+    await driver.wait(until.elementLocated(By.css('[data-name="Ticketing"][data-condition="working"]')), 30000, 'the webhook test is delivered');
+    const test = posts.find((p) => p.url === `/hooks/${token}`);
+    assert.ok(test, `the receiver got the test: ${JSON.stringify(posts.map((p) => p.url))}`);
+    assert.match(String(test.headers['x-tokenkeeper-signature']), /\S/);
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      await click('[data-name="NOC e-mail"] [data-testid="channel-test"]');
+      await driver.wait(until.elementLocated(By.css('[data-name="NOC e-mail"] [data-testid="channel-test-result"]')), 30000);
+      await driver.wait(until.elementLocated(By.css('[data-name="NOC e-mail"] [data-testid="channel-test"]:not([disabled])')), 30000);
+    }
+    await driver.wait(until.elementLocated(By.css('[data-name="NOC e-mail"][data-condition="failing"]')), 30000, 'the e-mail channel shows as failing');
+    const failure = await driver.findElement(By.css('[data-name="NOC e-mail"] [data-testid="channel-test-result"]')).getText();
+    assert.match(failure, /^Failing: \d+ attempts in a row failed\.\s+The test message to "NOC e-mail" failed: /);
+
+    const source = await driver.getPageSource();
+    for (const secret of [token, signing, password]) assert.ok(!source.includes(secret), `the window shows ${secret}`);
+    // The picture shows the channels alone: the toasts dismissed, the desktop's notifications
+    // (the scheduler's reminders) closed, the section at the top of the window.
+    await driver.executeScript(`
+      for (const b of document.querySelectorAll('.toasts button[aria-label="Dismiss"]')) b.click();
+      document.querySelector('[data-testid="channels"]').scrollIntoView({ block: 'start' });
+      document.scrollingElement.scrollBy(0, -16);
+      for (const el of document.querySelectorAll('main, .main, [data-scroll]')) el.scrollBy?.(0, -16);
+    `);
+    try {
+      execFileSync('dunstctl', ['close-all']);
+    } catch {
+      // No dunst control here: the notification stays in the picture.
+    }
+    await shot('12-settings-channels');
+  } finally {
+    receiver.close();
+  }
 });

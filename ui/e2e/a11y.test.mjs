@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertAccessible } from './a11y.mjs';
-import { checkClients, checkCredentials, checks, clients, credentials, files, SIGNING_EXPLANATION } from './data.mjs';
+import { channels, checkClients, checkCredentials, checks, clients, credentials, files, SIGNING_EXPLANATION } from './data.mjs';
 import { dropFile, openApp, sharedBrowser, shot } from './harness.mjs';
 
 const ACME = '#/clients/Acme%20Corp';
@@ -83,6 +83,43 @@ describe('screens', () => {
     await page.getByTestId('renewal-window').waitFor();
     await page.getByTestId('reminder-settings').getByTestId('milestone-days').waitFor();
     await check('settings');
+  });
+});
+
+describe('channels', () => {
+  atEveryZoom('Settings → Channels, a failing channel, a failed test and the channel dialogs', { clients, credentials, files, channels }, { hash: '#/settings' }, async (page, check) => {
+    const section = page.getByTestId('channels');
+    await section.locator('[data-condition="failing"]').waitFor();
+    await section.scrollIntoViewIfNeeded();
+    await check('channels');
+    const teams = section.locator('[data-name="Service desk (Teams)"]');
+    await teams.getByRole('button', { name: 'Send test message' }).click();
+    await teams.getByRole('alert').waitFor();
+    await check('channels, a failed test');
+
+    await section.getByRole('button', { name: 'Add channel…' }).click();
+    const add = page.getByRole('dialog', { name: 'Add a channel' });
+    await add.getByLabel('Name').waitFor();
+    await check('Add channel dialog (e-mail)');
+    await add.getByRole('button', { name: 'Add channel' }).click();
+    await add.getByText('A channel needs a name.').waitFor();
+    await check('Add channel dialog, what is missing');
+    await add.getByLabel('Webhook (signed JSON)').check();
+    await add.getByLabel('Only these clients').check();
+    await add.getByText('A server on a private certificate authority').click();
+    await check('Add channel dialog (webhook, some clients)');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+    await teams.getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('dialog', { name: 'Edit Service desk (Teams)' }).waitFor();
+    await check('Edit channel dialog');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+    await teams.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('dialog', { name: 'Remove Service desk (Teams)?' }).waitFor();
+    await check('Remove channel dialog');
   });
 });
 

@@ -12,3 +12,4 @@ export const SIGNING_EXPLANATION: string;
 export const checkClients: { name: string; portal: string; notes: string }[];
 export const checkCredentials: Record<string, unknown>[];
 export const checks: Record<string, Record<string, unknown>>;
+export const channels: Record<string, unknown>[];

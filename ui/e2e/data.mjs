@@ -130,3 +130,30 @@ export const checks = {
   Hillside: problem(REASONS.vpp9622, 'invalid_credentials', 200, 'error 9622'),
   Seaside: problem(REASONS.vpp9625, 'revoked', 200, 'error 9625'),
 };
+
+/**
+ * The team's channels as the shell lists them (no secret: a webhook shows only its host), for the
+ * Settings screen: one working e-mail channel, one Teams channel that keeps failing, one Slack
+ * channel never tested.
+ */
+export const channels = [
+  {
+    name: 'NOC e-mail',
+    kind: 'email',
+    settings: { host: 'smtp.msp.example', port: 587, security: 'starttls', username: 'alerts@msp.example', from: 'tokenkeeper@msp.example', to: ['noc@msp.example', 'dana@msp.example'] },
+    clients: null,
+    successDaysAgo: 1,
+    password: 'seeded-smtp-password',
+  },
+  {
+    name: 'Service desk (Teams)',
+    kind: 'teams',
+    endpoint: 'https://msp.webhook.office.com',
+    clients: ['Acme Corp', 'Northside School'],
+    successDaysAgo: 9,
+    failureHoursAgo: 2,
+    health: { failures: 3, pending: 2, last_error: 'the webhook no longer exists (404): edit the channel' },
+    url: 'https://msp.webhook.office.com/webhookb2/gone/seeded-teams-token',
+  },
+  { name: 'Slack #mdm', kind: 'slack', endpoint: 'https://hooks.slack.com', clients: null, url: 'https://hooks.slack.com/services/T0/B0/seeded-slack-token' },
+];

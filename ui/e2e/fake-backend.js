@@ -50,12 +50,18 @@
       events: [],
       settings: { renewal_window_days: 30, grace_days: 30 },
       mdm: [],
+      channels: [],
+      // Channel secrets by uid: the keychain's part, never in an answer.
+      channelSecrets: {},
+      // Each client's warning threshold and contact, by uid.
+      alerting: {},
     };
     const files = {};
     for (const [path, f] of Object.entries(config.files || {})) {
       files[path] = { ...f, expires_at: f.expiresInDays == null ? (f.expires_at ?? null) : iso(now + f.expiresInDays * DAY) };
     }
     const calls = (window.__tkCalls = []);
+    const answers = (window.__tkAnswers = []);
     const picks = (window.__tkPicks = [...(config.picks || [])]);
 
     function log(kind, client, cred, message, at = now) {
@@ -344,7 +350,7 @@
       }
       return [...by.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, t]) => t);
     }
-    const READS = new Set(['dashboard', 'take_opened_files', 'get_reminders', 'client_tallies', 'find_credential', 'list_credentials', 'list_clients', 'client_credentials', 'expected_renewal', 'identify_file', 'plan_import', 'list_events', 'get_settings', 'last_checks', 'get_check_settings', 'get_reminders', 'get_autostart', 'list_keys', 'mdm_connections']);
+    const READS = new Set(['dashboard', 'take_opened_files', 'get_reminders', 'client_tallies', 'find_credential', 'list_credentials', 'list_clients', 'client_credentials', 'expected_renewal', 'identify_file', 'plan_import', 'list_events', 'get_settings', 'last_checks', 'get_check_settings', 'get_reminders', 'get_autostart', 'list_keys', 'mdm_connections', 'list_channels', 'client_alerting']);
 
     // MDM connections, as the core keeps them: the secret is taken and never given back.
     const VENDOR_NAMES = { intune: 'Intune', jamf: 'Jamf Pro', fleet: 'Fleet', kandji: 'Kandji', simplemdm: 'SimpleMDM', jumpcloud: 'JumpCloud' };
@@ -380,7 +386,182 @@
       return mdmReport(m.name, m.vendor, m.secret);
     }
 
+    // The team's channels, as the core keeps them (vault/channels.rs): the public part listed,
+    // the secret (webhook URL, SMTP password, signing key) taken and never given back.
+    const WARN_DAYS = [30, 45, 60, 90];
+    const looksLikeEmail = (a) => typeof a === 'string' && a.length <= 254 && a.split('@').length === 2 && a.split('@').every(Boolean) && !/[\s<>,;"()[\]\\]/.test(a);
+    function endpointOf(url) {
+      const m = /^(https?):\/\/([^/?#\s]+)/i.exec(String(url).trim());
+      if (!m) return { error: 'the webhook address must start with https://' };
+      const hostPort = m[2].split('@').pop();
+      const host = hostPort.replace(/:\d+$/, '');
+      if (m[1].toLowerCase() === 'http' && !['127.0.0.1', 'localhost', '[::1]'].includes(host)) return { error: 'the webhook address must use https:// (http:// only for this computer)' };
+      return { endpoint: `${m[1].toLowerCase()}://${hostPort}` };
+    }
+    function parseSmtp(url) {
+      const m = /^(smtps?):\/\/(?:([^@/\s]+)@)?([^:/\s@]+)(?::(\d{1,5}))?\/?$/i.exec(String(url ?? '').trim());
+      if (!m) return null;
+      const tls = m[1].toLowerCase() === 'smtps';
+      const port = m[4] ? Number(m[4]) : tls ? 465 : 587;
+      if (port < 1 || port > 65535) return null;
+      return { security: tls ? 'tls' : 'starttls', user: m[2] ?? null, host: m[3], port };
+    }
+    const blank = (s) => (typeof s === 'string' && s.trim() ? s : null);
+    /** The spec the shell builds from a form, or a failure. */
+    function channelSpec(form) {
+      const name = String(form.name ?? '').trim();
+      if (!name || name.length > 100) return { error: ['invalid_input', 'a channel needs a name (printable, at most 100 characters)'] };
+      const settings = { host: '', port: 0, security: 'starttls', username: null, from: null, to: [], ca_file: blank(form.ca_file) };
+      if (form.kind === 'email') {
+        if (!blank(form.smtp_server)) return { error: ['invalid_input', 'an e-mail channel needs its SMTP server (smtp://HOST:PORT or smtps://HOST:PORT)'] };
+        const smtp = parseSmtp(form.smtp_server);
+        if (!smtp) return { error: ['invalid_input', 'an SMTP server is smtp://USER@HOST:PORT (STARTTLS) or smtps://USER@HOST:PORT (TLS)'] };
+        Object.assign(settings, { host: smtp.host, port: smtp.port, security: smtp.security, username: blank(form.username)?.trim() ?? smtp.user, from: blank(form.from)?.trim() ?? null });
+        settings.to = (form.to || []).map((a) => a.trim()).filter(Boolean);
+        if (!looksLikeEmail(settings.from ?? '')) return { error: ['invalid_input', `"${settings.from ?? ''}" is not an e-mail address`] };
+        if (!settings.to.length) return { error: ['invalid_input', 'an e-mail channel needs at least one recipient (--to)'] };
+        const bad = settings.to.find((a) => !looksLikeEmail(a));
+        if (bad) return { error: ['invalid_input', `"${bad}" is not an e-mail address`] };
+      }
+      let clients = null;
+      if (form.clients) {
+        clients = [];
+        for (const n of form.clients) {
+          const c = clientByName(n);
+          if (!c) return { error: ['not_found', `client "${n}" not found: \`tokenkeeper client list\` shows the clients`] };
+          clients.push(c.name);
+        }
+      }
+      return { spec: { name, kind: form.kind, settings, clients } };
+    }
+    function channelSecret(secrets) {
+      const s = secrets || {};
+      return { url: blank(s.url)?.trim() ?? null, password: s.password ? s.password : null, signing_key: blank(s.signing_key)?.trim() ?? null };
+    }
+    /** Checks a spec with its secret as check_spec does; the endpoint of a webhook. */
+    function checkChannel(spec, secret) {
+      if (spec.kind === 'email') {
+        if (spec.settings.username && secret && !secret.password) return { error: ['invalid_input', 'an SMTP account needs its password'] };
+        return {};
+      }
+      if (!secret) return {};
+      if (!secret.url) return { error: ['invalid_input', 'a webhook channel needs its URL'] };
+      const e = endpointOf(secret.url);
+      return e.error ? { error: ['invalid_input', e.error] } : { endpoint: e.endpoint };
+    }
+    /** A client's alerting as set_client_alerting checks it, before anything is written. */
+    function checkAlerting(a) {
+      if (!a) return null;
+      if (a.warn_days != null && !WARN_DAYS.includes(a.warn_days)) return fail('invalid_input', `a client's warning threshold is 30, 45, 60, 90 days, not ${a.warn_days}`);
+      const contact = a.contact_email?.trim();
+      if (contact && !looksLikeEmail(contact)) return fail('invalid_input', `"${contact}" is not an e-mail address`);
+      return null;
+    }
+    function setAlerting(c, a) {
+      db.alerting[c.uid] = { warn_days: a.warn_days ?? null, contact_email: a.contact_email?.trim() || null };
+      log('client_updated', c.name, null, `warning threshold ${a.warn_days ? `${a.warn_days} days` : "the vault's"}; contact ${db.alerting[c.uid].contact_email ?? 'nobody'}`, Date.now());
+    }
+    function channelByName(name) {
+      return db.channels.find((c) => same(c.name, String(name).trim()));
+    }
+    const shownChannel = (c) => JSON.parse(JSON.stringify(c));
+    function sortChannels() {
+      db.channels.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
+    }
+    function seedChannel(s) {
+      const c = {
+        uid: newUid(),
+        name: s.name,
+        kind: s.kind,
+        endpoint: s.endpoint ?? null,
+        settings: { host: '', port: 0, security: 'starttls', username: null, from: null, to: [], ca_file: null, ...(s.settings || {}) },
+        clients: s.clients ?? null,
+        health: { last_success_at: null, last_failure_at: null, last_error: null, failures: 0, pending: 0, problem: false, ...(s.health || {}) },
+      };
+      if (s.successDaysAgo != null) c.health.last_success_at = iso(now - s.successDaysAgo * DAY);
+      if (s.failureHoursAgo != null) c.health.last_failure_at = iso(now - s.failureHoursAgo * 3600_000);
+      c.health.problem = c.health.failures >= 2;
+      db.channels.push(c);
+      db.channelSecrets[c.uid] = { url: s.url ?? null, password: s.password ?? null, signing_key: s.signing_key ?? null };
+    }
+    for (const s of config.channels || []) seedChannel(s);
+    sortChannels();
+    /** What a test message meets: a server that cannot be reached, a receiver that fails, or delivery. */
+    function sendTest(c) {
+      const secret = db.channelSecrets[c.uid] || {};
+      if (c.kind === 'email') {
+        if (c.settings.host.endsWith('.invalid')) return `the SMTP server ${c.settings.host}:${c.settings.port} could not be reached: no such host`;
+        if (c.settings.username && secret.password === 'wrong') return 'the SMTP server refused the account (535 authentication failed): check the account and its password';
+        return null;
+      }
+      if (String(secret.url).includes('/broken/')) return 'the receiver failed (500); it is tried again';
+      if (String(secret.url).includes('/gone/')) return 'the webhook no longer exists (404): edit the channel';
+      return null;
+    }
+
     const commands = {
+      list_channels: () => db.channels.map(shownChannel),
+      add_channel: ({ form, secrets }) => {
+        const built = channelSpec(form);
+        if (built.error) return fail(...built.error);
+        const secret = channelSecret(secrets);
+        const checked = checkChannel(built.spec, secret);
+        if (checked.error) return fail(...checked.error);
+        if (channelByName(built.spec.name)) return fail('already_exists', `a channel named "${built.spec.name}" already exists`);
+        const c = { uid: newUid(), ...built.spec, endpoint: checked.endpoint ?? null, health: { last_success_at: null, last_failure_at: null, last_error: null, failures: 0, pending: 0, problem: false } };
+        db.channels.push(c);
+        db.channelSecrets[c.uid] = secret;
+        sortChannels();
+        log('channel_added', null, null, `channel "${c.name}" added (${c.kind})`, Date.now());
+        return shownChannel(c);
+      },
+      update_channel: ({ name, form, secrets }) => {
+        const c = channelByName(name);
+        if (!c) return fail('not_found', `channel "${name}" not found: \`tokenkeeper channel list\` shows the channels`);
+        const built = channelSpec(form);
+        if (built.error) return fail(...built.error);
+        if (built.spec.kind !== c.kind) return fail('invalid_input', 'a channel keeps its kind: remove it and add a new one');
+        const given = channelSecret(secrets);
+        const any = given.url || given.password || given.signing_key;
+        const stored = db.channelSecrets[c.uid] || {};
+        const merged = any ? { url: given.url ?? stored.url ?? null, password: given.password ?? stored.password ?? null, signing_key: given.signing_key ?? stored.signing_key ?? null } : null;
+        const checked = checkChannel(built.spec, merged);
+        if (checked.error) return fail(...checked.error);
+        if (db.channels.some((o) => o !== c && same(o.name, built.spec.name))) return fail('already_exists', `a channel named "${built.spec.name}" already exists`);
+        Object.assign(c, built.spec, { endpoint: checked.endpoint ?? c.endpoint });
+        if (merged) db.channelSecrets[c.uid] = merged;
+        sortChannels();
+        log('channel_updated', null, null, `channel "${c.name}" changed`, Date.now());
+        return shownChannel(c);
+      },
+      remove_channel: ({ name }) => {
+        const c = channelByName(name);
+        if (!c) return fail('not_found', `channel "${name}" not found: \`tokenkeeper channel list\` shows the channels`);
+        db.channels = db.channels.filter((x) => x !== c);
+        delete db.channelSecrets[c.uid];
+        log('channel_removed', null, null, `channel "${c.name}" removed`, Date.now());
+        return null;
+      },
+      test_channel: ({ name }) => {
+        const c = channelByName(name);
+        if (!c) return fail('not_found', `channel "${name}" not found: \`tokenkeeper channel list\` shows the channels`);
+        const why = sendTest(c);
+        const at = iso(Date.now());
+        if (why) {
+          Object.assign(c.health, { last_failure_at: at, last_error: why, failures: c.health.failures + 1 });
+          c.health.problem = c.health.failures >= 2;
+          log('alert_failed', null, null, `test message to channel "${c.name}" failed: ${why}`, Date.now());
+          return fail('invalid_input', `the test message to "${c.name}" failed: ${why}`);
+        }
+        Object.assign(c.health, { last_success_at: at, failures: 0, problem: false });
+        log('alert_delivered', null, null, `test message delivered to channel "${c.name}"`, Date.now());
+        return shownChannel(c);
+      },
+      client_alerting: ({ name }) => {
+        const c = clientByName(name);
+        if (!c) return fail('not_found', `client "${name}" not found`);
+        return { warn_days: null, contact_email: null, ...db.alerting[c.uid] };
+      },
       mdm_connections: () => db.mdm.map(({ secret: _secret, ...m }) => ({ ...m })),
       add_mdm_connection: ({ form, secret }) => {
         const bad = mdmForm(form);
@@ -414,22 +595,28 @@
       client_tallies: () => clientTallies(),
       find_credential: ({ uid }) => dashboardIndex(false).rows.find((c) => c.uid === uid) ?? fail('not_found', 'credential not found: it may have been removed'),
       list_clients: () => [...db.clients].sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase())).map(clientRow),
-      add_client: ({ name, portal, notes }) => {
+      add_client: ({ name, portal, notes, alerting }) => {
         const n = String(name || '').trim();
         if (!n) return fail('invalid_input', 'a client needs a name (printable characters)');
+        const bad = checkAlerting(alerting);
+        if (bad) return bad;
         if (clientByName(n)) return fail('already_exists', `a client named "${n}" already exists`);
         const c = addClient(n, portal, notes || '', Date.now());
+        if (alerting) setAlerting(c, alerting);
         log('client_added', n, null, `client added (https://${portal}.apple.com)`, Date.now());
         return clientRow(c);
       },
-      update_client: ({ name, newName, portal, notes }) => {
+      update_client: ({ name, newName, portal, notes, alerting }) => {
         const c = clientByName(name);
         if (!c) return fail('not_found', `client "${name}" not found`);
         const n = String(newName || '').trim();
         if (!n) return fail('invalid_input', 'a client needs a name');
+        const bad = checkAlerting(alerting);
+        if (bad) return bad;
         if (db.clients.some((o) => o !== c && same(o.name, n))) return fail('already_exists', `a client named "${n}" already exists`);
         const renamed = c.name !== n;
         Object.assign(c, { name: n, portal, notes });
+        if (alerting) setAlerting(c, alerting);
         log('client_updated', n, null, renamed ? `client renamed from "${name}"` : 'client details changed', Date.now());
         return clientRow(c);
       },
@@ -551,11 +738,23 @@
       if ((config.hold || []).includes(cmd)) {
         return new Promise((ok) => held.push(ok)).then(() => fn(args || {}));
       }
+      let answer;
       try {
-        return Promise.resolve(fn(args || {}));
+        answer = Promise.resolve(fn(args || {}));
       } catch (e) {
-        return fail('internal', String(e));
+        answer = fail('internal', String(e));
       }
+      // Every answer, success or error, as the page received it: the tests look for secrets.
+      return answer.then(
+        (value) => {
+          answers.push({ cmd, ok: true, body: JSON.stringify(value ?? null) });
+          return value;
+        },
+        (error) => {
+          answers.push({ cmd, ok: false, body: JSON.stringify(error ?? null) });
+          throw error;
+        },
+      );
     };
   };
 })();

@@ -636,3 +636,171 @@ describe('MDM', () => {
     await context.close();
   });
 });
+
+describe('channels', () => {
+  const SECRETS = ['SECRET-WEBHOOK-TOKEN-4711', 'SECRET-SIGNING-KEY-0815', 'SECRET-SMTP-PASSWORD-1234', 'SECRET-NEW-TOKEN-9999'];
+
+  test('Settings → Channels: add a webhook and an e-mail channel, test (one fails, clearly), see it failing, edit, remove; a client’s threshold and contact; no secret ever shown or answered', async () => {
+    const { page, context, errors } = await openApp(env.browser, env.server.url, { clients, credentials, files }, { hash: '#/settings' });
+    const section = page.getByTestId('channels');
+    await section.getByText('No channels yet').waitFor();
+    const card = (name) => section.locator(`[data-testid="channel"][data-name="${name}"]`);
+
+    // A generic webhook, for one client; the form says what is missing before sending anything.
+    await section.getByRole('button', { name: 'Add channel…' }).click();
+    let dialog = page.getByRole('dialog', { name: 'Add a channel' });
+    await dialog.getByLabel('Webhook (signed JSON)').check();
+    await dialog.getByRole('button', { name: 'Add channel' }).click();
+    await dialog.getByText('A channel needs a name.').waitFor();
+    await dialog.getByText('Paste the webhook address.').waitFor();
+    assert.equal(await dialog.getByLabel('Webhook address').getAttribute('aria-invalid'), 'true');
+    assert.equal(await dialog.getByLabel('Webhook address').getAttribute('type'), 'password');
+    assert.equal((await calls(page, 'add_channel')).length, 0, 'nothing sent while the form is incomplete');
+    await dialog.getByLabel('Name').fill('Ticketing');
+    await dialog.getByLabel('Webhook address').fill(`http://hooks.tickets.example/services/${SECRETS[0]}`);
+    await dialog.getByLabel('Signing key (optional)').fill(SECRETS[1]);
+    await dialog.getByLabel('Only these clients').check();
+    await dialog.getByRole('group', { name: 'Clients this channel serves' }).getByLabel('Acme Corp').check();
+    await dialog.getByRole('button', { name: 'Add channel' }).click();
+    // The shell refuses http:// to another computer, without repeating the address.
+    await dialog.getByRole('alert').getByText(/must use https:\/\//).waitFor();
+    await dialog.getByLabel('Webhook address').fill(`https://hooks.tickets.example/services/${SECRETS[0]}`);
+    await dialog.getByLabel('Signing key (optional)').fill(SECRETS[1]);
+    await dialog.getByRole('button', { name: 'Add channel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await card('Ticketing').waitFor();
+    assert.equal(await card('Ticketing').getByTestId('channel-target').innerText(), 'https://hooks.tickets.example');
+    assert.equal(await card('Ticketing').getByTestId('channel-clients').innerText(), 'Acme Corp');
+    assert.equal(await card('Ticketing').getByTestId('channel-condition').innerText(), 'Nothing sent yet');
+
+    // An e-mail channel whose server cannot be reached.
+    await section.getByRole('button', { name: 'Add channel…' }).click();
+    dialog = page.getByRole('dialog', { name: 'Add a channel' });
+    await dialog.getByLabel('E-mail').check();
+    await dialog.getByLabel('Name').fill('NOC e-mail');
+    await dialog.getByLabel('SMTP server').fill('smtp.msp.invalid');
+    await dialog.getByLabel('Account (optional)').fill('alerts@msp.example');
+    await dialog.getByLabel('From').fill('tokenkeeper@msp.example');
+    await dialog.getByLabel('To').fill('noc@msp.example, not-an-address');
+    await dialog.getByRole('button', { name: 'Add channel' }).click();
+    await dialog.getByText('Type the server as smtp://HOST:PORT').waitFor();
+    await dialog.getByText('Not an e-mail address: not-an-address.').waitFor();
+    await dialog.getByText('An SMTP account needs its password.').waitFor();
+    await dialog.getByLabel('SMTP server').fill('smtp://smtp.msp.invalid:587');
+    await dialog.getByLabel('To').fill('noc@msp.example, dana@msp.example');
+    await dialog.getByLabel('Password').fill(SECRETS[2]);
+    await dialog.getByRole('button', { name: 'Add channel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await card('NOC e-mail').waitFor();
+    assert.equal(await card('NOC e-mail').getByTestId('channel-target').innerText(), 'smtp.msp.invalid:587 (STARTTLS) to noc@msp.example, dana@msp.example');
+    assert.equal(await card('NOC e-mail').getByTestId('channel-clients').innerText(), 'All clients');
+
+    // Tests: the webhook delivers; the e-mail fails with the reason, then shows as failing.
+    await card('Ticketing').getByRole('button', { name: 'Send test message' }).click();
+    await card('Ticketing').getByTestId('channel-test-result').getByText('Test message delivered to Ticketing.').waitFor();
+    await page.locator('[data-name="Ticketing"][data-condition="working"]').waitFor();
+    assert.equal(await card('Ticketing').getByTestId('channel-condition').innerText(), 'Working');
+    await card('NOC e-mail').getByRole('button', { name: 'Send test message' }).click();
+    const failure = card('NOC e-mail').getByRole('alert');
+    await failure.getByText('The test message to "NOC e-mail" failed: the SMTP server smtp.msp.invalid:587 could not be reached: no such host.').waitFor();
+    await page.locator('[data-name="NOC e-mail"][data-condition="failed_once"]').waitFor();
+    assert.equal(await card('NOC e-mail').getByTestId('channel-condition').innerText(), 'Last attempt failed');
+    await card('NOC e-mail').getByRole('button', { name: 'Send test message' }).click();
+    await page.locator('[data-name="NOC e-mail"][data-condition="failing"]').waitFor();
+    assert.equal(await card('NOC e-mail').getByTestId('channel-condition').innerText(), 'Failing');
+    assert.match(await card('NOC e-mail').getByRole('alert').innerText(), /^Failing: 2 attempts in a row failed\.\s+The test message to "NOC e-mail" failed: the SMTP server smtp\.msp\.invalid:587 could not be reached: no such host\.$/);
+    await section.scrollIntoViewIfNeeded();
+    await both(page, '50-channels-test-failed');
+    // The failing state stays when the screen is opened again, with the last failure's reason.
+    await page.locator('[data-nav="dashboard"]').click();
+    await page.locator('[data-nav="settings"]').click();
+    await page.locator('[data-name="NOC e-mail"][data-condition="failing"]').waitFor();
+    assert.equal(await card('NOC e-mail').getByTestId('channel-test-result').count(), 0);
+    assert.match(await card('NOC e-mail').getByTestId('channel-last-failure').innerText(), /^Failing: 2 attempts in a row failed\.\s+Last failure .+: The SMTP server smtp\.msp\.invalid:587 could not be reached: no such host\.$/);
+    assert.match(await card('NOC e-mail').innerText(), /Failing/);
+    await card('NOC e-mail').scrollIntoViewIfNeeded();
+    await both(page, '50-channels-failing');
+
+    // Edit the e-mail channel: the password left blank is kept; the server is fixed.
+    await card('NOC e-mail').getByRole('button', { name: 'Edit' }).click();
+    dialog = page.getByRole('dialog', { name: 'Edit NOC e-mail' });
+    assert.equal(await dialog.getByLabel('SMTP server').inputValue(), 'smtp://smtp.msp.invalid:587');
+    assert.equal(await dialog.getByLabel('Password').inputValue(), '', 'a stored secret is never shown');
+    await dialog.getByText('Leave it blank to keep the stored one.').first().waitFor();
+    await dialog.getByLabel('SMTP server').fill('smtps://smtp.msp.example');
+    await both(page, '51-channel-edit');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await card('NOC e-mail').getByTestId('channel-target').innerText(), 'smtp.msp.example:465 (TLS) to noc@msp.example, dana@msp.example');
+    const edit = (await calls(page, 'update_channel')).at(-1);
+    assert.equal(edit.args.secrets.password, null, 'blank: keep the stored password');
+    await card('NOC e-mail').getByRole('button', { name: 'Send test message' }).click();
+    await card('NOC e-mail').getByText('Test message delivered to NOC e-mail.').waitFor();
+    await page.locator('[data-name="NOC e-mail"][data-condition="working"]').waitFor();
+
+    // A new webhook address replaces the old one; the signing key stays.
+    await card('Ticketing').getByRole('button', { name: 'Edit' }).click();
+    dialog = page.getByRole('dialog', { name: 'Edit Ticketing' });
+    await dialog.getByLabel('Webhook address').fill(`https://desk.example.net/broken/${SECRETS[3]}`);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await card('Ticketing').getByTestId('channel-target').innerText(), 'https://desk.example.net');
+    await card('Ticketing').getByRole('button', { name: 'Send test message' }).click();
+    await card('Ticketing').getByRole('alert').getByText(/failed: the receiver failed \(500\); it is tried again\./).waitFor();
+
+    // Remove asks first.
+    await card('Ticketing').getByRole('button', { name: 'Remove' }).click();
+    dialog = page.getByRole('dialog', { name: 'Remove Ticketing?' });
+    await dialog.getByText('Alerts stop going to https://desk.example.net.').waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await card('Ticketing').waitFor();
+    await card('Ticketing').getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('dialog', { name: 'Remove Ticketing?' }).getByRole('button', { name: 'Remove channel' }).click();
+    await card('Ticketing').waitFor({ state: 'detached' });
+    assert.deepEqual((await calls(page, 'remove_channel')).map((c) => c.args.name), ['Ticketing']);
+
+    // A client's warning threshold and contact, with the client.
+    await page.locator('[data-nav="clients"]').click();
+    await page.getByRole('link', { name: /Acme Corp/ }).click();
+    await page.getByRole('heading', { name: 'Acme Corp', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Edit', exact: true }).first().click();
+    dialog = page.getByRole('dialog', { name: 'Edit Acme Corp' });
+    const threshold = dialog.getByLabel('Warning threshold');
+    assert.equal(await threshold.inputValue(), '');
+    assert.deepEqual(await threshold.locator('option').allInnerTexts(), ["Default (the vault's 30 days)", '30 days', '45 days', '60 days', '90 days']);
+    await threshold.selectOption('60');
+    await dialog.getByLabel('Contact e-mail (optional)').fill('it at acme');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByText('“it at acme” is not an e-mail address.').waitFor();
+    await dialog.getByLabel('Contact e-mail (optional)').fill('it@acme.example');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.deepEqual((await calls(page, 'update_client')).at(-1).args.alerting, { warn_days: 60, contact_email: 'it@acme.example' });
+    await page.getByRole('button', { name: 'Edit', exact: true }).first().click();
+    dialog = page.getByRole('dialog', { name: 'Edit Acme Corp' });
+    await page.waitForFunction(() => /** @type {HTMLSelectElement|null} */ (document.querySelector('[data-testid="client-warn-days"]'))?.value === '60');
+    assert.equal(await dialog.getByLabel('Contact e-mail (optional)').inputValue(), 'it@acme.example');
+    // Saved again unchanged: the alerting is left as it is (no second audit-log entry).
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal((await calls(page, 'update_client')).at(-1).args.alerting, null);
+
+    // The secrets went in once and never came back: not in any answer, not in the page.
+    const answers = await page.evaluate(() => JSON.stringify(/** @type {any} */ (window).__tkAnswers));
+    const channelAnswers = await page.evaluate(() => /** @type {any} */ (window).__tkAnswers.filter((a) => a.cmd.includes('channel')).length);
+    assert.ok(channelAnswers >= 10, `channel answers recorded: ${channelAnswers}`);
+    const html = await page.content();
+    await page.locator('[data-nav="settings"]').click();
+    await card('NOC e-mail').waitFor();
+    const settingsHtml = await page.content();
+    const inputs = await page.evaluate(() => [...document.querySelectorAll('input, textarea')].map((i) => /** @type {HTMLInputElement} */ (i).value).join('\n'));
+    for (const secret of SECRETS) {
+      assert.ok(!answers.includes(secret), `an IPC answer holds ${secret}`);
+      assert.ok(!html.includes(secret) && !settingsHtml.includes(secret) && !inputs.includes(secret), `the page holds ${secret}`);
+    }
+    const sent = JSON.stringify(await calls(page, 'add_channel'));
+    assert.ok(sent.includes(SECRETS[0]) && sent.includes(SECRETS[2]), 'the secrets did go to the shell');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});

@@ -53,7 +53,10 @@ pub async fn test_mdm_connection(
     secret: String,
 ) -> Result<MdmSyncReport, ErrorBody> {
     let secret = secrecy::SecretString::from(secret);
-    blocking(move || tokenkeeper_mdm::test(&form, secret, SyncOptions::default().timeout)).await
+    blocking("reading the MDM", move || {
+        tokenkeeper_mdm::test(&form, secret, SyncOptions::default().timeout)
+    })
+    .await
 }
 
 /// Reads the connection named, or every connection, and records what each held.
@@ -65,7 +68,7 @@ pub async fn sync_mdm(
     name: Option<String>,
 ) -> Result<Vec<MdmSyncReport>, ErrorBody> {
     let file = file.inner().clone();
-    let result = blocking(move || {
+    let result = blocking("reading the MDM", move || {
         let mut v = file.open()?;
         tokenkeeper_mdm::sync(
             &mut v,
@@ -80,14 +83,16 @@ pub async fn sync_mdm(
     result
 }
 
-async fn blocking<T: Send + 'static>(
+/// Runs network work (`what`, for the message if the thread dies) on a blocking thread.
+pub(super) async fn blocking<T: Send + 'static>(
+    what: &'static str,
     f: impl FnOnce() -> tokenkeeper_core::Result<T> + Send + 'static,
 ) -> Result<T, ErrorBody> {
     match tauri::async_runtime::spawn_blocking(f).await {
         Ok(result) => result.map_err(|e| e.body()),
         Err(e) => Err(ErrorBody {
             kind: tokenkeeper_core::error::ErrorKind::Internal,
-            message: format!("reading the MDM stopped unexpectedly: {e}"),
+            message: format!("{what} stopped unexpectedly: {e}"),
         }),
     }
 }

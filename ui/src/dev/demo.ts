@@ -8,9 +8,9 @@
 import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import '../../e2e/fake-apple.js';
 import '../../e2e/fake-backend.js';
-import { clients, credentials, files } from '../../e2e/data.mjs';
+import { channels, clients, credentials, files } from '../../e2e/data.mjs';
 
 export function installDemo(): void {
   mockWindows('main');
-  mockIPC(window.__tkFakeBackend({ clients, credentials, files }), { shouldMockEvents: true });
+  mockIPC(window.__tkFakeBackend({ clients, credentials, files, channels }), { shouldMockEvents: true });
 }

@@ -12,11 +12,18 @@ import type * as B from './bindings';
 
 export type {
   CertFormat,
+  Channel,
+  ChannelForm,
+  ChannelHealth,
+  ChannelKind,
+  ChannelSecrets,
+  ChannelSettings,
   CheckDetails,
   CheckResult,
   CheckSchedule,
   CheckSettings,
   Client,
+  ClientAlerting,
   ClientTally,
   Counts,
   Confirmation,
@@ -121,10 +128,14 @@ export const clientTallies = () => call(() => commands.clientTallies());
 /** One credential by its uid; `not_found` once removed. */
 export const findCredential = (uid: string) => call(() => commands.findCredential(uid));
 export const listClients = () => call(() => commands.listClients());
-export const addClient = (name: string, portal: B.Portal, notes: string) =>
-  call(() => commands.addClient(name, portal, notes));
-export const updateClient = (name: string, newName: string, portal: B.Portal, notes: string) =>
-  call(() => commands.updateClient(name, newName, portal, notes));
+/** Adds a client, with its warning threshold and contact when given. */
+export const addClient = (name: string, portal: B.Portal, notes: string, alerting: B.ClientAlerting | null = null) =>
+  call(() => commands.addClient(name, portal, notes, alerting));
+/** Changes a client; its alerting too when given (`null` leaves it as it is). */
+export const updateClient = (name: string, newName: string, portal: B.Portal, notes: string, alerting: B.ClientAlerting | null = null) =>
+  call(() => commands.updateClient(name, newName, portal, notes, alerting));
+/** A client's warning threshold (`null`: the vault's renewal window) and contact address. */
+export const clientAlerting = (name: string) => call(() => commands.clientAlerting(name));
 export const removeClient = (name: string) => call(() => commands.removeClient(name));
 /** A client's credentials with their history and events. */
 export const clientCredentials = (name: string) => call(() => commands.clientCredentials(name));
@@ -195,3 +206,15 @@ export const addMdmConnection = (form: B.MdmForm, secret: string) => call(() => 
 export const removeMdmConnection = (name: string) => call(() => commands.removeMdmConnection(name));
 export const testMdmConnection = (form: B.MdmForm, secret: string) => call(() => commands.testMdmConnection(form, secret));
 export const syncMdm = (name: string | null) => call(() => commands.syncMdm(name));
+
+// The team's channels (e-mail, Teams, Slack, webhook). Secrets go to the app once, to the
+// keychain, and never back: a channel lists only its host and public settings.
+
+export const listChannels = () => call(() => commands.listChannels());
+export const addChannel = (form: B.ChannelForm, secrets: B.ChannelSecrets) => call(() => commands.addChannel(form, secrets));
+/** Changes the channel `name`; a blank secret keeps the stored one. */
+export const updateChannel = (name: string, form: B.ChannelForm, secrets: B.ChannelSecrets) =>
+  call(() => commands.updateChannel(name, form, secrets));
+export const removeChannel = (name: string) => call(() => commands.removeChannel(name));
+/** Sends a test message now; resolves with the channel's new health, rejects with why it failed. */
+export const testChannel = (name: string) => call(() => commands.testChannel(name));

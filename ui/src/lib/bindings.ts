@@ -22,16 +22,23 @@ async listClients() : Promise<Client[]> {
     return await TAURI_INVOKE("list_clients");
 },
 /**
- * Adds a client; `already_exists` for a name in use.
+ * Adds a client (with its alerting, when given); `already_exists` for a name in use.
  */
-async addClient(name: string, portal: Portal, notes: string) : Promise<Client> {
-    return await TAURI_INVOKE("add_client", { name, portal, notes });
+async addClient(name: string, portal: Portal, notes: string, alerting: ClientAlerting | null) : Promise<Client> {
+    return await TAURI_INVOKE("add_client", { name, portal, notes, alerting });
 },
 /**
- * Renames a client or changes its portal or notes.
+ * Renames a client or changes its portal or notes, and its alerting when given (`null` leaves
+ * it as it is).
  */
-async updateClient(name: string, newName: string, portal: Portal, notes: string) : Promise<Client> {
-    return await TAURI_INVOKE("update_client", { name, newName, portal, notes });
+async updateClient(name: string, newName: string, portal: Portal, notes: string, alerting: ClientAlerting | null) : Promise<Client> {
+    return await TAURI_INVOKE("update_client", { name, newName, portal, notes, alerting });
+},
+/**
+ * A client's warning threshold (`null`: the vault's renewal window) and contact address.
+ */
+async clientAlerting(name: string) : Promise<ClientAlerting> {
+    return await TAURI_INVOKE("client_alerting", { name });
 },
 /**
  * Removes a client with its credentials and their secrets; the audit log keeps the history.
@@ -282,6 +289,37 @@ async testMdmConnection(form: MdmForm, secret: string) : Promise<MdmSyncReport> 
  */
 async syncMdm(name: string | null) : Promise<MdmSyncReport[]> {
     return await TAURI_INVOKE("sync_mdm", { name });
+},
+/**
+ * Every channel with its health and the clients it serves; a webhook shows only its host.
+ */
+async listChannels() : Promise<Channel[]> {
+    return await TAURI_INVOKE("list_channels");
+},
+/**
+ * Adds a channel; its secret goes to the keychain and never comes back.
+ */
+async addChannel(form: ChannelForm, secrets: ChannelSecrets) : Promise<Channel> {
+    return await TAURI_INVOKE("add_channel", { form, secrets });
+},
+/**
+ * Changes the channel named `name` into what the form says; a blank secret keeps the stored one.
+ */
+async updateChannel(name: string, form: ChannelForm, secrets: ChannelSecrets) : Promise<Channel> {
+    return await TAURI_INVOKE("update_channel", { name, form, secrets });
+},
+/**
+ * Removes a channel, its waiting messages and its secret.
+ */
+async removeChannel(name: string) : Promise<null> {
+    return await TAURI_INVOKE("remove_channel", { name });
+},
+/**
+ * Sends a test message over the channel now and answers the channel with its new health; a
+ * failed send is `invalid_input` with what the server said (recorded in the health too).
+ */
+async testChannel(name: string) : Promise<Channel> {
+    return await TAURI_INVOKE("test_channel", { name });
 }
 }
 
@@ -311,6 +349,172 @@ export type CertFormat =
  * Certificate and unencrypted key in one PEM file.
  */
 "pem"
+/**
+ * A channel as listed: everything but its secret.
+ */
+export type Channel = { 
+/**
+ * Stable id.
+ */
+uid: string; 
+/**
+ * Unique name (case-insensitive).
+ */
+name: string; 
+/**
+ * What carries it.
+ */
+kind: ChannelKind; 
+/**
+ * Where a webhook posts, without its path (which carries the token): `https://host`.
+ */
+endpoint: string | null; 
+/**
+ * Public settings.
+ */
+settings: ChannelSettings; 
+/**
+ * The clients it serves; `None`: every client.
+ */
+clients: string[] | null; 
+/**
+ * Whether it delivers.
+ */
+health: ChannelHealth }
+/**
+ * A channel as the form describes it, without its secret.
+ */
+export type ChannelForm = { 
+/**
+ * Its name (unique, case-insensitive).
+ */
+name: string; 
+/**
+ * What carries it; an edit keeps the kind.
+ */
+kind: ChannelKind; 
+/**
+ * E-mail: `smtp://HOST[:PORT]` (STARTTLS, 587) or `smtps://HOST[:PORT]` (TLS, 465); a
+ * `USER@` in it names the account when `username` is blank.
+ */
+smtp_server?: string | null; 
+/**
+ * E-mail: the account to sign in with (blank: no authentication).
+ */
+username?: string | null; 
+/**
+ * E-mail: the sender.
+ */
+from?: string | null; 
+/**
+ * E-mail: the recipients.
+ */
+to: string[]; 
+/**
+ * A PEM file of extra certificate authorities to trust (a company's own CA), by path.
+ */
+ca_file?: string | null; 
+/**
+ * The clients it serves; `null`: every client.
+ */
+clients: string[] | null }
+/**
+ * Whether a channel delivers, as the app, the tray and `status` show it.
+ */
+export type ChannelHealth = { 
+/**
+ * The last message (or test) delivered.
+ */
+last_success_at: string | null; 
+/**
+ * The last failed attempt.
+ */
+last_failure_at: string | null; 
+/**
+ * What the last failure said (never a secret).
+ */
+last_error: string | null; 
+/**
+ * Failed attempts since the last success.
+ */
+failures: number; 
+/**
+ * Messages waiting in the outbox.
+ */
+pending: number; 
+/**
+ * Failing often enough to be shown as a problem.
+ */
+problem: boolean }
+/**
+ * What carries a channel's messages.
+ */
+export type ChannelKind = 
+/**
+ * E-mail over SMTP with TLS.
+ */
+"email" | 
+/**
+ * A Microsoft Teams Workflows webhook taking an Adaptive Card.
+ */
+"teams" | 
+/**
+ * A Slack incoming webhook.
+ */
+"slack" | 
+/**
+ * A generic JSON webhook, signed with HMAC-SHA256.
+ */
+"webhook"
+/**
+ * The secret parts a form takes: each blank one is left out (on edit: kept as stored).
+ * Deserialized only, never sent back; its `Debug` redacts.
+ */
+export type ChannelSecrets = { 
+/**
+ * Teams, Slack, webhook: the URL (it carries the token that lets anyone post).
+ */
+url?: string | null; 
+/**
+ * E-mail: the SMTP password.
+ */
+password?: string | null; 
+/**
+ * Generic webhook: the HMAC-SHA256 signing key.
+ */
+signing_key?: string | null }
+/**
+ * The public settings of a channel.
+ */
+export type ChannelSettings = { 
+/**
+ * E-mail: the SMTP server's host name.
+ */
+host: string; 
+/**
+ * E-mail: its port.
+ */
+port: number; 
+/**
+ * E-mail: STARTTLS or implicit TLS.
+ */
+security: SmtpSecurity; 
+/**
+ * E-mail: the account to sign in with (none: no authentication).
+ */
+username: string | null; 
+/**
+ * E-mail: the sender.
+ */
+from: string | null; 
+/**
+ * E-mail: the recipients.
+ */
+to: string[]; 
+/**
+ * A PEM file of extra certificate authorities to trust (a company's own CA).
+ */
+ca_file: string | null }
 /**
  * What Apple said, without any secret. Fields Apple did not send are left out.
  */
@@ -476,6 +680,18 @@ created_at: string;
  * How many credentials it has.
  */
 credentials: number }
+/**
+ * A client's alerting settings.
+ */
+export type ClientAlerting = { 
+/**
+ * Days before expiry when Renewal Required starts; `None`: the vault's setting.
+ */
+warn_days: number | null; 
+/**
+ * Who at the client is told too (by the e-mail channels serving it).
+ */
+contact_email: string | null }
 /**
  * How one client's credentials stand, for the list of clients.
  */
@@ -1569,6 +1785,18 @@ export type Service =
  * The Apps and Books (formerly VPP) API, for content tokens.
  */
 "apps_and_books"
+/**
+ * How an SMTP connection is protected: never in the clear.
+ */
+export type SmtpSecurity = 
+/**
+ * Plain connection upgraded with STARTTLS (`smtp://`, port 587 by default).
+ */
+"starttls" | 
+/**
+ * TLS from the first byte (`smtps://`, port 465 by default).
+ */
+"tls"
 /**
  * Where TokenKeeper knows a credential from.
  */

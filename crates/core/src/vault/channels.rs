@@ -536,6 +536,41 @@ impl Vault {
         self.channel(&new_name)
     }
 
+    /// Changes a channel as an edit form does: each part of `secret` that is given replaces the
+    /// stored one and each part left out is kept (the form never shows a secret, so a blank field
+    /// means "unchanged"). A secret the keychain lost counts as empty.
+    ///
+    /// # Errors
+    /// As [`Vault::update_channel`].
+    pub fn edit_channel(
+        &mut self,
+        name: &str,
+        spec: &ChannelSpec,
+        secret: &ChannelSecret,
+        now: DateTime<Utc>,
+    ) -> Result<Channel> {
+        if secret.url.is_none() && secret.password.is_none() && secret.signing_key.is_none() {
+            return self.update_channel(name, spec, None, now);
+        }
+        let current = self.channel(name)?;
+        let account: String = self.db.conn().query_row(
+            "SELECT secret_ref FROM channels WHERE uid = ?1",
+            [&current.uid],
+            |r| r.get(0),
+        )?;
+        let stored = match self.channel_secret(&account, &current.name) {
+            Ok(s) => s,
+            Err(Error::NotFound { .. }) => ChannelSecret::default(),
+            Err(e) => return Err(e),
+        };
+        let merged = ChannelSecret {
+            url: secret.url.clone().or(stored.url),
+            password: secret.password.clone().or(stored.password),
+            signing_key: secret.signing_key.clone().or(stored.signing_key),
+        };
+        self.update_channel(name, spec, Some(&merged), now)
+    }
+
     /// Removes a channel, its waiting messages and its secret.
     ///
     /// # Errors

@@ -436,3 +436,69 @@ fn channel_input_is_checked() {
         );
     }
 }
+
+#[test]
+fn an_edit_replaces_only_the_secret_parts_given() {
+    let s = Setup::new();
+    let mut v = seeded(&s);
+    let (spec, secret) = webhook("Tickets", None);
+    v.add_channel(&spec, &secret, now()).expect("webhook");
+    let stored = |v: &Vault| v.test_delivery("Tickets", now()).expect("secret").secret;
+
+    // Nothing given: the secret stays as it was; the public part changes.
+    let mut renamed = spec.clone();
+    renamed.clients = Some(vec!["Acme".to_owned()]);
+    let c = v
+        .edit_channel("Tickets", &renamed, &ChannelSecret::default(), now())
+        .expect("edit");
+    assert_eq!(c.clients, Some(vec!["Acme".to_owned()]));
+    let kept = stored(&v);
+    assert_eq!(kept.url.as_deref().map(|u| u.as_str()), Some(URL));
+    assert_eq!(
+        kept.signing_key.as_deref().map(|k| k.as_str()),
+        Some(SIGNING)
+    );
+
+    // A new URL keeps the signing key; the endpoint follows the new URL.
+    let new_url = "https://other.example.net/hook/NEWTOKEN";
+    let c = v
+        .edit_channel(
+            "Tickets",
+            &renamed,
+            &ChannelSecret {
+                url: Some(Zeroizing::new(new_url.to_owned())),
+                ..ChannelSecret::default()
+            },
+            now(),
+        )
+        .expect("new url");
+    assert_eq!(c.endpoint.as_deref(), Some("https://other.example.net"));
+    let merged = stored(&v);
+    assert_eq!(merged.url.as_deref().map(|u| u.as_str()), Some(new_url));
+    assert_eq!(
+        merged.signing_key.as_deref().map(|k| k.as_str()),
+        Some(SIGNING)
+    );
+
+    // A new key keeps the URL; the old keychain entries are retired, none left over.
+    v.edit_channel(
+        "Tickets",
+        &renamed,
+        &ChannelSecret {
+            signing_key: Some(Zeroizing::new("another-key".to_owned())),
+            ..ChannelSecret::default()
+        },
+        now(),
+    )
+    .expect("new key");
+    let merged = stored(&v);
+    assert_eq!(merged.url.as_deref().map(|u| u.as_str()), Some(new_url));
+    assert_eq!(
+        merged.signing_key.as_deref().map(|k| k.as_str()),
+        Some("another-key")
+    );
+    let orphans = v
+        .orphaned_secrets(now(), Duration::zero())
+        .expect("orphans");
+    assert!(orphans.is_empty(), "{orphans:?}");
+}
