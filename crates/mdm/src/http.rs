@@ -35,7 +35,11 @@ pub(crate) enum Auth {
 /// connectors of this crate use its methods.
 pub struct Session<'a> {
     pub(crate) endpoint: &'a Endpoint,
-    agent: ureq::Agent,
+    loopback: bool,
+    /// No call made yet: the first goes out with the agent's own limit (the session's whole
+    /// limit, what is left of it then), which is what makes ureq keep the agent's TLS
+    /// connector; later calls carry what is left of the limit, and reuse that connector.
+    first: bool,
     deadline: Instant,
     limit: Duration,
     /// The base URL, without a trailing slash.
@@ -62,7 +66,64 @@ impl<'a> Session<'a> {
         deadline: Instant,
         limit: Duration,
     ) -> Result<Self, SyncError> {
-        let roots = match &endpoint.ca_pem {
+        let base = endpoint.url.trim().trim_end_matches('/').to_owned();
+        let loopback = is_loopback(&base);
+        // A CA file that holds no certificate is this connection's error before any call.
+        shared_agent(endpoint.ca_pem.as_deref(), loopback, limit)?;
+        Ok(Self {
+            endpoint,
+            loopback,
+            first: true,
+            deadline,
+            limit,
+            base,
+            auth: Auth::Bearer,
+        })
+    }
+}
+
+/// The HTTP agent for connections trusting `ca_pem` (else the platform's roots) with time limit
+/// `limit`, shared by every session with the same: building its TLS connector loads the
+/// system's CA bundle (OpenSSL reads and decodes every certificate of it), which was most of a
+/// connection's 130 ms when each session built its own.
+fn shared_agent(
+    ca_pem: Option<&str>,
+    loopback: bool,
+    limit: Duration,
+) -> Result<ureq::Agent, SyncError> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    type Key = (Option<String>, bool, Duration);
+    static AGENTS: OnceLock<Mutex<HashMap<Key, ureq::Agent>>> = OnceLock::new();
+    let key = (ca_pem.map(str::to_owned), loopback, limit);
+    let agents = AGENTS.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(agent) = agents.lock().map_err(|_| poisoned())?.get(&key) {
+        return Ok(agent.clone());
+    }
+    let agent = build_agent(ca_pem, loopback, limit)?;
+    let mut agents = agents.lock().map_err(|_| poisoned())?;
+    // A handful of CAs and limits at most; never let the map grow without bound.
+    if agents.len() >= 64 {
+        agents.clear();
+    }
+    Ok(agents.entry(key).or_insert(agent).clone())
+}
+
+fn poisoned() -> SyncError {
+    SyncError::Settings {
+        detail:
+            "the HTTP client could not be set up (an earlier sync crashed): restart TokenKeeper"
+                .to_owned(),
+    }
+}
+
+fn build_agent(
+    ca_pem: Option<&str>,
+    loopback: bool,
+    limit: Duration,
+) -> Result<ureq::Agent, SyncError> {
+    {
+        let roots = match ca_pem {
             Some(pem) => {
                 let certs: Vec<ureq::tls::Certificate<'static>> =
                     ureq::tls::parse_pem(pem.as_bytes())
@@ -84,10 +145,10 @@ impl<'a> Session<'a> {
             .provider(ureq::tls::TlsProvider::NativeTls)
             .root_certs(roots)
             .build();
-        let base = endpoint.url.trim().trim_end_matches('/').to_owned();
         let agent = ureq::Agent::config_builder()
             .tls_config(tls)
-            .proxy(if is_loopback(&base) {
+            .timeout_global(Some(limit))
+            .proxy(if loopback {
                 None
             } else {
                 ureq::Proxy::try_from_env()
@@ -98,14 +159,16 @@ impl<'a> Session<'a> {
             .user_agent(concat!("TokenKeeper/", env!("CARGO_PKG_VERSION")))
             .build()
             .new_agent();
-        Ok(Self {
-            endpoint,
-            agent,
-            deadline,
-            limit,
-            base,
-            auth: Auth::Bearer,
-        })
+        Ok(agent)
+    }
+}
+
+impl Session<'_> {
+    /// The shared agent, and whether this call must carry its own limit (what is left).
+    fn agent(&mut self) -> Result<(ureq::Agent, bool), SyncError> {
+        let agent = shared_agent(self.endpoint.ca_pem.as_deref(), self.loopback, self.limit)?;
+        let own_limit = !std::mem::take(&mut self.first);
+        Ok((agent, own_limit))
     }
 
     pub(crate) fn set_auth(&mut self, auth: Auth) {
@@ -196,14 +259,13 @@ impl<'a> Session<'a> {
     fn call_get(&mut self, url: &str, path: &str) -> Result<(u16, Option<u64>, String), SyncError> {
         let bearer = self.credential()?;
         let remaining = self.remaining()?;
+        let (agent, own_limit) = self.agent()?;
         let secret = self.endpoint.secret.expose_secret();
-        let mut request = self
-            .agent
-            .get(url)
-            .config()
-            .timeout_global(Some(remaining))
-            .build()
-            .header("Accept", "application/json");
+        let mut request = agent.get(url);
+        if own_limit {
+            request = request.config().timeout_global(Some(remaining)).build();
+        }
+        let mut request = request.header("Accept", "application/json");
         request = match &self.auth {
             Auth::Bearer => request.header("Authorization", &format!("Bearer {secret}")),
             Auth::ClientCredentials { .. } => request.header(
@@ -288,12 +350,12 @@ impl<'a> Session<'a> {
         let url = token_url.clone();
         let path = self.shown(&url);
         let remaining = self.remaining()?;
-        let response = self
-            .agent
-            .post(&url)
-            .config()
-            .timeout_global(Some(remaining))
-            .build()
+        let (agent, own_limit) = self.agent()?;
+        let mut request = agent.post(&url);
+        if own_limit {
+            request = request.config().timeout_global(Some(remaining)).build();
+        }
+        let response = request
             .header("Accept", "application/json")
             .send_form(form.iter().map(|(k, v)| (*k, v.as_str())))
             .map_err(|e| self.failure(&e, &path))?;
