@@ -26,7 +26,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::reminders::Reminder;
-use crate::status::{State, Thresholds};
+use crate::status::{State, Status, Thresholds};
 use crate::summary::{CredentialSummary, Portal};
 use crate::token::Kind;
 use crate::words;
@@ -118,24 +118,50 @@ pub fn portal_url(kind: Kind, portal: Portal) -> &'static str {
 
 /// The alert item of a due reminder for credential `c`.
 pub fn item(r: &Reminder, c: &CredentialSummary, thresholds: Thresholds) -> AlertItem {
+    item_of(
+        c.clone(),
+        r.milestone.clone(),
+        &Status {
+            state: r.state,
+            days_left: r.days_left,
+            reason: r.reason.clone(),
+        },
+        thresholds,
+    )
+}
+
+/// The alert item for `c`, due at `milestone` in state `st` under its own `thresholds`: its
+/// texts moved into the item, not copied (a pass over thousands of credentials builds one
+/// each).
+pub fn item_of(
+    c: CredentialSummary,
+    milestone: String,
+    st: &Status,
+    thresholds: Thresholds,
+) -> AlertItem {
     let kw = words::kind_words(c.kind);
     AlertItem {
-        credential_uid: c.uid.clone(),
-        client: c.client.clone(),
+        credential_uid: c.uid,
+        client: c.client,
         kind: c.kind,
         what: kw.row_name.to_owned(),
-        label: c.label.clone(),
+        label: c.label,
         identity_name: kw.identity_name.to_owned(),
-        identity: c.identity.clone(),
-        apple_account: c.apple_account.clone(),
-        state: r.state,
-        state_label: r.state.label().to_owned(),
-        days_left: r.days_left,
+        identity: c.identity,
+        apple_account: c.apple_account,
+        state: st.state,
+        state_label: st.state.label().to_owned(),
+        days_left: st.days_left,
         expires_at: c.expires_at,
-        milestone: r.milestone.clone(),
-        phrase: words::notification_phrase(r.state, r.days_left, r.reason.as_deref(), thresholds),
-        advice: advice(c.kind, r.state),
-        reason: r.reason.clone(),
+        milestone,
+        phrase: words::notification_phrase(
+            st.state,
+            st.days_left,
+            st.reason.as_deref(),
+            thresholds,
+        ),
+        advice: advice(c.kind, st.state),
+        reason: st.reason.clone(),
         portal_url: portal_url(c.kind, c.portal).to_owned(),
     }
 }

@@ -28,6 +28,8 @@ pub const MIGRATION_COUNT: usize = schema::MIGRATIONS.len();
 
 /// How long a writer waits for another process (the app, a script) holding the lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
+/// How SQLite words `SQLITE_BUSY`.
+const BUSY_MESSAGE: &str = "database is locked";
 
 /// An open TokenKeeper database, migrated to the current schema.
 #[derive(Debug)]
@@ -89,19 +91,36 @@ impl Db {
                 source,
             })?;
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| match Error::from(e) {
-            Error::Database { detail } => Error::Database {
-                detail: format!("{}: {detail}", path.display()),
-            },
-            other => other,
-        })?;
-        Self::init(conn, true)
+        // Several processes opening a new file at once race to switch it to WAL and migrate
+        // it: SQLite answers one of them "busy" at once, without waiting, where waiting would
+        // deadlock (a reader asking to write while another writer waits for it). That one
+        // starts over on a new connection, within the busy time limit.
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        let mut pause = Duration::from_millis(5);
+        loop {
+            let conn = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | OpenFlags::SQLITE_OPEN_CREATE
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|e| match Error::from(e) {
+                Error::Database { detail } => Error::Database {
+                    detail: format!("{}: {detail}", path.display()),
+                },
+                other => other,
+            })?;
+            match Self::init(conn, true) {
+                Err(Error::Database { detail })
+                    if detail.starts_with(BUSY_MESSAGE)
+                        && std::time::Instant::now() + pause < deadline =>
+                {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(200));
+                }
+                done => return done,
+            }
+        }
     }
 
     /// The file this database lives in; `None` in memory.

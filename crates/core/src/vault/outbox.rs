@@ -79,6 +79,8 @@ impl Route {
 struct Due {
     client_id: i64,
     contact: Option<String>,
+    /// The credential's revision the alert is for (once per revision and milestone).
+    revision: u32,
     item: AlertItem,
 }
 
@@ -108,17 +110,19 @@ impl Vault {
             )?;
             let queued_at = ts(now);
             let mut due = Vec::with_capacity(candidates.len());
-            for (c, client_id, contact, r) in &candidates {
+            for d in candidates {
                 // Another process may have queued it since the read: once only.
-                if record.execute(params![c.uid, c.revision, r.milestone, queued_at])? == 0 {
+                let item = &d.item;
+                if record.execute(params![
+                    item.credential_uid,
+                    d.revision,
+                    item.milestone,
+                    queued_at
+                ])? == 0
+                {
                     continue;
                 }
-                let item = alerts::item(r, c, c.thresholds(thresholds));
-                due.push(Due {
-                    client_id: *client_id,
-                    contact: contact.clone(),
-                    item,
-                });
+                due.push(d);
             }
             if due.is_empty() {
                 return Ok(QueueReport::default());
@@ -485,15 +489,14 @@ impl Vault {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    /// Every credential whose latest milestone at `now` was not queued yet, read in one query
-    /// (the milestones already queued for its revision come with it).
-    #[allow(clippy::type_complexity)]
+    /// Every credential whose latest milestone at `now` was not queued yet, as the alert to
+    /// queue, read in one query (the milestones already queued for its revision come with it).
     fn candidates(
         &self,
         now: DateTime<Utc>,
         thresholds: Thresholds,
         milestones: &reminders::Milestones,
-    ) -> Result<Vec<(CredentialSummary, i64, Option<String>, reminders::Reminder)>> {
+    ) -> Result<Vec<Due>> {
         let with_mdm: bool =
             self.db
                 .conn()
@@ -519,9 +522,10 @@ impl Vault {
                 renewal_window_days: window,
                 ..thresholds
             };
-            // Whether its latest milestone is still to be queued, before anything is copied
-            // out of the row: in the steady state nearly every row stops here.
-            let pending = reminders::latest_milestone(
+            // Whether its latest milestone is still to be queued, decided before anything is
+            // copied out of the row: in the steady state nearly every row stops here.
+            let queued = r.get_ref(13)?.as_str_or_null()?.unwrap_or_default();
+            let Some(milestone) = reminders::latest_milestone(
                 expires_at,
                 error,
                 now,
@@ -529,17 +533,11 @@ impl Vault {
                 milestones,
                 &mut schedules,
             )
-            .is_some_and(|m| {
-                let queued = r
-                    .get_ref(13)
-                    .ok()
-                    .and_then(|q| q.as_str_or_null().ok().flatten())
-                    .unwrap_or_default();
-                !queued.split(' ').any(|q| q == m)
-            });
-            if !pending {
+            .filter(|m| !queued.split(' ').any(|q| q == *m))
+            .map(str::to_owned) else {
                 return Ok(None);
-            }
+            };
+            let st = status(expires_at, error, now, own);
             let summary = CredentialSummary {
                 uid: r.get(0)?,
                 client: r.get(1)?,
@@ -550,26 +548,23 @@ impl Vault {
                 apple_account: r.get(6)?,
                 expires_at,
                 revision: r.get(8)?,
-                status: status(expires_at, error, now, own),
+                status: st.clone(),
                 renewal_window_days: window,
                 source: crate::mdm::Source::File,
                 mdm: None,
             };
-            let Some(due) =
-                reminders::latest_in(&summary, now, thresholds, milestones, &mut schedules)
-            else {
-                return Ok(None);
-            };
-            let queued = r.get_ref(13)?.as_str_or_null()?.unwrap_or_default();
-            if queued.split(' ').any(|m| m == due.milestone) {
-                return Ok(None);
-            }
-            Ok(Some((summary, r.get(11)?, r.get(12)?, due)))
+            let revision = summary.revision;
+            Ok(Some(Due {
+                client_id: r.get(11)?,
+                contact: r.get(12)?,
+                revision,
+                item: alerts::item_of(summary, milestone, &st, own),
+            }))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            if let Some(c) = row? {
-                out.push(c);
+            if let Some(d) = row? {
+                out.push(d);
             }
         }
         Ok(out)
@@ -578,13 +573,12 @@ impl Vault {
     /// The candidates when an MDM holds something: read from the reconciled listing, so a
     /// disagreement with an MDM (an Error) and what only an MDM holds reach the channels too,
     /// exactly as they reach the window and the desktop reminders.
-    #[allow(clippy::type_complexity)]
     fn reconciled_candidates(
         &self,
         now: DateTime<Utc>,
         thresholds: Thresholds,
         milestones: &reminders::Milestones,
-    ) -> Result<Vec<(CredentialSummary, i64, Option<String>, reminders::Reminder)>> {
+    ) -> Result<Vec<Due>> {
         use std::collections::HashMap;
         let conn = self.db.conn();
         let clients: HashMap<String, (i64, Option<String>)> = conn
@@ -601,20 +595,40 @@ impl Vault {
         let mut out = Vec::new();
         let mut schedules = reminders::Schedules::default();
         for (summary, _) in self.rows(now)? {
-            let Some(due) =
-                reminders::latest_in(&summary, now, thresholds, milestones, &mut schedules)
-            else {
+            let own = summary.thresholds(thresholds);
+            let Some(milestone) = reminders::latest_milestone(
+                summary.expires_at,
+                summary.status.reason.as_deref(),
+                now,
+                own,
+                milestones,
+                &mut schedules,
+            )
+            .map(str::to_owned) else {
                 continue;
             };
             let done = queued
                 .get(&(summary.uid.clone(), summary.revision))
-                .is_some_and(|q| q.split(' ').any(|m| m == due.milestone));
+                .is_some_and(|q| q.split(' ').any(|m| m == milestone));
             let Some((client_id, contact)) = clients.get(&summary.client).cloned() else {
                 continue;
             };
-            if !done {
-                out.push((summary, client_id, contact, due));
+            if done {
+                continue;
             }
+            let st = status(
+                summary.expires_at,
+                summary.status.reason.as_deref(),
+                now,
+                own,
+            );
+            let revision = summary.revision;
+            out.push(Due {
+                client_id,
+                contact,
+                revision,
+                item: alerts::item_of(summary, milestone, &st, own),
+            });
         }
         Ok(out)
     }
