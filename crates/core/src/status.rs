@@ -34,6 +34,19 @@ impl State {
         }
     }
 
+    /// The state with identifier `id` (see [`State::id`]).
+    pub fn parse(id: &str) -> Option<Self> {
+        [
+            State::Active,
+            State::RenewalRequired,
+            State::Expired,
+            State::Lapsed,
+            State::Error,
+        ]
+        .into_iter()
+        .find(|s| s.id() == id)
+    }
+
     /// Label for people ("Renewal Required").
     pub fn label(self) -> &'static str {
         match self {

@@ -205,13 +205,26 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (credential_uid, revision, milestone)
     ) WITHOUT ROWID;
 
-    -- Each due alert's item (crate::alerts::AlertItem as JSON, no secret), written once per
-    -- pass whatever the number of channels, in the order messages list them: a pass's items
-    -- are one contiguous range of ids.
+    -- Each due alert's facts, written once per pass whatever the number of channels, in the
+    -- order messages list them: a pass's items are one contiguous range of ids. The item's
+    -- words (crate::alerts::AlertItem) are made from them when a message is claimed. No secret.
     CREATE TABLE alert_items (
-        id         INTEGER PRIMARY KEY,
-        client_id  INTEGER NOT NULL,
-        item       TEXT NOT NULL
+        id              INTEGER PRIMARY KEY,
+        client_id       INTEGER NOT NULL,
+        credential_uid  TEXT NOT NULL,
+        client          TEXT NOT NULL,
+        portal          TEXT NOT NULL,
+        kind            TEXT NOT NULL,
+        label           TEXT NOT NULL,
+        identity        TEXT NOT NULL,
+        apple_account   TEXT,
+        expires_at      TEXT,
+        milestone       TEXT NOT NULL,
+        state           TEXT NOT NULL,
+        days_left       INTEGER,
+        reason          TEXT,
+        window_days     INTEGER NOT NULL,
+        grace_days      INTEGER NOT NULL
     );
 
     CREATE TABLE outbox (

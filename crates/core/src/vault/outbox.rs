@@ -15,7 +15,7 @@ use super::{EventKind, Vault, events, new_uid, parse_ts, ts};
 use crate::alerts::{self, AlertItem, AlertMessage, CLAIM_LEASE};
 use crate::error::{Error, Result};
 use crate::reminders;
-use crate::status::{Thresholds, status};
+use crate::status::{State, Status, Thresholds, status};
 use crate::summary::{CredentialSummary, Portal};
 
 /// What one scheduler pass queued.
@@ -66,7 +66,7 @@ struct Route {
     id: i64,
     kind: ChannelKind,
     all: bool,
-    clients: Vec<i64>,
+    clients: std::collections::HashSet<i64>,
 }
 
 impl Route {
@@ -81,7 +81,26 @@ struct Due {
     contact: Option<String>,
     /// The credential's revision the alert is for (once per revision and milestone).
     revision: u32,
-    item: AlertItem,
+    /// The credential as listed (its state is in `st`).
+    summary: CredentialSummary,
+    /// The milestone that made it due.
+    milestone: String,
+    /// Its state when it became due.
+    st: Status,
+    /// Its own thresholds (its client's warning window).
+    own: Thresholds,
+}
+
+impl Due {
+    /// The alert item, in words.
+    fn item(&self) -> AlertItem {
+        alerts::item_of(
+            self.summary.clone(),
+            self.milestone.clone(),
+            &self.st,
+            self.own,
+        )
+    }
 }
 
 impl Vault {
@@ -112,13 +131,7 @@ impl Vault {
             let mut due = Vec::with_capacity(candidates.len());
             for d in candidates {
                 // Another process may have queued it since the read: once only.
-                let item = &d.item;
-                if record.execute(params![
-                    item.credential_uid,
-                    d.revision,
-                    item.milestone,
-                    queued_at
-                ])? == 0
+                if record.execute(params![d.summary.uid, d.revision, d.milestone, queued_at])? == 0
                 {
                     continue;
                 }
@@ -131,25 +144,41 @@ impl Vault {
             // items themselves (moving them was an eighth of the pass).
             let mut sorted: Vec<&Due> = due.iter().collect();
             sorted.sort_by(|a, b| {
-                b.item
-                    .state
+                b.st.state
                     .urgency()
-                    .cmp(&a.item.state.urgency())
-                    .then(a.item.days_left.cmp(&b.item.days_left))
-                    .then_with(|| a.item.client.cmp(&b.item.client))
+                    .cmp(&a.st.state.urgency())
+                    .then(a.st.days_left.cmp(&b.st.days_left))
+                    .then_with(|| a.summary.client.cmp(&b.summary.client))
             });
             let due = sorted;
             // Each item written once, in message order: one contiguous range of ids that every
             // channel's message refers to.
-            let mut write_item =
-                tx.prepare_cached("INSERT INTO alert_items (client_id, item) VALUES (?1, ?2)")?;
-            let mut json = Vec::with_capacity(1024);
+            let mut write_item = tx.prepare_cached(
+                "INSERT INTO alert_items (client_id, credential_uid, client, portal, kind, label,
+                     identity, apple_account, expires_at, milestone, state, days_left, reason,
+                     window_days, grace_days)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            )?;
             let mut first_item = 0;
             for (i, d) in due.iter().enumerate() {
-                json.clear();
-                serde_json::to_writer(&mut json, &d.item).map_err(json_error)?;
-                let text = std::str::from_utf8(&json).map_err(json_error)?;
-                write_item.execute(params![d.client_id, text])?;
+                let c = &d.summary;
+                write_item.execute(params![
+                    d.client_id,
+                    c.uid,
+                    c.client,
+                    c.portal.id(),
+                    c.kind.id(),
+                    c.label,
+                    c.identity,
+                    c.apple_account,
+                    c.expires_at.map(ts),
+                    d.milestone,
+                    d.st.state.id(),
+                    d.st.days_left,
+                    d.st.reason,
+                    d.own.renewal_window_days,
+                    d.own.grace_days
+                ])?;
                 if i == 0 {
                     first_item = tx.last_insert_rowid();
                 }
@@ -162,23 +191,30 @@ impl Vault {
             )?;
             let mut messages = 0;
             for route in &routes {
-                let mine: Vec<&Due> = due
-                    .iter()
-                    .copied()
-                    .filter(|d| route.serves(d.client_id))
-                    .collect();
-                if mine.is_empty() {
+                // Counted, not copied: a channel serving every client takes them all.
+                let (mut count, mut urgent, mut only) = (0usize, 0usize, None);
+                let mut ids: Vec<i64> = Vec::new();
+                for d in due.iter().copied() {
+                    if route.serves(d.client_id) {
+                        count += 1;
+                        urgent += usize::from(d.st.state.urgency() > 1);
+                        only = Some(d);
+                        if !route.all {
+                            ids.push(d.client_id);
+                        }
+                    }
+                }
+                if count == 0 {
                     continue;
                 }
                 let clients = if route.all {
                     None
                 } else {
-                    let mut ids: Vec<i64> = mine.iter().map(|d| d.client_id).collect();
                     ids.sort_unstable();
                     ids.dedup();
                     Some(serde_json::to_string(&ids).map_err(json_error)?)
                 };
-                let header = message_header(&mine, now)?;
+                let header = message_header(count, urgent, only.filter(|_| count == 1), now)?;
                 insert.execute(params![
                     new_uid(),
                     route.id,
@@ -187,7 +223,7 @@ impl Vault {
                     first_item,
                     last_item,
                     clients,
-                    mine.len() as i64,
+                    count as i64,
                     queued_at
                 ])?;
                 messages += 1;
@@ -209,7 +245,9 @@ impl Vault {
                     continue;
                 };
                 let to = serde_json::to_string(&[contact]).map_err(json_error)?;
-                let header = message_header(&mine, now)?;
+                let urgent = mine.iter().filter(|d| d.st.state.urgency() > 1).count();
+                let only = mine.first().copied().filter(|_| mine.len() == 1);
+                let header = message_header(mine.len(), urgent, only, now)?;
                 insert.execute(params![
                     new_uid(),
                     route.id,
@@ -271,17 +309,16 @@ impl Vault {
             {
                 lease.execute(params![ts(now + CLAIM_LEASE), id])?;
                 // A message that cannot be put together is reported unreadable below.
-                let body = assemble(tx, &header, range, clients.as_deref()).unwrap_or_default();
-                claimed.push((id, extra_to, body, attempts, name, kind, settings, account));
+                let whole = assemble(tx, &header, range, clients.as_deref()).ok();
+                claimed.push((id, extra_to, whole, attempts, name, kind, settings, account));
             }
             Ok(claimed)
         })?;
         let mut out = Vec::with_capacity(claimed.len());
-        for (id, extra_to, body, attempts, name, kind, settings, account) in claimed {
-            let message: Option<AlertMessage> = serde_json::from_str(&body).ok();
+        for (id, extra_to, whole, attempts, name, kind, settings, account) in claimed {
             let secret = self.channel_secret(&account, &name);
-            match (message, secret) {
-                (Some(message), Ok(secret)) => out.push(Delivery {
+            match (whole, secret) {
+                (Some((message, body)), Ok(secret)) => out.push(Delivery {
                     outbox_id: Some(id),
                     kind: ChannelKind::parse(&kind).unwrap_or(ChannelKind::Webhook),
                     settings: super::channels::settings_of(&settings),
@@ -553,12 +590,14 @@ impl Vault {
                 source: crate::mdm::Source::File,
                 mdm: None,
             };
-            let revision = summary.revision;
             Ok(Some(Due {
                 client_id: r.get(11)?,
                 contact: r.get(12)?,
-                revision,
-                item: alerts::item_of(summary, milestone, &st, own),
+                revision: summary.revision,
+                summary,
+                milestone,
+                st,
+                own,
             }))
         })?;
         let mut out = Vec::new();
@@ -622,27 +661,32 @@ impl Vault {
                 now,
                 own,
             );
-            let revision = summary.revision;
             out.push(Due {
                 client_id,
                 contact,
-                revision,
-                item: alerts::item_of(summary, milestone, &st, own),
+                revision: summary.revision,
+                summary,
+                milestone,
+                st,
+                own,
             });
         }
         Ok(out)
     }
 }
 
-/// The JSON of a message's header for `items`: its title and summary, `alerts` empty (the
-/// items are spliced in when it is claimed, see [`assemble`]).
-fn message_header(items: &[&Due], now: DateTime<Utc>) -> Result<String> {
-    let (title, summary) = match items {
-        [only] => alerts::headline(std::slice::from_ref(&only.item)),
-        many => alerts::headline_counts(
-            many.len(),
-            many.iter().filter(|d| d.item.state.urgency() > 1).count(),
-        ),
+/// The JSON of a message's header for `count` items (`urgent` of them expired or in error;
+/// `only`, when it is one): its title and summary, `alerts` empty (the items are put in when it
+/// is claimed, see [`assemble`]).
+fn message_header(
+    count: usize,
+    urgent: usize,
+    only: Option<&Due>,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let (title, summary) = match only {
+        Some(only) => alerts::headline(&[only.item()]),
+        None => alerts::headline_counts(count, urgent),
     };
     let header = AlertMessage {
         schema: alerts::SCHEMA.to_owned(),
@@ -658,16 +702,14 @@ fn message_header(items: &[&Due], now: DateTime<Utc>) -> Result<String> {
 }
 
 /// A queued message whole: its header with the items of its range that belong to its clients
-/// (all when `clients` is `None`) spliced in as `alerts`, the last field, in order.
+/// (all when `clients` is `None`) as `alerts`, in order, and its JSON.
 fn assemble(
     conn: &rusqlite::Connection,
     header: &str,
     range: (i64, i64),
     clients: Option<&str>,
-) -> Result<String> {
-    let head = header
-        .strip_suffix("[]}")
-        .ok_or_else(|| json_error("the message header changed shape"))?;
+) -> Result<(AlertMessage, String)> {
+    let mut message: AlertMessage = serde_json::from_str(header).map_err(json_error)?;
     let clients: Option<std::collections::HashSet<i64>> = match clients {
         Some(c) => Some(
             serde_json::from_str::<Vec<i64>>(c)
@@ -678,26 +720,55 @@ fn assemble(
         None => None,
     };
     let mut stmt = conn.prepare_cached(
-        "SELECT client_id, item FROM alert_items WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+        "SELECT client_id, credential_uid, client, portal, kind, label, identity, apple_account,
+                expires_at, milestone, state, days_left, reason, window_days, grace_days
+         FROM alert_items WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
     )?;
     let mut rows = stmt.query(params![range.0, range.1])?;
-    let mut out = String::with_capacity(head.len() + 1024);
-    out.push_str(head);
-    out.push('[');
-    let mut first = true;
     while let Some(r) = rows.next()? {
         let client: i64 = r.get(0)?;
         if clients.as_ref().is_some_and(|c| !c.contains(&client)) {
             continue;
         }
-        if !first {
-            out.push(',');
-        }
-        first = false;
-        out.push_str(r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?);
+        let expires_at = r
+            .get_ref(8)?
+            .as_str_or_null()
+            .map_err(rusqlite::Error::from)?
+            .and_then(parse_ts);
+        let state_id: String = r.get(10)?;
+        let st = Status {
+            state: State::parse(&state_id)
+                .ok_or_else(|| json_error(format!("unknown state {state_id}")))?,
+            days_left: r.get(11)?,
+            reason: r.get(12)?,
+        };
+        let own = Thresholds {
+            renewal_window_days: r.get(13)?,
+            grace_days: r.get(14)?,
+        };
+        let portal: String = r.get(3)?;
+        let kind: String = r.get(4)?;
+        let summary = CredentialSummary {
+            uid: r.get(1)?,
+            client: r.get(2)?,
+            portal: Portal::parse(&portal).unwrap_or_default(),
+            kind: super::listing::kind_from_id(&kind),
+            label: r.get(5)?,
+            identity: r.get(6)?,
+            apple_account: r.get(7)?,
+            expires_at,
+            revision: 0,
+            status: st.clone(),
+            renewal_window_days: own.renewal_window_days,
+            source: crate::mdm::Source::File,
+            mdm: None,
+        };
+        message
+            .alerts
+            .push(alerts::item_of(summary, r.get(9)?, &st, own));
     }
-    out.push_str("]}");
-    Ok(out)
+    let body = serde_json::to_string(&message).map_err(json_error)?;
+    Ok((message, body))
 }
 
 fn json_error(e: impl std::fmt::Display) -> Error {
