@@ -2,7 +2,12 @@
 # `npm run bench`: the performance figures quoted in the closing notes (release builds).
 #   - criterion: inspect of each kind against the RSA-2048 floor; listing + states of 10,000
 #     credentials inside the core;
-#   - hyperfine: `tokenkeeper status --json` as a whole process on the same 10,000 credentials.
+#   - criterion: one channel pass queuing 10,000 due alerts for five channels, and the steady
+#     pass that finds nothing new;
+#   - hyperfine: `tokenkeeper status --json` as a whole process on the same 10,000 credentials,
+#     beside `status --format prometheus` and `export --format csv`;
+#   - the MDM sync of 500 connections against local TLS fakes, 5% of them hanging until their
+#     3 s time limit, 32 at a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -12,6 +17,11 @@ if [ "$(uname -s)" = "Linux" ]; then tk_install_apt hyperfine; fi
 export TOKENKEEPER_BENCH_DB="$CARGO_TARGET_DIR/bench-data/vault-10k.db"
 cargo bench -p tokenkeeper-core --bench inspect -- "$@"
 cargo bench -p tokenkeeper-core --bench vault -- "$@"
+cargo bench -p tokenkeeper-core --bench alerts -- "$@"
 cargo build --release -p tokenkeeper
+tk="$CARGO_TARGET_DIR/release/tokenkeeper --db $TOKENKEEPER_BENCH_DB"
 hyperfine --warmup 3 --runs 30 -N -i \
-  "$CARGO_TARGET_DIR/release/tokenkeeper --db $TOKENKEEPER_BENCH_DB status --json"
+  "$tk status --json" \
+  "$tk status --format prometheus" \
+  "$tk export --format csv"
+cargo run --release -q -p tokenkeeper-mdm --features test-support --example bench -- 500 5 3 32
