@@ -47,12 +47,44 @@ struct Row<'a> {
     client: &'a str,
     kind: tokenkeeper_core::Kind,
     label: &'a str,
+    #[serde(serialize_with = "rfc3339")]
     expires_at: Option<DateTime<Utc>>,
     days_left: Option<i64>,
     state: State,
     reason: Option<&'a str>,
     source: Source,
     mdm: Option<&'a MdmView>,
+}
+
+/// A date as chrono writes it (`2027-03-16T09:00:00Z`), without going through `fmt` for the
+/// whole seconds every stored date has: chrono's own formatting was a ninth of `status --json`.
+fn rfc3339<S: serde::Serializer>(at: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+    use chrono::{Datelike, Timelike};
+    let Some(at) = at else {
+        return s.serialize_none();
+    };
+    let year = at.year();
+    if at.nanosecond() != 0 || !(0..=9999).contains(&year) {
+        return s.serialize_some(at);
+    }
+    let mut b = *b"0000-00-00T00:00:00Z";
+    let mut put = |at: usize, value: u32, digits: usize| {
+        let mut v = value;
+        for i in (0..digits).rev() {
+            // A digit is below 10: the cast cannot truncate.
+            #[allow(clippy::cast_possible_truncation)]
+            let d = (v % 10) as u8;
+            b[at + i] = b'0' + d;
+            v /= 10;
+        }
+    };
+    put(0, year.unsigned_abs(), 4);
+    put(5, at.month(), 2);
+    put(8, at.day(), 2);
+    put(11, at.hour(), 2);
+    put(14, at.minute(), 2);
+    put(17, at.second(), 2);
+    s.serialize_some(std::str::from_utf8(&b).unwrap_or_default())
 }
 
 /// The exit status for a set of states.
@@ -109,11 +141,12 @@ pub fn run(args: &Args, vault: &mut Vault) -> Result<ExitCode, Error> {
                 mdm: r.mdm.as_ref(),
             })
             .collect();
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&json).unwrap_or_default()
-        );
+        // Written as it is made, not built whole first: 100,000 rows are 24 MB of JSON.
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut out);
+        if serde_json::to_writer_pretty(&mut buffered, &json).is_ok() {
+            let _ = writeln!(buffered);
+        }
+        let _ = buffered.flush();
     } else if rows.is_empty() {
         let _ = writeln!(
             out,
