@@ -48,6 +48,27 @@ fn family(out: &mut String, name: &str, help: &str) {
     let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge");
 }
 
+/// `,state="…"` for each of [`STATES`], in order.
+const STATE_LABELS: [&str; 5] = [
+    ",state=\"active\"",
+    ",state=\"renewal_required\"",
+    ",state=\"expired\"",
+    ",state=\"lapsed\"",
+    ",state=\"error\"",
+];
+
+/// One sample line, `name{labels extra} value`, put together without `fmt` for the texts:
+/// 80,000 lines for 10,000 credentials, where formatting them was most of the output's cost.
+fn sample(out: &mut String, name: &str, labels: &str, extra: &str, value: i64) {
+    out.push_str(name);
+    out.push('{');
+    out.push_str(labels);
+    out.push_str(extra);
+    out.push_str("} ");
+    let _ = write!(out, "{value}");
+    out.push('\n');
+}
+
 /// The Prometheus text exposition format: per credential its expiry (Unix seconds), days left
 /// and state (one series per state, 1 for the current one), labelled by client, kind and name;
 /// how many credentials are in each state; the last successful check at Apple; each channel's
@@ -72,10 +93,12 @@ pub fn prometheus(rows: &[CredentialSummary], extras: &Extras<'_>) -> String {
     );
     for (r, l) in rows.iter().zip(&labels) {
         if let Some(e) = r.expires_at {
-            let _ = writeln!(
-                out,
-                "tokenkeeper_credential_expiry_timestamp_seconds{{{l}}} {}",
-                e.timestamp()
+            sample(
+                &mut out,
+                "tokenkeeper_credential_expiry_timestamp_seconds",
+                l,
+                "",
+                e.timestamp(),
             );
         }
     }
@@ -88,10 +111,12 @@ pub fn prometheus(rows: &[CredentialSummary], extras: &Extras<'_>) -> String {
     );
     for (r, l) in rows.iter().zip(&labels) {
         if let Some(d) = r.status.days_left {
-            let _ = writeln!(
-                out,
-                "tokenkeeper_credential_remaining_seconds{{{l}}} {}",
-                d.saturating_mul(86_400)
+            sample(
+                &mut out,
+                "tokenkeeper_credential_remaining_seconds",
+                l,
+                "",
+                d.saturating_mul(86_400),
             );
         }
     }
@@ -101,10 +126,12 @@ pub fn prometheus(rows: &[CredentialSummary], extras: &Extras<'_>) -> String {
         "How long before expiry Renewal Required starts for the credential (its client's threshold).",
     );
     for (r, l) in rows.iter().zip(&labels) {
-        let _ = writeln!(
-            out,
-            "tokenkeeper_credential_warning_window_seconds{{{l}}} {}",
-            u64::from(r.renewal_window_days) * 86_400
+        sample(
+            &mut out,
+            "tokenkeeper_credential_warning_window_seconds",
+            l,
+            "",
+            i64::from(r.renewal_window_days) * 86_400,
         );
     }
     family(
@@ -113,13 +140,9 @@ pub fn prometheus(rows: &[CredentialSummary], extras: &Extras<'_>) -> String {
         "The credential's state: 1 for the current one, 0 for the others.",
     );
     for (r, l) in rows.iter().zip(&labels) {
-        for s in STATES {
-            let v = u8::from(r.status.state == s);
-            let _ = writeln!(
-                out,
-                "tokenkeeper_credential_state{{{l},state=\"{}\"}} {v}",
-                s.id()
-            );
+        for (s, state) in STATES.iter().zip(STATE_LABELS) {
+            let v = i64::from(r.status.state == *s);
+            sample(&mut out, "tokenkeeper_credential_state", l, state, v);
         }
     }
     family(
