@@ -28,8 +28,6 @@ pub const MIGRATION_COUNT: usize = schema::MIGRATIONS.len();
 
 /// How long a writer waits for another process (the app, a script) holding the lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
-/// How SQLite words `SQLITE_BUSY`.
-const BUSY_MESSAGE: &str = "database is locked";
 
 /// An open TokenKeeper database, migrated to the current schema.
 #[derive(Debug)]
@@ -57,6 +55,38 @@ fn is_damage(e: &rusqlite::Error) -> bool {
         e.sqlite_error_code(),
         Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
     )
+}
+
+/// Why a connection could not be readied: SQLite answered busy (a new connection may succeed
+/// where this one would deadlock), or anything else.
+enum NotReady {
+    Busy(rusqlite::Error),
+    Failed(Error),
+}
+
+impl From<rusqlite::Error> for NotReady {
+    fn from(e: rusqlite::Error) -> Self {
+        if is_busy(&e) {
+            NotReady::Busy(e)
+        } else {
+            NotReady::Failed(e.into())
+        }
+    }
+}
+
+impl From<Error> for NotReady {
+    fn from(e: Error) -> Self {
+        NotReady::Failed(e)
+    }
+}
+
+impl From<NotReady> for Error {
+    fn from(e: NotReady) -> Self {
+        match e {
+            NotReady::Busy(e) => e.into(),
+            NotReady::Failed(e) => e,
+        }
+    }
 }
 
 /// Whether another connection holds the lock this statement needed.
@@ -111,14 +141,11 @@ impl Db {
                 other => other,
             })?;
             match Self::init(conn, true) {
-                Err(Error::Database { detail })
-                    if detail.starts_with(BUSY_MESSAGE)
-                        && std::time::Instant::now() + pause < deadline =>
-                {
+                Err(NotReady::Busy(_)) if std::time::Instant::now() + pause < deadline => {
                     std::thread::sleep(pause);
                     pause = (pause * 2).min(Duration::from_millis(200));
                 }
-                done => return done,
+                done => return done.map_err(Error::from),
             }
         }
     }
@@ -136,14 +163,14 @@ impl Db {
     /// # Errors
     /// [`Error::Database`] if SQLite fails.
     pub fn open_in_memory() -> Result<Self> {
-        Self::init(Connection::open_in_memory()?, false)
+        Self::init(Connection::open_in_memory()?, false).map_err(Error::from)
     }
 
     /// Readies a connection without taking the write lock unless the schema is behind: the
     /// version is read first (a shared read, which a writer in WAL mode never blocks), a newer
     /// schema is refused before anything changes, WAL is switched on only when the file is not
     /// in WAL yet, and migrations run only when there is something to migrate.
-    fn init(conn: Connection, file: bool) -> Result<Self> {
+    fn init(conn: Connection, file: bool) -> std::result::Result<Self, NotReady> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         schema::register_functions(&conn)?;
         let version = read_version(&conn)?;
@@ -153,16 +180,16 @@ impl Db {
             if !mode.eq_ignore_ascii_case("wal") {
                 let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
                 if !mode.eq_ignore_ascii_case("wal") {
-                    return Err(Error::Database {
+                    return Err(NotReady::Failed(Error::Database {
                         detail: format!("cannot switch the database to WAL mode (got {mode})"),
-                    });
+                    }));
                 }
             }
         }
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
         let mut db = Self { conn };
         if version < schema::MIGRATIONS.len() {
-            db.migrate()?;
+            db.migrate_schema()?;
         }
         Ok(db)
     }
@@ -171,6 +198,10 @@ impl Db {
     /// transaction. The version is read again inside it: of two processes migrating a new file
     /// at once, the second finds the work done.
     pub(crate) fn migrate(&mut self) -> Result<()> {
+        self.migrate_schema().map_err(Error::from)
+    }
+
+    fn migrate_schema(&mut self) -> std::result::Result<(), NotReady> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -273,7 +304,7 @@ impl Db {
 }
 
 /// The schema version recorded in the file (0 for a new file).
-fn read_version(conn: &Connection) -> Result<usize> {
+fn read_version(conn: &Connection) -> rusqlite::Result<usize> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     Ok(usize::try_from(version).unwrap_or(usize::MAX))
 }

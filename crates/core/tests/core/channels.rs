@@ -327,6 +327,45 @@ fn failures_back_off_honour_retry_after_and_show_the_channel_as_a_problem() {
     assert_eq!(kinds.iter().filter(|k| *k == "alert_delivered").count(), 1);
 }
 
+#[test]
+fn a_message_still_waiting_keeps_its_items_when_the_others_are_delivered() {
+    let s = Setup::new();
+    let mut v = seeded(&s);
+    for name in ["Tickets", "Chat"] {
+        let (spec, secret) = webhook(name, None);
+        v.add_channel(&spec, &secret, now()).expect("webhook");
+    }
+    v.queue_alerts(now()).expect("pass");
+    let claimed = v.claim_deliveries(now(), 10).expect("claim");
+    assert_eq!(claimed.len(), 2);
+    let (first, second) = (&claimed[0], &claimed[1]);
+    let failure = DeliveryFailure {
+        message: "the receiver failed (500); it is tried again".to_owned(),
+        retry_after: None,
+    };
+    v.delivery_failed(second.outbox_id.expect("id"), &failure, now())
+        .expect("failed");
+    v.delivered(first.outbox_id.expect("id"), now())
+        .expect("delivered");
+    // A later pass queues more items after them: still nothing of the waiting message is let go.
+    let later = now() + Duration::days(4) + Duration::hours(2);
+    assert_eq!(v.queue_alerts(later).expect("later").alerts, 3);
+    let again = v.claim_deliveries(later, 10).expect("claim again");
+    let retried = again
+        .iter()
+        .find(|d| d.outbox_id == second.outbox_id)
+        .expect("the failed message comes back");
+    assert_eq!(retried.message.alerts, second.message.alerts);
+    assert_eq!(retried.body, second.body, "the same body, signed the same");
+    assert_eq!(retried.message.alerts.len(), 3);
+    for d in &again {
+        v.delivered(d.outbox_id.expect("id"), later)
+            .expect("delivered");
+    }
+    // Everything delivered: a new pass still works from a clean slate.
+    assert!(v.claim_deliveries(later, 10).expect("none left").is_empty());
+}
+
 fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack
         .windows(needle.len())

@@ -11,6 +11,7 @@ use crate::secrets::MemoryStore;
 use crate::status::State;
 use crate::summary::Portal;
 use crate::testing::{KeyPair, PushCertificateSpec, TestCa, pem};
+use crate::token::Kind;
 use crate::vault::{Confirmation, EventFilter, ImportRequest};
 
 const SECRET: &str = "graph-client-secret-value-0001";
