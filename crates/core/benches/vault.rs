@@ -5,91 +5,30 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::hint::black_box;
-use std::path::PathBuf;
 
 use chrono::{Duration, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
-use tokenkeeper_core::db::Db;
-use tokenkeeper_core::secrets::MemoryStore;
-use tokenkeeper_core::testing::{
-    ContentTokenSpec, KeyPair, PushCertificateSpec, ServerTokenSpec, TestCa, abm_certificate, pem,
-    random_topic,
-};
+use tokenkeeper_core::Vault;
+use tokenkeeper_core::testing::ContentTokenSpec;
 use tokenkeeper_core::vault::{Confirmation, ImportRequest};
-use tokenkeeper_core::{Portal, Vault};
 
-const CLIENTS: usize = 2_500;
+mod fixture;
 
-fn bench_db() -> PathBuf {
-    std::env::var_os("TOKENKEEPER_BENCH_DB").map_or_else(
-        || {
-            let target = std::env::var_os("CARGO_TARGET_DIR")
-                .map_or_else(|| PathBuf::from("target"), PathBuf::from);
-            target.join("bench-data").join("vault-10k.db")
-        },
-        PathBuf::from,
-    )
-}
+use fixture::Size;
 
-/// Seeds (once) 2,500 clients, each with an APNs certificate, an ADE token and two Apps and
-/// Books locations: 10,000 credentials with expiries spread over two years.
+const SIZE: Size = Size {
+    credentials: 10_000,
+    revisions: 1,
+};
+
 fn seeded() -> Vault {
-    let path = bench_db();
-    let fresh = !path.exists();
-    let mut vault = Vault::new(Db::open(&path).unwrap(), Box::new(MemoryStore::default()));
-    if !fresh && vault.summaries(Utc::now()).unwrap().len() == CLIENTS * 4 {
-        return vault;
-    }
-    assert!(fresh, "{} holds other data: delete it", path.display());
-    let now = Utc::now();
-    let ca = TestCa::new();
-    let key = KeyPair::shared(0);
-    let abm = abm_certificate(key, "Bench MDM", 1);
-    let yes = Confirmation {
-        confirmed: true,
-        accept_new_identity: false,
-    };
-    for i in 0..CLIENTS {
-        let name = format!("Client {i:04}");
-        vault.add_client(&name, Portal::Business, "", now).unwrap();
-        let spread = |k: usize| now + Duration::days(((i * 7 + k * 131) % 760) as i64 - 60);
-        let push = pem(&PushCertificateSpec::new(&random_topic())
-            .expiring(spread(0))
-            .issue(&ca, key));
-        let mut ade = ServerTokenSpec::new(&format!("CK_{i}"), spread(1));
-        ade.consumer_secret = format!("CS_{i}");
-        let files = [
-            (push, None, None),
-            (ade.build(&abm), Some("ABM".to_owned()), Some(spread(1))),
-            (
-                ContentTokenSpec::new(&format!("Org {i}"), spread(2)).build(),
-                Some("Main Street".to_owned()),
-                None,
-            ),
-            (
-                ContentTokenSpec::new(&format!("Org {i}"), spread(3)).build(),
-                Some("Harbour".to_owned()),
-                None,
-            ),
-        ];
-        for (bytes, label, expires_at) in files {
-            let req = ImportRequest {
-                client: name.clone(),
-                bytes,
-                label,
-                expires_at,
-                ..Default::default()
-            };
-            vault.import(&req, yes, now).unwrap();
-        }
-    }
-    vault
+    fixture::seeded(SIZE)
 }
 
 fn listing(c: &mut Criterion) {
     let vault = seeded();
     let now = Utc::now();
-    assert_eq!(vault.summaries(now).unwrap().len(), CLIENTS * 4);
+    assert_eq!(vault.summaries(now).unwrap().len(), SIZE.credentials);
     c.bench_function("vault/summaries_10k", |b| {
         b.iter(|| vault.summaries(black_box(now)).unwrap())
     });

@@ -281,6 +281,15 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX mdm_items_by_connection ON mdm_items (connection_id);
     "#,
+    // 9: what an import and the keychain journal look up, indexed, so that checking one file
+    // or one keychain item reads a handful of rows, not a vault of 100,000 (issue 21).
+    r#"
+    CREATE INDEX credentials_by_file ON credentials (file_sha256);
+    CREATE INDEX credentials_by_content ON credentials (content_sha256);
+    CREATE INDEX credentials_by_recipient ON credentials (recipient_issuer, recipient_serial);
+    CREATE INDEX credentials_by_key_ref ON credentials (key_ref);
+    CREATE INDEX credentials_by_secret_ref ON credentials (secret_ref);
+    "#,
 ];
 
 /// SQL functions the migrations use, registered on every connection before migrating:

@@ -113,10 +113,10 @@ impl Vault {
             .map(|k| PrivateKey::from_bytes(k))
             .transpose()?;
         let kind = token::sniff::sniff(&req.bytes)?;
-        let records = self.records(kind)?;
+        let file_sha256 = sha256_hex(&req.bytes);
         let (credential, key_used, pending_key) = match (kind, given_key) {
             (Kind::ServerToken, None) => {
-                self.read_server_token(&req.bytes, &records, &client.name)?
+                self.read_server_token(&req.bytes, &client.name, &file_sha256)?
             }
             (Kind::PushCertificate, None) => {
                 let mut credential = token::read(&req.bytes, None)?;
@@ -131,22 +131,19 @@ impl Vault {
                 (credential, key, None)
             }
         };
-        let file_sha256 = sha256_hex(&req.bytes);
         let incoming = incoming(&credential, &file_sha256, req)?;
-        let seen = guard::Seen::read(
-            self.db.conn(),
-            kind,
-            guard::Focus {
-                client: client.name.clone(),
-                identity: incoming.identity.clone(),
-                recipient: incoming
-                    .recipient
-                    .as_ref()
-                    .map(|r| (r.issuer.clone(), r.serial.clone())),
-                file_sha256: file_sha256.clone(),
-                content_sha256: incoming.content_sha256.clone(),
-            },
-        )?;
+        let focus = guard::Focus {
+            client: client.name.clone(),
+            identity: incoming.identity.clone(),
+            recipient: incoming
+                .recipient
+                .as_ref()
+                .map(|r| (r.issuer.clone(), r.serial.clone())),
+            file_sha256: file_sha256.clone(),
+            content_sha256: incoming.content_sha256.clone(),
+        };
+        let records = self.records(kind, &focus)?;
+        let seen = guard::Seen::read(self.db.conn(), kind, focus)?;
         let verdict = renewal::decide(
             &client.name,
             &incoming,
@@ -226,14 +223,21 @@ impl Vault {
         })
     }
 
-    /// Every credential of `kind` with its key account.
-    fn records(&self, kind: Kind) -> Result<Vec<(OnRecord, Option<String>)>> {
-        let mut stmt = self.db.conn().prepare_cached(
+    /// The credentials of `kind` that concern a file (`focus`: the client's own, and those
+    /// with the same identity, file, content or recipient), with their key accounts: what the
+    /// rules decide on, read from the indexes instead of listing the whole vault.
+    pub(super) fn records(
+        &self,
+        kind: Kind,
+        focus: &guard::Focus,
+    ) -> Result<Vec<(OnRecord, Option<String>)>> {
+        let mut stmt = self.db.conn().prepare_cached(&format!(
             "SELECT cr.uid, c.name, cr.label, cr.identity, cr.recipient_issuer, cr.recipient_serial,
                     cr.expires_at, cr.file_sha256, cr.apple_account, cr.key_ref, cr.content_sha256
-             FROM credentials cr JOIN clients c ON c.id = cr.client_id WHERE cr.kind = ?1",
-        )?;
-        let rows = stmt.query_map([kind.id()], |r| {
+             FROM credentials cr JOIN clients c ON c.id = cr.client_id WHERE {}",
+            guard::CONCERNS
+        ))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(focus.params(kind)), |r| {
             let issuer: Option<String> = r.get(4)?;
             let serial: Option<String> = r.get(5)?;
             Ok((

@@ -57,11 +57,24 @@ impl Vault {
             Credential::ServerToken(t) => Some(t.recipient.clone()),
             _ => None,
         };
+        // Only the candidates, from the indexes (a vault of 100,000 is not read to place one
+        // file); the test below is the rule.
         let mut stmt = self.db.conn().prepare_cached(
             "SELECT c.name, cr.label, cr.identity, cr.recipient_issuer, cr.recipient_serial
-             FROM credentials cr JOIN clients c ON c.id = cr.client_id WHERE cr.kind = ?1",
+             FROM credentials cr JOIN clients c ON c.id = cr.client_id
+             WHERE +cr.kind = ?1
+               AND ((cr.kind = ?1 AND cr.identity IN (SELECT value FROM json_each(?2)))
+                    OR (cr.recipient_issuer = ?3 AND cr.recipient_serial = ?4))
+             ORDER BY cr.id",
         )?;
-        let rows = stmt.query_map([kind.id()], |r| {
+        let wanted = serde_json::to_string(&identities).map_err(|e| crate::Error::Database {
+            detail: e.to_string(),
+        })?;
+        let (issuer, serial) = recipient
+            .as_ref()
+            .map(|r| (r.issuer.as_str(), r.serial.as_str()))
+            .unzip();
+        let rows = stmt.query_map(rusqlite::params![kind.id(), wanted, issuer, serial], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,

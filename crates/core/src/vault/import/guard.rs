@@ -38,39 +38,53 @@ struct Row {
     label: String,
 }
 
-/// The credentials of `kind` that concern `f`, read in SQL so that a vault of 100,000 hands
-/// back a handful of rows.
-fn rows(conn: &Connection, kind: Kind, f: &Focus) -> Result<BTreeMap<String, Row>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT cr.uid, cr.revision, c.name, cr.label
-         FROM credentials cr JOIN clients c ON c.id = cr.client_id
-         WHERE cr.kind = ?1
-           AND (c.name = ?2 COLLATE NOCASE OR cr.identity = ?3 OR cr.file_sha256 = ?4
-                OR cr.content_sha256 = ?5
-                OR (cr.recipient_issuer = ?6 AND cr.recipient_serial = ?7))",
-    )?;
-    let (issuer, serial) = f.recipient.clone().unzip();
-    let rows = stmt.query_map(
-        rusqlite::params![
-            kind.id(),
-            f.client,
-            f.identity,
-            f.file_sha256,
-            f.content_sha256,
+/// The credentials (`cr`) of kind `?1` that concern a [`Focus`] (`?2` to `?7`, from
+/// [`Focus::params`]): the client's own and those holding the same identity, file, content or
+/// recipient. Every term is indexed (migration 9), so that SQLite answers it from the indexes
+/// and a vault of 100,000 hands back a handful of rows without being read whole.
+/// (`+cr.kind` keeps SQLite from reading every credential of the kind through the kind's
+/// index: each term of the OR is then looked up in its own index.)
+pub(in crate::vault) const CONCERNS: &str = "+cr.kind = ?1
+    AND (cr.client_id = (SELECT id FROM clients WHERE name = ?2 COLLATE NOCASE)
+         OR (cr.kind = ?1 AND cr.identity = ?3) OR cr.file_sha256 = ?4
+         OR cr.content_sha256 = ?5 OR (cr.recipient_issuer = ?6 AND cr.recipient_serial = ?7))";
+
+impl Focus {
+    /// The parameters of [`CONCERNS`] for credentials of `kind`.
+    pub(in crate::vault) fn params(&self, kind: Kind) -> [Option<&str>; 7] {
+        let (issuer, serial) = self
+            .recipient
+            .as_ref()
+            .map(|(i, s)| (i.as_str(), s.as_str()))
+            .unzip();
+        [
+            Some(kind.id()),
+            Some(&self.client),
+            Some(&self.identity),
+            Some(&self.file_sha256),
+            Some(&self.content_sha256),
             issuer,
-            serial
-        ],
-        |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                Row {
-                    revision: r.get(1)?,
-                    client: r.get(2)?,
-                    label: r.get(3)?,
-                },
-            ))
-        },
-    )?;
+            serial,
+        ]
+    }
+}
+
+/// The credentials of `kind` that concern `f` ([`CONCERNS`]).
+fn rows(conn: &Connection, kind: Kind, f: &Focus) -> Result<BTreeMap<String, Row>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT cr.uid, cr.revision, c.name, cr.label
+         FROM credentials cr JOIN clients c ON c.id = cr.client_id WHERE {CONCERNS}"
+    ))?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(f.params(kind)), |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            Row {
+                revision: r.get(1)?,
+                client: r.get(2)?,
+                label: r.get(3)?,
+            },
+        ))
+    })?;
     Ok(rows.collect::<rusqlite::Result<BTreeMap<_, _>>>()?)
 }
 

@@ -2,11 +2,9 @@
 //! (the client's, a pending one, or another client's), a push certificate with its CSR's key.
 
 use crate::error::{Error, Result};
-use crate::token::{self, Credential, PrivateKey};
+use crate::token::{self, Credential, Kind, PrivateKey};
 use crate::vault::Vault;
 use crate::vault::keys::PendingKey;
-
-use super::OnRecord;
 
 impl Vault {
     /// Reads a server token with a key made for its recipient: the client's own key on record,
@@ -15,12 +13,26 @@ impl Vault {
     pub(super) fn read_server_token(
         &self,
         bytes: &[u8],
-        records: &[(OnRecord, Option<String>)],
         client: &str,
+        file_sha256: &str,
     ) -> Result<(Credential, Option<PrivateKey>, Option<PendingKey>)> {
         let Credential::ServerToken(locked) = token::read(bytes, None)? else {
             return Err(Error::Unrecognized { what: None });
         };
+        // The client's own tokens and those encrypted to the same certificate.
+        let records = self.records(
+            Kind::ServerToken,
+            &super::guard::Focus {
+                client: client.to_owned(),
+                identity: crate::renewal::recipient_identity(&locked.recipient),
+                recipient: Some((
+                    locked.recipient.issuer.clone(),
+                    locked.recipient.serial.clone(),
+                )),
+                file_sha256: file_sha256.to_owned(),
+                content_sha256: String::new(),
+            },
+        )?;
         let on_record = |own: bool| {
             records
                 .iter()
