@@ -293,10 +293,26 @@ impl Vault {
     /// # Errors
     /// [`Error::NotFound`].
     pub fn client(&self, name: &str) -> Result<Client> {
-        self.clients()?
-            .into_iter()
-            .find(|c| c.name.eq_ignore_ascii_case(name.trim()))
-            .ok_or_else(|| client_not_found(name))
+        // One row from the name's index (ASCII case folding, as `eq_ignore_ascii_case`), not
+        // every client listed: an import asks for it.
+        let mut stmt = self.db.conn().prepare_cached(
+            "SELECT c.uid, c.name, c.portal, c.notes, c.created_at,
+                    (SELECT COUNT(*) FROM credentials cr WHERE cr.client_id = c.id)
+             FROM clients c WHERE c.name = ?1 COLLATE NOCASE",
+        )?;
+        let found = stmt
+            .query_row([name.trim()], |r| {
+                Ok(Client {
+                    uid: r.get(0)?,
+                    name: r.get(1)?,
+                    portal: Portal::parse(&r.get::<_, String>(2)?).unwrap_or_default(),
+                    notes: r.get(3)?,
+                    created_at: parse_ts(&r.get::<_, String>(4)?).unwrap_or_default(),
+                    credentials: r.get(5)?,
+                })
+            })
+            .optional()?;
+        found.ok_or_else(|| client_not_found(name))
     }
 
     /// Every client, by name.

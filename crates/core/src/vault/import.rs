@@ -134,11 +134,8 @@ impl Vault {
         let incoming = incoming(&credential, &file_sha256, req)?;
         let focus = guard::Focus {
             client: client.name.clone(),
-            identity: incoming.identity.clone(),
-            recipient: incoming
-                .recipient
-                .as_ref()
-                .map(|r| (r.issuer.clone(), r.serial.clone())),
+            identity: (incoming.decrypted || kind != Kind::ServerToken)
+                .then(|| incoming.identity.clone()),
             file_sha256: file_sha256.clone(),
             content_sha256: incoming.content_sha256.clone(),
         };

@@ -1,6 +1,6 @@
 //! The revision guard: an import is decided on one consistent snapshot of the credentials of
 //! its kind, and written only if none that the decision looked at changed since (those of the
-//! same client, with the same identity, recipient or file; another client's unrelated import
+//! same client, with the same identity or file; another client's unrelated import
 //! goes ahead). Two processes renewing the same
 //! credential at once: the first to write lands, the other is told what changed, when, and to
 //! look again; an older file can never be committed over a newer one decided in between.
@@ -20,13 +20,15 @@ pub(in crate::vault) struct Seen {
     rows: BTreeMap<String, Row>,
 }
 
-/// What the decision depends on: the importing client, and the file's identity, recipient,
-/// hash and content fingerprint (which find it at other clients).
+/// What the decision depends on: the importing client, and the file's identity, hash and
+/// content fingerprint (which find it at other clients). A server token that could not be read
+/// has no identity of its own here: other clients' tokens encrypted to the same MDM
+/// certificate do not change what is decided for it (the rules compare those only within the
+/// client).
 #[derive(Debug, Clone)]
 pub(in crate::vault) struct Focus {
     pub client: String,
-    pub identity: String,
-    pub recipient: Option<(String, String)>,
+    pub identity: Option<String>,
     pub file_sha256: String,
     pub content_sha256: String,
 }
@@ -39,32 +41,24 @@ struct Row {
 }
 
 /// The credentials (`cr`) of kind `?1` that concern a [`Focus`] (`?2` to `?7`, from
-/// [`Focus::params`]): the client's own and those holding the same identity, file, content or
-/// recipient. Every term is indexed (migration 9), so that SQLite answers it from the indexes
+/// [`Focus::params`]): the client's own and those holding the same identity, file or content. Every term is indexed (migration 9), so that SQLite answers it from the indexes
 /// and a vault of 100,000 hands back a handful of rows without being read whole.
 /// (`+cr.kind` keeps SQLite from reading every credential of the kind through the kind's
 /// index: each term of the OR is then looked up in its own index.)
 pub(in crate::vault) const CONCERNS: &str = "+cr.kind = ?1
     AND (cr.client_id = (SELECT id FROM clients WHERE name = ?2 COLLATE NOCASE)
          OR (cr.kind = ?1 AND cr.identity = ?3) OR cr.file_sha256 = ?4
-         OR cr.content_sha256 = ?5 OR (cr.recipient_issuer = ?6 AND cr.recipient_serial = ?7))";
+         OR cr.content_sha256 = ?5)";
 
 impl Focus {
     /// The parameters of [`CONCERNS`] for credentials of `kind`.
-    pub(in crate::vault) fn params(&self, kind: Kind) -> [Option<&str>; 7] {
-        let (issuer, serial) = self
-            .recipient
-            .as_ref()
-            .map(|(i, s)| (i.as_str(), s.as_str()))
-            .unzip();
+    pub(in crate::vault) fn params(&self, kind: Kind) -> [Option<&str>; 5] {
         [
             Some(kind.id()),
             Some(&self.client),
-            Some(&self.identity),
+            self.identity.as_deref(),
             Some(&self.file_sha256),
             Some(&self.content_sha256),
-            issuer,
-            serial,
         ]
     }
 }

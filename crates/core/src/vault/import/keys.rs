@@ -1,6 +1,8 @@
 //! Reading an import with the right key: a server token with the key made for its recipient
 //! (the client's, a pending one, or another client's), a push certificate with its CSR's key.
 
+use rusqlite::OptionalExtension;
+
 use crate::error::{Error, Result};
 use crate::token::{self, Credential, Kind, PrivateKey};
 use crate::vault::Vault;
@@ -19,28 +21,42 @@ impl Vault {
         let Credential::ServerToken(locked) = token::read(bytes, None)? else {
             return Err(Error::Unrecognized { what: None });
         };
-        // The client's own tokens and those encrypted to the same certificate.
+        // The client's own tokens, then (below) a key another client holds for the same
+        // certificate: one indexed row, not every token an MDM serving all clients holds.
         let records = self.records(
             Kind::ServerToken,
             &super::guard::Focus {
                 client: client.to_owned(),
-                identity: crate::renewal::recipient_identity(&locked.recipient),
-                recipient: Some((
-                    locked.recipient.issuer.clone(),
-                    locked.recipient.serial.clone(),
-                )),
+                identity: None,
                 file_sha256: file_sha256.to_owned(),
                 content_sha256: String::new(),
             },
         )?;
-        let on_record = |own: bool| {
-            records
-                .iter()
-                .filter(|(r, _)| r.client.eq_ignore_ascii_case(client) == own)
-                .find(|(r, key)| key.is_some() && r.recipient.as_ref() == Some(&locked.recipient))
-                .and_then(|(_, key)| key.clone())
+        let on_record = |own: bool| -> Result<Option<String>> {
+            if own {
+                return Ok(records
+                    .iter()
+                    .filter(|(r, _)| r.client.eq_ignore_ascii_case(client))
+                    .find(|(r, key)| {
+                        key.is_some() && r.recipient.as_ref() == Some(&locked.recipient)
+                    })
+                    .and_then(|(_, key)| key.clone()));
+            }
+            Ok(self
+                .db
+                .conn()
+                .query_row(
+                    "SELECT cr.key_ref FROM credentials cr JOIN clients c ON c.id = cr.client_id
+                     WHERE cr.recipient_issuer = ?1 AND cr.recipient_serial = ?2
+                       AND +cr.kind = 'server_token' AND cr.key_ref IS NOT NULL
+                       AND c.name <> ?3 COLLATE NOCASE
+                     ORDER BY cr.id LIMIT 1",
+                    rusqlite::params![locked.recipient.issuer, locked.recipient.serial, client],
+                    |r| r.get(0),
+                )
+                .optional()?)
         };
-        if let Some(key_ref) = on_record(true) {
+        if let Some(key_ref) = on_record(true)? {
             return self.read_with_key_on_record(bytes, &key_ref);
         }
         let pending_keys = self.pending_ade_keys(&locked.recipient, client)?;
@@ -55,7 +71,7 @@ impl Vault {
                 Err(e) => return Err(e),
             }
         }
-        if let Some(key_ref) = on_record(false) {
+        if let Some(key_ref) = on_record(false)? {
             return self.read_with_key_on_record(bytes, &key_ref);
         }
         if let Some(other) = others.first() {
