@@ -15,6 +15,7 @@ mod mdm;
 mod secret;
 mod settings;
 mod status;
+mod status_json;
 mod vault;
 mod verify;
 mod watch;

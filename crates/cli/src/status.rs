@@ -6,8 +6,6 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-use tokenkeeper_core::mdm::{MdmView, Source};
 use tokenkeeper_core::vault::Channel;
 use tokenkeeper_core::{CredentialSummary, Error, State, Vault, monitoring};
 
@@ -41,31 +39,30 @@ impl Args {
     }
 }
 
-/// One row of `status --json`, as the command-line contract names its fields.
-#[derive(Serialize)]
-struct Row<'a> {
-    client: &'a str,
-    kind: tokenkeeper_core::Kind,
-    label: &'a str,
-    #[serde(serialize_with = "rfc3339")]
-    expires_at: Option<DateTime<Utc>>,
-    days_left: Option<i64>,
-    state: State,
-    reason: Option<&'a str>,
-    source: Source,
-    mdm: Option<&'a MdmView>,
+/// A date as chrono writes it (`2027-03-16T09:00:00Z`), as a JSON value appended to `line`:
+/// whole seconds are written digit by digit (chrono's own formatting through `fmt` was a ninth
+/// of `status --json`).
+///
+/// # Errors
+/// None in practice (writing to memory).
+pub fn rfc3339_json(line: &mut Vec<u8>, at: DateTime<Utc>) -> std::io::Result<()> {
+    match whole_seconds(at) {
+        Some(b) => {
+            line.push(b'"');
+            line.extend_from_slice(&b);
+            line.push(b'"');
+            Ok(())
+        }
+        None => serde_json::to_writer(line, &at).map_err(std::io::Error::other),
+    }
 }
 
-/// A date as chrono writes it (`2027-03-16T09:00:00Z`), without going through `fmt` for the
-/// whole seconds every stored date has: chrono's own formatting was a ninth of `status --json`.
-fn rfc3339<S: serde::Serializer>(at: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+/// `at` written digit by digit when it is a whole second of years 0 to 9999.
+pub(crate) fn whole_seconds(at: DateTime<Utc>) -> Option<[u8; 20]> {
     use chrono::{Datelike, Timelike};
-    let Some(at) = at else {
-        return s.serialize_none();
-    };
     let year = at.year();
     if at.nanosecond() != 0 || !(0..=9999).contains(&year) {
-        return s.serialize_some(at);
+        return None;
     }
     let mut b = *b"0000-00-00T00:00:00Z";
     let mut put = |at: usize, value: u32, digits: usize| {
@@ -84,7 +81,7 @@ fn rfc3339<S: serde::Serializer>(at: &Option<DateTime<Utc>>, s: S) -> Result<S::
     put(11, at.hour(), 2);
     put(14, at.minute(), 2);
     put(17, at.second(), 2);
-    s.serialize_some(std::str::from_utf8(&b).unwrap_or_default())
+    Some(b)
 }
 
 /// The exit status for a set of states.
@@ -127,25 +124,9 @@ pub fn run(args: &Args, vault: &mut Vault) -> Result<ExitCode, Error> {
         return Ok(ExitCode::from(plugin.code));
     }
     if format == "json" {
-        let json: Vec<Row<'_>> = rows
-            .iter()
-            .map(|r| Row {
-                client: &r.client,
-                kind: r.kind,
-                label: &r.label,
-                expires_at: r.expires_at,
-                days_left: r.status.days_left,
-                state: r.status.state,
-                reason: r.status.reason.as_deref(),
-                source: r.source,
-                mdm: r.mdm.as_ref(),
-            })
-            .collect();
         // Written as it is made, not built whole first: 100,000 rows are 24 MB of JSON.
         let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut out);
-        if serde_json::to_writer_pretty(&mut buffered, &json).is_ok() {
-            let _ = writeln!(buffered);
-        }
+        let _ = crate::status_json::write(&mut buffered, &rows);
         let _ = buffered.flush();
     } else if rows.is_empty() {
         let _ = writeln!(

@@ -17,17 +17,11 @@ use crate::vault::EventKind;
 
 /// Sorts listed rows most urgent first, then soonest to expire (unknown first: it needs a look),
 /// then by client (ignoring case) and label. The clients are ranked once (a few thousand names,
-/// not a lowercase copy per row) and small keys are sorted, not the rows: copied names as keys
-/// were a sixth of `status --json`, and moving whole rows while sorting another sixth.
-fn sort_by_urgency<T>(rows: &mut Vec<(CredentialSummary, T)>) {
-    /// (most urgent first, known expiry last, expiry, client's rank, row)
-    type SortKey = (
-        std::cmp::Reverse<u8>,
-        bool,
-        Option<DateTime<Utc>>,
-        u32,
-        usize,
-    );
+/// not a lowercase copy per row); each row's order up to the label is packed into one integer
+/// and those are sorted, then the rows are put in place by swaps. At 100,000 credentials,
+/// sorting tuples holding dates was a fifth of `status --json` (callgrind), and moving the
+/// rows through a second vector doubled their memory for a moment.
+fn sort_by_urgency<T>(rows: &mut [(CredentialSummary, T)]) {
     use std::collections::HashMap;
     let mut names: Vec<&str> = rows.iter().map(|(s, _)| s.client.as_str()).collect();
     names.sort_unstable();
@@ -43,27 +37,52 @@ fn sort_by_urgency<T>(rows: &mut Vec<(CredentialSummary, T)>) {
         }
         rank.insert(name, current);
     }
-    let mut keys: Vec<SortKey> = rows
+    let mut keys: Vec<(u128, u32)> = rows
         .iter()
         .enumerate()
         .map(|(i, (s, _))| {
-            (
-                std::cmp::Reverse(s.status.state.urgency()),
-                s.expires_at.is_some(),
-                s.expires_at,
-                rank.get(s.client.as_str()).copied().unwrap_or(u32::MAX),
-                i,
-            )
+            let rank = rank.get(s.client.as_str()).copied().unwrap_or(u32::MAX);
+            // A vault holds far fewer than 4 billion rows.
+            #[allow(clippy::cast_possible_truncation)]
+            (urgency_key(s, rank), i as u32)
         })
         .collect();
     drop(rank);
-    keys.sort_by(|a, b| {
-        (a.0, a.1, a.2, a.3)
-            .cmp(&(b.0, b.1, b.2, b.3))
-            .then_with(|| rows[a.4].0.label.cmp(&rows[b.4].0.label))
+    drop(lower);
+    // Equal keys: the label, then the listing's order (what a stable sort keeps).
+    keys.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| rows[a.1 as usize].0.label.cmp(&rows[b.1 as usize].0.label))
+            .then(a.1.cmp(&b.1))
     });
-    let mut slots: Vec<Option<(CredentialSummary, T)>> = rows.drain(..).map(Some).collect();
-    rows.extend(keys.iter().filter_map(|k| slots[k.4].take()));
+    // Position k takes the row at keys[k].1: follow each cycle of the permutation with swaps.
+    let mut from: Vec<u32> = keys.into_iter().map(|k| k.1).collect();
+    for start in 0..from.len() {
+        let mut at = start;
+        loop {
+            let next = from[at] as usize;
+            from[at] = u32::MAX;
+            if next == start || next == u32::MAX as usize {
+                break;
+            }
+            rows.swap(at, next);
+            at = next;
+        }
+    }
+}
+
+/// A row's order up to its label, in one integer: most urgent first (8 bits), unknown expiry
+/// before known (1), the expiry's seconds (44 bits hold every date chrono can) and nanoseconds
+/// (30), the client's rank (32).
+fn urgency_key(s: &CredentialSummary, rank: u32) -> u128 {
+    let urgency = u128::from(u8::MAX - s.status.state.urgency());
+    let expiry = s.expires_at.map_or(0, |at| {
+        // Biased to be positive: chrono's dates are within +/- 2^43 seconds of 1970.
+        let seconds =
+            u128::from(at.timestamp().wrapping_add(1 << 43).cast_unsigned()) & ((1 << 44) - 1);
+        (1 << 74) | (seconds << 30) | u128::from(at.timestamp_subsec_nanos() & ((1 << 30) - 1))
+    });
+    (urgency << 107) | (expiry << 32) | u128::from(rank)
 }
 
 /// Reason put on a credential whose stored secret changed outside TokenKeeper.
@@ -115,6 +134,11 @@ impl Vault {
         now: DateTime<Utc>,
     ) -> Result<Vec<(CredentialSummary, Option<String>)>> {
         let thresholds = self.thresholds()?;
+        let count: i64 = self
+            .db
+            .conn()
+            .query_row("SELECT COUNT(*) FROM credentials", [], |r| r.get(0))?;
+        let count = usize::try_from(count).unwrap_or(0);
         let mut stmt = self.db.conn().prepare_cached(
             "SELECT cr.uid, c.name, c.portal, cr.kind, cr.label, cr.identity, cr.apple_account,
                     cr.expires_at, cr.revision, cr.error, cr.last_state, c.warn_days
@@ -148,7 +172,12 @@ impl Vault {
                 r.get(10)?,
             ))
         })?;
-        let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        // Sized once: a vector doubling as it fills holds both its halves for a moment (55 MB
+        // for 100,000 rows instead of 28).
+        let mut out = Vec::with_capacity(count);
+        for row in rows {
+            out.push(row?);
+        }
         drop(stmt);
         self.apply_mdm(&mut out, now, thresholds)?;
         sort_by_urgency(&mut out);
