@@ -6,6 +6,10 @@
 #     pass that finds nothing new;
 #   - hyperfine: `tokenkeeper status --json` as a whole process on the same 10,000 credentials,
 #     beside `status --format prometheus` and `export --format csv`;
+#   - criterion (issue 21's scale, benches/scale.rs): listing, scheduler pass, one renewal,
+#     dashboard index and keystroke at 100,000 credentials; the listing at 1 vs 10 revisions
+#     (seeding 100,000 through the core takes about ten minutes once; kept in bench-data);
+#   - hyperfine: the same three commands on the 100,000-credential vault;
 #   - the MDM sync of 500 connections against local TLS fakes, 5% of them hanging until their
 #     3 s time limit, 32 at a time.
 set -euo pipefail
@@ -24,4 +28,10 @@ hyperfine --warmup 3 --runs 30 -N -i \
   "$tk status --json" \
   "$tk status --format prometheus" \
   "$tk export --format csv"
+cargo bench -p tokenkeeper-core --bench scale -- "$@"
+big="$CARGO_TARGET_DIR/release/tokenkeeper --db $CARGO_TARGET_DIR/bench-data/vault-100k.db"
+hyperfine --warmup 2 --runs 15 -N -i \
+  "$big status --json" \
+  "$big status --format prometheus" \
+  "$big export --format csv"
 cargo run --release -q -p tokenkeeper-mdm --features test-support --example bench -- 500 5 3 32

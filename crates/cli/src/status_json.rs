@@ -165,7 +165,7 @@ mod tests {
     #[test]
     fn written_as_serde_writes_it() {
         let at = Utc.with_ymd_and_hms(2027, 3, 16, 9, 0, 0).unwrap();
-        let mut rows = vec![
+        let mut rows = [
             row("Acme", "Main Street", Some(at)),
             row(
                 "Quote \"and\" back\\slash",

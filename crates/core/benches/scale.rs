@@ -6,6 +6,7 @@
 //!     the team's channels, the next moment, the tray's overview;
 //!   - one renewal imported into the 100,000-credential vault;
 //!   - a dashboard search keystroke over the shell's index.
+//!
 //! The seeded databases are kept under `$CARGO_TARGET_DIR/bench-data` (seeding 100,000 takes
 //! minutes, once).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]

@@ -79,7 +79,7 @@ fn urgency_key(s: &CredentialSummary, rank: u32) -> u128 {
     let expiry = s.expires_at.map_or(0, |at| {
         // Biased to be positive: chrono's dates are within +/- 2^43 seconds of 1970.
         let seconds =
-            u128::from(at.timestamp().wrapping_add(1 << 43).cast_unsigned()) & ((1 << 44) - 1);
+            u128::from(u64::try_from(at.timestamp() + (1 << 43)).unwrap_or(0)) & ((1 << 44) - 1);
         (1 << 74) | (seconds << 30) | u128::from(at.timestamp_subsec_nanos() & ((1 << 30) - 1))
     });
     (urgency << 107) | (expiry << 32) | u128::from(rank)
