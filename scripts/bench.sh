@@ -11,7 +11,9 @@
 #     (seeding 100,000 through the core takes about ten minutes once; kept in bench-data);
 #   - hyperfine: the same three commands on the 100,000-credential vault;
 #   - the MDM sync of 500 connections against local TLS fakes, 5% of them hanging until their
-#     3 s time limit, 32 at a time.
+#     3 s time limit, 32 at a time;
+#   - when Chromium is here: the dashboard at 100,000 credentials in headless Chromium
+#     (scripts/ui-bench.sh, also `npm run bench:ui` alone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -35,3 +37,10 @@ hyperfine --warmup 2 --runs 15 -N -i \
   "$big status --format prometheus" \
   "$big export --format csv"
 cargo run --release -q -p tokenkeeper-mdm --features test-support --example bench -- 500 5 3 32
+# The dashboard at 100,000 credentials in headless Chromium (npm run bench:ui), when Chromium and
+# Node are here; skipped otherwise, as it needs neither Rust nor the release build.
+if command -v "${CHROMIUM_PATH:-chromium}" >/dev/null && command -v node >/dev/null; then
+  bash scripts/ui-bench.sh
+else
+  echo "==> no Chromium or Node: the UI benchmark is skipped (npm run bench:ui installs Chromium)"
+fi

@@ -43,6 +43,7 @@
   }
 
   window.__tkFakeBackend = function (config) {
+    const began = performance.now();
     const now = Date.now();
     const db = {
       clients: [],
@@ -63,23 +64,30 @@
     const calls = (window.__tkCalls = []);
     const answers = (window.__tkAnswers = []);
     const picks = (window.__tkPicks = [...(config.picks || [])]);
+    // The fake's own time on the page's thread (the real shell works on threads of its own), so
+    // the performance runs can tell it from the UI's: seeding, index builds and every command.
+    const times = (window.__tkFakeTimes = { seed: null, builds: [], calls: [] });
+    const builds = times.builds;
 
     function log(kind, client, cred, message, at = now) {
       db.events.push({ at: iso(at), kind, client: client ?? null, credential_uid: cred?.uid ?? null, label: cred?.label ?? null, message });
     }
+    // Clients by uid: a credential names its client without a scan of every client.
+    const clientOf = new Map();
     function addClient(name, portal = 'business', notes = '', at = now) {
       const c = { uid: newUid(), name, portal, notes, created_at: iso(at) };
       db.clients.push(c);
+      clientOf.set(c.uid, c);
       return c;
     }
-    function clientRow(c) {
-      return { ...c, credentials: db.creds.filter((x) => x.client_uid === c.uid).length };
+    function clientRow(c, counts) {
+      return { ...c, credentials: counts ? (counts.get(c.uid) ?? 0) : db.creds.filter((x) => x.client_uid === c.uid).length };
     }
     function clientByName(name) {
       return db.clients.find((c) => same(c.name, String(name).trim()));
     }
     function summary(cr) {
-      const client = db.clients.find((c) => c.uid === cr.client_uid);
+      const client = clientOf.get(cr.client_uid);
       return {
         uid: cr.uid,
         client: client.name,
@@ -96,17 +104,24 @@
       };
     }
     function sorted(list) {
-      return list.sort((a, b) => {
+      // As the core: each client's lowercase name worked out once, not in every comparison.
+      const lower = new Map();
+      const keyed = list.map((c) => {
+        let l = lower.get(c.client);
+        if (l === undefined) lower.set(c.client, (l = c.client.toLowerCase()));
+        return { c, l };
+      });
+      keyed.sort(({ c: a, l: ac }, { c: b, l: bc }) => {
         const u = URGENCY[b.status.state] - URGENCY[a.status.state];
         if (u) return u;
         if (!a.expires_at !== !b.expires_at) return a.expires_at ? 1 : -1;
         if (a.expires_at !== b.expires_at) return a.expires_at < b.expires_at ? -1 : 1;
-        // As the core: lowercase client names, then labels, by code point (not by locale).
-        const ac = a.client.toLowerCase();
-        const bc = b.client.toLowerCase();
+        // Lowercase client names, then labels, by code point (not by locale).
         if (ac !== bc) return ac < bc ? -1 : 1;
         return a.label < b.label ? -1 : a.label > b.label ? 1 : 0;
       });
+      for (let i = 0; i < keyed.length; i++) list[i] = keyed[i].c;
+      return list;
     }
     function facts(x, org) {
       return { identity: x.identity, expires_at: x.expires_at ?? null, organisation: org ?? null, recipient: x.recipient ?? null, apple_account: x.apple_account ?? null };
@@ -149,21 +164,8 @@
       const client = clientByName(s.client) || addClient(s.client);
       seedCredential(client, s.kind, s.label, s.identity, s.expiresInDays, s);
     }
-    if (config.bulk) {
-      const kinds = ['push_certificate', 'server_token', 'content_token'];
-      const perClient = 3;
-      let client = null;
-      for (let n = 0; n < config.bulk; n++) {
-        const i = Math.floor(n / perClient);
-        const k = n % perClient;
-        if (k === 0) client = addClient(`Client ${String(i).padStart(4, '0')} ${['Dental', 'Legal', 'School', 'Clinic', 'Logistics'][i % 5]}`, i % 4 === 0 ? 'school' : 'business');
-        const days = ((n * 37) % 900) - 300;
-        seedCredential(client, kinds[k], k === 0 ? 'APNs certificate' : k === 1 ? `Server ${i % 7}` : `Location ${i}`,
-          k === 0 ? `com.apple.mgmt.External.${n.toString(16).padStart(8, '0')}-4a1c-9f0e` : k === 1 ? `CK_${n.toString(16).padStart(12, '0')}` : `Org ${i} Ltd`,
-          n % 97 === 0 ? null : days, { apple_account: `it${i}@client${i}.example`, error: n % 211 === 0 ? 'this token was revoked in Apple Business Manager' : null });
-      }
-      db.events.length = 0;
-    }
+    // N generated credentials for the performance runs (fake-bulk.js).
+    if (config.bulk) window.__tkFakeBulk(config.bulk, { now, iso, addClient, newUid, creds: db.creds });
 
     // What the core's renewal rules would decide for a file, without writing anything.
     function plan(args) {
@@ -300,14 +302,23 @@
     const NAME = { push_certificate: 'APNs certificate', server_token: 'ADE token', content_token: 'Apps and Books token' };
     const TAB = { active: null, renewal_required: 'renewal_required', expired: 'expired', lapsed: 'expired', error: 'error' };
     let index = null;
+    // As the shell's FRESH_FOR: an index this recent serves a fresh request (the one built while
+    // the window loads serves the window's first).
+    const FRESH_FOR = 2000;
     function dashboardIndex(fresh) {
-      if (fresh || !index) {
+      if (!index || (fresh && performance.now() - index.at > FRESH_FOR)) {
+        const t0 = performance.now();
         const rows = sorted(db.creds.map(summary));
+        const tabs = rows.map((c) => TAB[c.status.state]);
         index = {
+          at: performance.now(),
           rows,
-          tabs: rows.map((c) => TAB[c.status.state]),
+          tabs,
           text: rows.map((c) => [c.client, NAME[c.kind], c.label, c.identity, c.apple_account ?? '', STATE_LABEL[c.status.state]].join('\u0000').toLowerCase()),
+          attention: tabs.filter(Boolean).length,
+          checkable: rows.some((c) => c.kind !== 'push_certificate'),
         };
+        builds.push({ at: t0, ms: performance.now() - t0 });
       }
       return index;
     }
@@ -330,8 +341,8 @@
       }
       return {
         total: ix.rows.length,
-        attention: ix.tabs.filter(Boolean).length,
-        checkable: ix.rows.some((c) => c.kind !== 'push_certificate'),
+        attention: ix.attention,
+        checkable: ix.checkable,
         counts,
         matched,
         offset: Math.min(offset, matched),
@@ -594,7 +605,15 @@
       },
       client_tallies: () => clientTallies(),
       find_credential: ({ uid }) => dashboardIndex(false).rows.find((c) => c.uid === uid) ?? fail('not_found', 'credential not found: it may have been removed'),
-      list_clients: () => [...db.clients].sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase())).map(clientRow),
+      list_clients: () => {
+        const counts = new Map();
+        for (const x of db.creds) counts.set(x.client_uid, (counts.get(x.client_uid) ?? 0) + 1);
+        const byName = new Intl.Collator();
+        return db.clients
+          .map((c) => ({ c, l: c.name.toLowerCase() }))
+          .sort((a, b) => byName.compare(a.l, b.l))
+          .map(({ c }) => clientRow(c, counts));
+      },
       add_client: ({ name, portal, notes, alerting }) => {
         const n = String(name || '').trim();
         if (!n) return fail('invalid_input', 'a client needs a name (printable characters)');
@@ -727,7 +746,14 @@
       return { milestones: { ...db.milestones, days_before: [...db.milestones.days_before] }, snoozed_until: db.snoozedUntil };
     }
 
+    // As the shell's warm-up while the window loads: the window's first request finds the index.
+    dashboardIndex(true);
+    times.seed = { at: began, ms: performance.now() - began };
+
     return function handler(cmd, args) {
+      const t0 = performance.now();
+      const timed = { cmd, at: t0, ms: 0 };
+      times.calls.push(timed);
       calls.push({ cmd, args: args === undefined ? null : JSON.parse(JSON.stringify(args)) });
       const fn = commands[cmd];
       if (!fn) return fail('internal', `the fake backend has no command ${cmd}`);
@@ -744,14 +770,27 @@
       } catch (e) {
         answer = fail('internal', String(e));
       }
+      timed.ms = performance.now() - t0;
+      // The dashboard's answers a task later (config.latency ms), as over the real shell's IPC,
+      // instead of in the same task: what a scroll shows while the rows travel.
+      if (config.latency != null && cmd === 'dashboard') {
+        const late = answer;
+        answer = new Promise((ok) => setTimeout(ok, config.latency)).then(() => late);
+      }
       // Every answer, success or error, as the page received it: the tests look for secrets.
+      const record = (ok, body) => {
+        const t1 = performance.now();
+        // The performance runs keep no copies (a heap of them would be the page's garbage).
+        if (!config.bulk) answers.push({ cmd, ok, body: JSON.stringify(body ?? null) });
+        timed.ms += performance.now() - t1;
+      };
       return answer.then(
         (value) => {
-          answers.push({ cmd, ok: true, body: JSON.stringify(value ?? null) });
+          record(true, value);
           return value;
         },
         (error) => {
-          answers.push({ cmd, ok: false, body: JSON.stringify(error ?? null) });
+          record(false, error);
           throw error;
         },
       );

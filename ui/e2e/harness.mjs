@@ -77,7 +77,7 @@ async function mockScript() {
   const names = exported.exec(esm)?.[1];
   if (!names) throw new Error(`unexpected shape of ${mocksPath}: no export list`);
   const mocks = `(function(){${esm.replace(exported, '')}\nwindow.__TAURI_MOCKS__ = {${names}};})();`;
-  const fake = [await readFile(join(here, 'fake-apple.js'), 'utf8'), await readFile(join(here, 'fake-backend.js'), 'utf8')].join('\n');
+  const fake = await Promise.all(['fake-apple.js', 'fake-bulk.js', 'fake-backend.js'].map((f) => readFile(join(here, f), 'utf8'))).then((parts) => parts.join('\n'));
   initScript = `${mocks}\n${fake}\n(function(){
     const config = window.__TK_CONFIG__ || {};
     window.__TAURI_MOCKS__.mockWindows('main');
@@ -91,9 +91,10 @@ async function mockScript() {
  * @param {import('playwright-core').Browser} browser
  * @param {string} url
  * @param {object} config  fake backend: clients, credentials, files, picks, bulk
- * @param {{colorScheme?: 'light'|'dark', width?: number, height?: number, hash?: string, zoom?: number, reducedMotion?: 'reduce'|'no-preference'}} [opts]
+ * @param {{colorScheme?: 'light'|'dark', width?: number, height?: number, hash?: string, zoom?: number, reducedMotion?: 'reduce'|'no-preference', init?: string}} [opts]
  *   zoom: the browser zoom a user sets (2 = 200%): the page gets the viewport divided by it, and
  *   pixels that many times denser, as Chromium's own zoom does
+ *   init: a script of the caller's own that runs before the app (the benchmark's probes)
  */
 export async function openApp(browser, url, config, opts = {}) {
   const zoom = opts.zoom ?? 1;
@@ -105,6 +106,7 @@ export async function openApp(browser, url, config, opts = {}) {
     timezoneId: 'Europe/London',
     deviceScaleFactor: zoom,
   });
+  if (opts.init) await context.addInitScript({ content: opts.init });
   await context.addInitScript({ content: `window.__TK_CONFIG__ = ${JSON.stringify(config)};` });
   await context.addInitScript({ content: await mockScript() });
   const page = await context.newPage();

@@ -78,15 +78,20 @@ class Data {
     }
   }
 
-  /** The rows from `start` to `end` are in view: fetches them unless held or on their way. */
-  want(start: number, end: number): void {
+  /**
+   * The rows from `start` to `end` are in view: fetches them unless held or on their way.
+   * True while they are on their way (asked for now or before), false when held.
+   */
+  want(start: number, end: number): boolean {
     const p = this.page;
     const held = start >= p.offset && end <= p.offset + p.rows.length;
+    if (held || start >= p.matched) return false;
     const coming = this.#pending && start >= this.#pending.offset && end <= this.#pending.end;
-    if (held || coming || start >= p.matched) return;
+    if (coming) return true;
     // Centre the next window on what is in view.
     const offset = Math.max(0, Math.floor((start + end) / 2 - PAGE_ROWS / 2));
     this.#fetch(offset, false).catch((e) => (this.error = toApiError(e)));
+    return true;
   }
 
   async #fetch(offset: number, fresh: boolean): Promise<void> {
