@@ -2,7 +2,7 @@
 # `npm run bench:app`: TokenKeeper's cold start to an interactive window and its idle memory,
 # against a bare Tauri window (bench/bare-window) built in this run with the same Tauri and the
 # same profile, both under Xvfb through tauri-driver. TK_BENCH_PROFILE=debug for a quick look
-# (default release); TK_BENCH_RUNS (default 7). `npm run bench:app -- idle`: wake-ups and CPU
+# (default release); TK_BENCH_RUNS (default 7); TK_BENCH_SIZE=100k for the 100,000-credential vault. `npm run bench:app -- idle`: wake-ups and CPU
 # over ten idle minutes (TK_IDLE_MINUTES) instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +28,14 @@ cargo build "${cargo_flag[@]}" -p tokenkeeper-bare-window --features tauri/custo
 export TOKENKEEPER_APP_BIN="$CARGO_TARGET_DIR/$profile/tokenkeeper-app"
 export TOKENKEEPER_BARE_BIN="$CARGO_TARGET_DIR/$profile/tokenkeeper-bare-window"
 
-export TOKENKEEPER_BENCH_DB="$CARGO_TARGET_DIR/bench-data/vault-10k.db"
+# TK_BENCH_SIZE=100k: the 100,000-credential vault of the scale bench (seeded by
+# `cargo bench -p tokenkeeper-core --bench scale`, about ten minutes once).
+size="${TK_BENCH_SIZE:-10k}"
+export TOKENKEEPER_BENCH_DB="$CARGO_TARGET_DIR/bench-data/vault-$size.db"
+if [ "$size" != 10k ] && [ ! -f "$TOKENKEEPER_BENCH_DB" ]; then
+  echo "==> seeding the $size vault (the scale bench's fixture, once)"
+  cargo bench -p tokenkeeper-core --bench scale -- --test >/dev/null
+fi
 if [ ! -f "$TOKENKEEPER_BENCH_DB" ]; then
   echo "==> seeding 10,000 credentials (criterion's vault bench, one pass)"
   cargo bench -p tokenkeeper-core --bench vault -- --test >/dev/null

@@ -37,7 +37,8 @@ if (!EMPTY) {
   apps.push({ name: FLOOR, bin: process.env.TOKENKEEPER_BARE_BIN, ready: '[data-testid="credential-list"] .row:not([hidden])', env: { TOKENKEEPER_BARE_PAGE: 'floor.html' }, keys: true });
 }
 for (const a of apps) if (!a.bin) throw new Error(`no binary for ${a.name}: run scripts/app-bench.sh`);
-if (!seeded) throw new Error('TOKENKEEPER_BENCH_DB must name the seeded 10,000-credential database');
+if (!seeded) throw new Error('TOKENKEEPER_BENCH_DB must name a seeded database (scripts/app-bench.sh)');
+const SIZE = process.env.TK_BENCH_SIZE === '100k' ? '100,000' : '10,000';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -203,7 +204,7 @@ const bare = summary['bare Tauri window'];
 const startRatio = tk.start_ms / bare.start_ms;
 const memRatio = tk.pss_mib / bare.pss_mib;
 console.log('\nmedians over', RUNS, 'runs each:');
-console.log(`  TokenKeeper (10,000 credentials): ${tk.start_ms.toFixed(0)} ms to interactive, ${tk.pss_mib.toFixed(1)} MiB PSS idle`);
+console.log(`  TokenKeeper (${SIZE} credentials): ${tk.start_ms.toFixed(0)} ms to interactive, ${tk.pss_mib.toFixed(1)} MiB PSS idle`);
 console.log(`  bare Tauri window:                ${bare.start_ms.toFixed(0)} ms to interactive, ${bare.pss_mib.toFixed(1)} MiB PSS idle`);
 console.log(`  ratio: start ${startRatio.toFixed(2)}x, memory ${memRatio.toFixed(2)}x (goal: 1.3x or less)`);
 

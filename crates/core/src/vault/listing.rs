@@ -132,7 +132,7 @@ impl Vault {
     pub(super) fn rows(
         &self,
         now: DateTime<Utc>,
-    ) -> Result<Vec<(CredentialSummary, Option<String>)>> {
+    ) -> Result<Vec<(CredentialSummary, Option<State>)>> {
         let thresholds = self.thresholds()?;
         let count: i64 = self
             .db
@@ -169,7 +169,8 @@ impl Vault {
                     source: crate::mdm::Source::File,
                     mdm: None,
                 },
-                r.get(10)?,
+                // The last state recorded, as a state (not a string per row).
+                r.get_ref(10)?.as_str_or_null()?.and_then(State::parse),
             ))
         })?;
         // Sized once: a vector doubling as it fills holds both its halves for a moment (55 MB

@@ -27,7 +27,7 @@ impl Vault {
         let rows = self.rows(now)?;
         let changed: Vec<&CredentialSummary> = rows
             .iter()
-            .filter(|(s, last)| last.as_deref() != Some(s.status.state.id()))
+            .filter(|(s, last)| *last != Some(s.status.state))
             .map(|(s, _)| s)
             .collect();
         let mut recorded = 0;

@@ -58,7 +58,10 @@ impl Vault {
     /// The facts reconciliation compares for the credentials of clients with a connection:
     /// the push serial on record and what Apple's last good check said (server, organisation,
     /// location).
-    fn on_record(&self, rows: &[(CredentialSummary, Option<String>)]) -> Result<Vec<OnRecord>> {
+    fn on_record(
+        &self,
+        rows: &[(CredentialSummary, Option<crate::status::State>)],
+    ) -> Result<Vec<OnRecord>> {
         let mut stmt = self.db.conn().prepare_cached(
             "SELECT cr.uid,
                 (SELECT json_extract(v.details, '$.push_certificate.serial') FROM versions v
@@ -110,7 +113,7 @@ impl Vault {
     /// credentials only an MDM holds.
     pub(in crate::vault) fn apply_mdm(
         &self,
-        rows: &mut Vec<(CredentialSummary, Option<String>)>,
+        rows: &mut Vec<(CredentialSummary, Option<crate::status::State>)>,
         now: DateTime<Utc>,
         thresholds: Thresholds,
     ) -> Result<()> {
