@@ -300,18 +300,7 @@ impl Vault {
                     (SELECT COUNT(*) FROM credentials cr WHERE cr.client_id = c.id)
              FROM clients c WHERE c.name = ?1 COLLATE NOCASE",
         )?;
-        let found = stmt
-            .query_row([name.trim()], |r| {
-                Ok(Client {
-                    uid: r.get(0)?,
-                    name: r.get(1)?,
-                    portal: Portal::parse(&r.get::<_, String>(2)?).unwrap_or_default(),
-                    notes: r.get(3)?,
-                    created_at: parse_ts(&r.get::<_, String>(4)?).unwrap_or_default(),
-                    credentials: r.get(5)?,
-                })
-            })
-            .optional()?;
+        let found = stmt.query_row([name.trim()], client_row).optional()?;
         found.ok_or_else(|| client_not_found(name))
     }
 
@@ -325,16 +314,19 @@ impl Vault {
                     (SELECT COUNT(*) FROM credentials cr WHERE cr.client_id = c.id)
              FROM clients c ORDER BY c.name COLLATE NOCASE",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Client {
-                uid: r.get(0)?,
-                name: r.get(1)?,
-                portal: Portal::parse(&r.get::<_, String>(2)?).unwrap_or_default(),
-                notes: r.get(3)?,
-                created_at: parse_ts(&r.get::<_, String>(4)?).unwrap_or_default(),
-                credentials: r.get(5)?,
-            })
-        })?;
+        let rows = stmt.query_map([], client_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
+}
+
+/// A client from a row of `uid, name, portal, notes, created_at, credential count`.
+fn client_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Client> {
+    Ok(Client {
+        uid: r.get(0)?,
+        name: r.get(1)?,
+        portal: Portal::parse(&r.get::<_, String>(2)?).unwrap_or_default(),
+        notes: r.get(3)?,
+        created_at: parse_ts(&r.get::<_, String>(4)?).unwrap_or_default(),
+        credentials: r.get(5)?,
+    })
 }
