@@ -37,6 +37,24 @@ if [ "${_TK_KEYCHAIN_INNER:-}" != 1 ]; then
   chmod 700 "$tk_home"
   mkdir -m 700 "$tk_home/data" "$tk_home/run" "$tk_home/config" "$tk_home/cache"
 
+  # The bus must never start a second gnome-keyring behind our back: one it activates has no
+  # password, stays locked and takes over the name (seen as "Cannot create an item in a locked
+  # collection" or "The session wrapping the secret does not exist" mid-run). Service files in
+  # XDG_DATA_HOME take precedence over the system's, so these make any activation of the keyring's
+  # names fail at once and leave a line in a log this script reports.
+  mkdir -p "$tk_home/data/dbus-1/services"
+  cat >"$tk_home/activation-refused" <<EOS
+#!/bin/sh
+echo "\$(date +%T) the bus tried to start a second keyring daemon" >>"$tk_home/keyring.log"
+exit 1
+EOS
+  chmod 700 "$tk_home/activation-refused"
+  for name in org.freedesktop.secrets org.gnome.keyring org.freedesktop.impl.portal.Secret \
+    org.gnome.keyring.SystemPrompter org.gnome.keyring.PrivatePrompter; do
+    printf '[D-BUS Service]\nName=%s\nExec=%s\n' "$name" "$tk_home/activation-refused" \
+      >"$tk_home/data/dbus-1/services/$name.service"
+  done
+
   # Set before the bus starts: services the bus activates inherit its environment, and a
   # gnome-keyring activated with the real HOME would open the user's own keyring.
   export HOME="$tk_home"
@@ -70,17 +88,39 @@ secrets_has_owner() {
 
 # --unlock reads the password on stdin and, in an empty XDG_DATA_HOME, creates the `login` keyring
 # with it and makes it the default collection (without it there is no default collection:
-# NoStorageAccess). The daemon can return before it owns org.freedesktop.secrets: wait for that,
-# since any call to the name before then makes the bus activate a second daemon.
-eval "$(printf 'tokenkeeper-test' | gnome-keyring-daemon --unlock --components=secrets)"
-for _ in $(seq 100); do
-  secrets_has_owner && break
-  sleep 0.05
-done
-keyring_pid="$(secrets_owner_pid || true)"
-trap '[ -n "$keyring_pid" ] && kill "$keyring_pid" 2>/dev/null || true' EXIT
+# NoStorageAccess). The daemon runs in the foreground as this script's child, so its exit is seen
+# and reported with its own messages rather than guessed at from a test's error. Wait until it owns
+# org.freedesktop.secrets before anything calls the name.
+keyring_log="$HOME/keyring.log"
+printf 'tokenkeeper-test' |
+  gnome-keyring-daemon --foreground --unlock --components=secrets >>"$keyring_log" 2>&1 &
+keyring_pid=$!
+report_keyring() {
+  if ! kill -0 "$keyring_pid" 2>/dev/null; then
+    wait "$keyring_pid" 2>/dev/null
+    echo "with-keychain: gnome-keyring-daemon (pid $keyring_pid) exited during the run with status $?" >&2
+  fi
+  if [ -s "$keyring_log" ] && grep -q . "$keyring_log"; then
+    echo "with-keychain: keyring daemon log:" >&2
+    sed 's/^/  /' "$keyring_log" >&2
+  fi
+}
+trap 'kill "$keyring_pid" 2>/dev/null || true' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+for _ in $(seq 200); do
+  secrets_has_owner && break
+  if ! kill -0 "$keyring_pid" 2>/dev/null; then
+    report_keyring
+    exit 1
+  fi
+  sleep 0.05
+done
+if [ "$(secrets_owner_pid || true)" != "$keyring_pid" ]; then
+  echo "with-keychain: org.freedesktop.secrets is not owned by the keyring this script started" >&2
+  report_keyring
+  exit 1
+fi
 
 default_collection="$(dbus-send --session --print-reply=literal --dest=org.freedesktop.secrets \
   /org/freedesktop/secrets org.freedesktop.Secret.Service.ReadAlias string:default 2>&1 || true)"
@@ -98,4 +138,10 @@ secret-tool clear tokenkeeper-probe "$probe"
 
 status=0
 "$@" || status=$?
+owner="$(secrets_owner_pid || true)"
+if [ "$status" -ne 0 ] || [ "$owner" != "$keyring_pid" ] || grep -q "second keyring" "$keyring_log"; then
+  [ "$owner" = "$keyring_pid" ] ||
+    echo "with-keychain: at the end, org.freedesktop.secrets was owned by pid '${owner:-nobody}', not by the keyring started here ($keyring_pid)" >&2
+  report_keyring
+fi
 exit "$status"
