@@ -49,6 +49,10 @@ fn listing(c: &mut Criterion) {
 /// The core's share of the desktop scheduler's pass (src-tauri/src/background/scheduler.rs).
 fn scheduler_pass(vault: &mut Vault, now: chrono::DateTime<Utc>) -> Overview {
     let reminders = vault.reminder_pass(now).unwrap();
+    // As the app's scheduler does once the notification is shown.
+    if let Some(n) = &reminders.notification {
+        vault.mark_notified(n, now).unwrap();
+    }
     vault.queue_alerts(now).unwrap();
     let _next = [
         reminders.next,
@@ -66,7 +70,7 @@ fn scheduler_pass(vault: &mut Vault, now: chrono::DateTime<Utc>) -> Overview {
         .filter(|c| c.health.problem)
         .map(|c| c.name)
         .collect();
-    Overview::of(&reminders.summaries, reminders.thresholds, 5).with_failing_channels(failing)
+    reminders.overview.with_failing_channels(failing)
 }
 
 fn pass(c: &mut Criterion) {

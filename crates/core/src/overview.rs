@@ -7,6 +7,9 @@ use crate::status::{State, Thresholds};
 use crate::summary::CredentialSummary;
 use crate::token::Kind;
 
+/// How many of the most urgent credentials an overview names (the tray menu's lines).
+pub const URGENT_LINES: usize = 5;
+
 /// How the tray icon looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -65,25 +68,31 @@ pub struct Overview {
 impl Overview {
     /// Sums up `summaries` (in any order), keeping at most `max_urgent` urgent lines.
     pub fn of(summaries: &[CredentialSummary], thresholds: Thresholds, max_urgent: usize) -> Self {
+        let mut counts = [0; 5];
+        for s in summaries {
+            counts[usize::from(s.status.state.urgency())] += 1;
+        }
+        Self::of_counts(counts, summaries, thresholds, max_urgent)
+    }
+
+    /// The overview of a vault with `counts` credentials per state (indexed by
+    /// [`State::urgency`]), whose most urgent are among `pressing` (in any order).
+    pub(crate) fn of_counts(
+        counts: [usize; 5],
+        pressing: &[CredentialSummary],
+        thresholds: Thresholds,
+        max_urgent: usize,
+    ) -> Self {
         let mut o = Overview {
             level: Level::AllWell,
-            active: 0,
-            renewal_required: 0,
-            expired: 0,
-            lapsed: 0,
-            error: 0,
+            active: counts[usize::from(State::Active.urgency())],
+            renewal_required: counts[usize::from(State::RenewalRequired.urgency())],
+            expired: counts[usize::from(State::Expired.urgency())],
+            lapsed: counts[usize::from(State::Lapsed.urgency())],
+            error: counts[usize::from(State::Error.urgency())],
             urgent: Vec::new(),
             failing_channels: Vec::new(),
         };
-        for s in summaries {
-            match s.status.state {
-                State::Active => o.active += 1,
-                State::RenewalRequired => o.renewal_required += 1,
-                State::Expired => o.expired += 1,
-                State::Lapsed => o.lapsed += 1,
-                State::Error => o.error += 1,
-            }
-        }
         o.level = if o.expired + o.lapsed + o.error > 0 {
             Level::Critical
         } else if o.renewal_required > 0 {
@@ -91,7 +100,7 @@ impl Overview {
         } else {
             Level::AllWell
         };
-        let mut pressing: Vec<&CredentialSummary> = summaries
+        let mut pressing: Vec<&CredentialSummary> = pressing
             .iter()
             .filter(|s| s.status.state != State::Active)
             .collect();

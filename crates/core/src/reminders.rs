@@ -157,6 +157,18 @@ impl Schedule {
 pub struct Schedules(Vec<Schedule>);
 
 impl Schedules {
+    /// The first milestone after `now` of a credential expiring at `expiry` under its own
+    /// `thresholds`.
+    pub(crate) fn next_after(
+        &mut self,
+        expiry: DateTime<Utc>,
+        now: DateTime<Utc>,
+        thresholds: Thresholds,
+        m: &Milestones,
+    ) -> Option<DateTime<Utc>> {
+        self.of(thresholds, m).next(expiry, now)
+    }
+
     fn of(&mut self, thresholds: Thresholds, m: &Milestones) -> &Schedule {
         let window = thresholds.renewal_window_days;
         let i = match self.0.iter().position(|s| s.window == window) {

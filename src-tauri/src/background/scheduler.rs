@@ -24,7 +24,7 @@ const CLOCK_SLACK: Duration = Duration::from_secs(5);
 /// How long to wait before showing again a notification the system refused.
 const RETRY_DELIVERY: chrono::Duration = chrono::Duration::minutes(5);
 /// Urgent credentials listed in the tray menu.
-pub const TRAY_ITEMS: usize = 5;
+pub const TRAY_ITEMS: usize = tokenkeeper_core::overview::URGENT_LINES;
 
 /// Shows a notification to the user.
 pub trait Deliver: Send {
@@ -120,8 +120,7 @@ impl<D: Deliver> Scheduler<D> {
             .filter(|c| c.health.problem)
             .map(|c| c.name)
             .collect();
-        let overview = Overview::of(&reminders.summaries, reminders.thresholds, TRAY_ITEMS)
-            .with_failing_channels(failing);
+        let overview = reminders.overview.with_failing_channels(failing);
         Ok(Pass {
             delivered,
             checked,

@@ -118,6 +118,48 @@ pub(super) fn kind_from_id(id: &str) -> Kind {
     }
 }
 
+/// The columns of a listed row, read by [`summary_row`].
+const SUMMARY_SELECT: &str =
+    "SELECT cr.uid, c.name, c.portal, cr.kind, cr.label, cr.identity, cr.apple_account,
+            cr.expires_at, cr.revision, cr.error, cr.last_state, c.warn_days
+     FROM credentials cr JOIN clients c ON c.id = cr.client_id";
+
+/// One row of [`SUMMARY_SELECT`] as a summary (what its file says; no MDM view) with the last
+/// state recorded for it.
+fn summary_row(
+    r: &rusqlite::Row<'_>,
+    now: DateTime<Utc>,
+    thresholds: Thresholds,
+) -> rusqlite::Result<(CredentialSummary, Option<State>)> {
+    let expires_at = r.get_ref(7)?.as_str_or_null()?.and_then(parse_ts);
+    let error = r.get_ref(9)?.as_str_or_null()?;
+    let thresholds = Thresholds {
+        renewal_window_days: r
+            .get::<_, Option<u32>>(11)?
+            .unwrap_or(thresholds.renewal_window_days),
+        ..thresholds
+    };
+    Ok((
+        CredentialSummary {
+            uid: r.get(0)?,
+            client: r.get(1)?,
+            portal: Portal::parse(r.get_ref(2)?.as_str()?).unwrap_or_default(),
+            kind: kind_from_id(r.get_ref(3)?.as_str()?),
+            label: r.get(4)?,
+            identity: r.get(5)?,
+            apple_account: r.get(6)?,
+            expires_at,
+            revision: r.get(8)?,
+            status: status(expires_at, error, now, thresholds),
+            renewal_window_days: thresholds.renewal_window_days,
+            source: crate::mdm::Source::File,
+            mdm: None,
+        },
+        // The last state recorded, as a state (not a string per row).
+        r.get_ref(10)?.as_str_or_null()?.and_then(State::parse),
+    ))
+}
+
 impl Vault {
     /// Every credential of every client with its state at `now`: most urgent first, then
     /// soonest to expire, then by client.
@@ -126,6 +168,32 @@ impl Vault {
     /// [`Error::Database`].
     pub fn summaries(&self, now: DateTime<Utc>) -> Result<Vec<CredentialSummary>> {
         Ok(self.rows(now)?.into_iter().map(|(s, _)| s).collect())
+    }
+
+    /// The credentials with these row ids as their files describe them (no MDM view), in the
+    /// listing's order: what a scheduler pass reads in full once it has found which rows
+    /// matter.
+    pub(super) fn summaries_by_id(
+        &self,
+        ids: &[i64],
+        now: DateTime<Utc>,
+        thresholds: Thresholds,
+    ) -> Result<Vec<CredentialSummary>> {
+        let mut stmt = self
+            .db
+            .conn()
+            .prepare_cached(&format!("{SUMMARY_SELECT} WHERE cr.id = ?1"))?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(row) = stmt
+                .query_row([id], |r| summary_row(r, now, thresholds))
+                .optional()?
+            {
+                out.push(row);
+            }
+        }
+        sort_by_urgency(&mut out);
+        Ok(out.into_iter().map(|(s, _)| s).collect())
     }
 
     /// Every credential's summary with the last state recorded for it.
@@ -139,40 +207,8 @@ impl Vault {
             .conn()
             .query_row("SELECT COUNT(*) FROM credentials", [], |r| r.get(0))?;
         let count = usize::try_from(count).unwrap_or(0);
-        let mut stmt = self.db.conn().prepare_cached(
-            "SELECT cr.uid, c.name, c.portal, cr.kind, cr.label, cr.identity, cr.apple_account,
-                    cr.expires_at, cr.revision, cr.error, cr.last_state, c.warn_days
-             FROM credentials cr JOIN clients c ON c.id = cr.client_id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            let expires_at = r.get_ref(7)?.as_str_or_null()?.and_then(parse_ts);
-            let error = r.get_ref(9)?.as_str_or_null()?;
-            let thresholds = Thresholds {
-                renewal_window_days: r
-                    .get::<_, Option<u32>>(11)?
-                    .unwrap_or(thresholds.renewal_window_days),
-                ..thresholds
-            };
-            Ok((
-                CredentialSummary {
-                    uid: r.get(0)?,
-                    client: r.get(1)?,
-                    portal: Portal::parse(r.get_ref(2)?.as_str()?).unwrap_or_default(),
-                    kind: kind_from_id(r.get_ref(3)?.as_str()?),
-                    label: r.get(4)?,
-                    identity: r.get(5)?,
-                    apple_account: r.get(6)?,
-                    expires_at,
-                    revision: r.get(8)?,
-                    status: status(expires_at, error, now, thresholds),
-                    renewal_window_days: thresholds.renewal_window_days,
-                    source: crate::mdm::Source::File,
-                    mdm: None,
-                },
-                // The last state recorded, as a state (not a string per row).
-                r.get_ref(10)?.as_str_or_null()?.and_then(State::parse),
-            ))
-        })?;
+        let mut stmt = self.db.conn().prepare_cached(SUMMARY_SELECT)?;
+        let rows = stmt.query_map([], |r| summary_row(r, now, thresholds))?;
         // Sized once: a vector doubling as it fills holds both its halves for a moment (55 MB
         // for 100,000 rows instead of 28).
         let mut out = Vec::with_capacity(count);

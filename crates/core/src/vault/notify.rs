@@ -6,11 +6,13 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
+mod pass;
+
 use super::{Vault, events, parse_ts, ts};
 use crate::error::{Error, Result};
+use crate::overview::{Overview, URGENT_LINES};
 use crate::reminders::{self, Milestones, Notification, SentKey};
 use crate::status::Thresholds;
-use crate::summary::CredentialSummary;
 use crate::vault::EventKind;
 
 /// One look at the reminders: see [`Vault::reminder_pass`].
@@ -20,8 +22,8 @@ pub struct ReminderPass {
     pub notification: Option<Notification>,
     /// When a reminder can next become due (the end of a snooze while snoozed).
     pub next: Option<DateTime<Utc>>,
-    /// Every credential with its state at that moment.
-    pub summaries: Vec<CredentialSummary>,
+    /// The whole vault at that moment, for the tray (no failing channels yet).
+    pub overview: Overview,
     /// The thresholds the states were computed with.
     pub thresholds: Thresholds,
 }
@@ -85,30 +87,50 @@ impl Vault {
         Ok(self.reminder_pass(now)?.notification)
     }
 
-    /// What a scheduler pass needs, from one listing of the credentials: the notification due
-    /// now (none while snoozed), when the next can be due, and the listing itself.
+    /// What a scheduler pass needs: the notification due now (none while snoozed), when the
+    /// next can be due, and the overview for the tray. Reads only the credentials within reach
+    /// of a milestone (see [`pass`]) unless an MDM holds something.
     ///
     /// # Errors
     /// [`Error::Database`].
     pub fn reminder_pass(&self, now: DateTime<Utc>) -> Result<ReminderPass> {
         let thresholds = self.thresholds()?;
         let milestones = self.milestones()?;
-        let summaries = self.summaries(now)?;
         let snoozed = self.snoozed_until()?.filter(|until| now < *until);
+        let with_mdm: bool =
+            self.db
+                .conn()
+                .query_row("SELECT EXISTS (SELECT 1 FROM mdm_items)", [], |r| r.get(0))?;
+        if with_mdm {
+            self.listed_pass(now, thresholds, &milestones, snoozed)
+        } else {
+            self.file_pass(now, thresholds, &milestones, snoozed)
+        }
+    }
+
+    /// [`Vault::reminder_pass`] from the whole reconciled listing: an MDM's disagreement can put
+    /// any credential in Error.
+    fn listed_pass(
+        &self,
+        now: DateTime<Utc>,
+        thresholds: Thresholds,
+        milestones: &Milestones,
+        snoozed: Option<DateTime<Utc>>,
+    ) -> Result<ReminderPass> {
+        let summaries = self.summaries(now)?;
         let notification = match snoozed {
             Some(_) => None,
             None => reminders::group(
-                reminders::due(&summaries, &self.sent()?, now, thresholds, &milestones),
+                reminders::due(&summaries, &self.sent()?, now, thresholds, milestones),
                 thresholds,
             ),
         };
         // Reminders that came due during a snooze are still pending when it ends.
-        let next =
-            snoozed.or_else(|| reminders::next_due(&summaries, now, thresholds, &milestones));
+        let next = snoozed.or_else(|| reminders::next_due(&summaries, now, thresholds, milestones));
         Ok(ReminderPass {
             notification,
             next,
-            summaries,
+            overview: Overview::of(&summaries, thresholds, URGENT_LINES),
             thresholds,
         })
     }
