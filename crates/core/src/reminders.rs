@@ -265,6 +265,14 @@ pub fn latest_in(
     })
 }
 
+/// The earlier of two moments, either of which may be absent.
+pub fn earliest(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 /// The next moment a reminder can become due (for the scheduler to sleep until), if any.
 pub fn next_due(
     credentials: &[CredentialSummary],

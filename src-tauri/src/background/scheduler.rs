@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use tokenkeeper_core::Vault;
 use tokenkeeper_core::overview::Overview;
-use tokenkeeper_core::reminders::Notification;
+use tokenkeeper_core::reminders::{Notification, earliest};
 
 use crate::state::{Bell, Wake};
 
@@ -236,13 +236,6 @@ fn clock_jumped(wall: DateTime<Utc>, mono: Instant, wall_now: DateTime<Utc>) -> 
     let mono_elapsed = chrono::Duration::from_std(mono.elapsed()).unwrap_or(chrono::Duration::MAX);
     let drift = (wall_elapsed - mono_elapsed).abs();
     drift > chrono::Duration::from_std(CLOCK_SLACK).unwrap_or(chrono::Duration::MAX)
-}
-
-fn earliest(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
 }
 
 #[cfg(test)]

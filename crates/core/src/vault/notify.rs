@@ -97,11 +97,7 @@ impl Vault {
         let thresholds = self.thresholds()?;
         let milestones = self.milestones()?;
         let snoozed = self.snoozed_until()?.filter(|until| now < *until);
-        let with_mdm: bool =
-            self.db
-                .conn()
-                .query_row("SELECT EXISTS (SELECT 1 FROM mdm_items)", [], |r| r.get(0))?;
-        if with_mdm {
+        if self.mdm_holds_anything()? {
             self.listed_pass(now, thresholds, &milestones, snoozed)
         } else {
             self.file_pass(now, thresholds, &milestones, snoozed)

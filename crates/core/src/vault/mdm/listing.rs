@@ -109,6 +109,14 @@ impl Vault {
             .collect())
     }
 
+    /// Whether any MDM connection has reported something: then a listing must be reconciled.
+    pub(in crate::vault) fn mdm_holds_anything(&self) -> Result<bool> {
+        Ok(self
+            .db
+            .conn()
+            .query_row("SELECT EXISTS (SELECT 1 FROM mdm_items)", [], |r| r.get(0))?)
+    }
+
     /// Adds the MDMs' view to `rows`: sources, disagreements (an Error with its reason) and the
     /// credentials only an MDM holds.
     pub(in crate::vault) fn apply_mdm(

@@ -20,7 +20,7 @@ use super::super::{Vault, parse_ts, ts};
 use super::ReminderPass;
 use crate::error::Result;
 use crate::overview::{self, Overview};
-use crate::reminders::{self, Milestones, Schedules};
+use crate::reminders::{self, Milestones, Schedules, earliest};
 use crate::status::{State, Thresholds, status};
 
 /// A credential that is not Active, as the tray orders them: its urgency, its days left
@@ -209,13 +209,6 @@ fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r s
     r.get_ref(i)?.as_str_or_null().map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
     })
-}
-
-fn earliest(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
 }
 
 #[cfg(test)]

@@ -19,11 +19,7 @@ impl Vault {
         thresholds: Thresholds,
         milestones: &reminders::Milestones,
     ) -> Result<Vec<Due>> {
-        let with_mdm: bool =
-            self.db
-                .conn()
-                .query_row("SELECT EXISTS (SELECT 1 FROM mdm_items)", [], |r| r.get(0))?;
-        if with_mdm {
+        if self.mdm_holds_anything()? {
             return self.reconciled_candidates(now, thresholds, milestones);
         }
         let mut stmt = self.db.conn().prepare_cached(
