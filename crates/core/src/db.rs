@@ -4,6 +4,8 @@
 
 mod integrity;
 mod schema;
+mod sql;
+mod sqlite;
 
 pub(crate) use schema::STAGED_SECRETS;
 
@@ -15,6 +17,10 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use crate::error::{Error, Result};
 
 pub use integrity::{DatabaseProblem, IntegrityReport};
+pub use sql::{
+    Arg, Backend, Cell, DbError, Dialect, FailureKind, FromCell, Lock, OptionalRow, Row, RowRef,
+    Sql, SqlResult, ToArg,
+};
 
 /// The app's bundle identifier: the app-data folder the desktop app and the CLI share.
 pub const APP_IDENTIFIER: &str = "app.tokenkeeper.desktop";
@@ -27,12 +33,39 @@ pub const DB_FILE: &str = "tokenkeeper.db";
 pub const MIGRATION_COUNT: usize = schema::MIGRATIONS.len();
 
 /// How long a writer waits for another process (the app, a script) holding the lock.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 
-/// An open TokenKeeper database, migrated to the current schema.
-#[derive(Debug)]
+/// An open TokenKeeper database, migrated to the current schema: the embedded SQLite file, or
+/// another engine behind the storage interface ([`Backend`]).
 pub struct Db {
-    conn: Connection,
+    inner: Inner,
+}
+
+enum Inner {
+    Sqlite(Connection),
+    Other(Box<dyn Backend>),
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db")
+            .field("location", &self.sql().0.location())
+            .finish()
+    }
+}
+
+/// Rolls back a transaction its code did not finish (an error, a panic).
+struct Open<'c> {
+    backend: &'c dyn Backend,
+    done: bool,
+}
+
+impl Drop for Open<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = self.backend.rollback();
+        }
+    }
 }
 
 impl From<rusqlite::Error> for Error {
@@ -152,7 +185,7 @@ impl Db {
 
     /// The file this database lives in; `None` in memory.
     pub fn path(&self) -> Option<PathBuf> {
-        self.conn
+        self.sqlite()?
             .path()
             .filter(|p| !p.is_empty())
             .map(PathBuf::from)
@@ -172,6 +205,7 @@ impl Db {
     /// in WAL yet, and migrations run only when there is something to migrate.
     fn init(conn: Connection, file: bool) -> std::result::Result<Self, NotReady> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.set_prepared_statement_cache_capacity(sqlite::STATEMENT_CACHE);
         schema::register_functions(&conn)?;
         let version = read_version(&conn)?;
         refuse_newer(version)?;
@@ -187,7 +221,9 @@ impl Db {
             }
         }
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
-        let mut db = Self { conn };
+        let mut db = Self {
+            inner: Inner::Sqlite(conn),
+        };
         if version < schema::MIGRATIONS.len() {
             db.migrate_schema()?;
         }
@@ -202,9 +238,10 @@ impl Db {
     }
 
     fn migrate_schema(&mut self) -> std::result::Result<(), NotReady> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Inner::Sqlite(conn) = &mut self.inner else {
+            return Ok(());
+        };
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let version = read_version(&tx)?;
         refuse_newer(version)?;
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version) {
@@ -224,10 +261,7 @@ impl Db {
     /// # Errors
     /// [`Error::Database`] if SQLite fails.
     pub fn schema_version(&self) -> Result<usize> {
-        let v: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        Ok(usize::try_from(v).unwrap_or(usize::MAX))
+        Ok(self.sql().0.schema_version()?)
     }
 
     /// A number that changes whenever another connection (another window, the command line)
@@ -236,9 +270,7 @@ impl Db {
     /// # Errors
     /// [`Error::Database`] if SQLite fails.
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        Ok(self.sql().0.change_stamp()?.0)
     }
 
     /// A stamp that moves whenever anyone commits to the database: another connection (the data
@@ -248,28 +280,53 @@ impl Db {
     /// # Errors
     /// [`Error::Database`] if SQLite fails.
     pub fn change_stamp(&self) -> Result<(i64, u64)> {
-        Ok((self.data_version()?, self.conn.total_changes()))
+        Ok(self.sql().0.change_stamp()?)
     }
 
-    /// The connection, for reads.
-    pub(crate) fn conn(&self) -> &Connection {
-        &self.conn
+    /// Wraps another engine's connection, opened and migrated by its own crate.
+    pub fn from_backend(backend: Box<dyn Backend>) -> Self {
+        Self {
+            inner: Inner::Other(backend),
+        }
     }
 
-    /// The connection, for a restore that replaces the whole database.
-    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
-        &mut self.conn
+    /// Which engine holds the data.
+    pub fn dialect(&self) -> Dialect {
+        self.sql().dialect()
+    }
+
+    /// Statements outside a transaction, for reads.
+    pub fn sql(&self) -> Sql<'_> {
+        match &self.inner {
+            Inner::Sqlite(conn) => Sql(conn),
+            Inner::Other(backend) => Sql(backend.as_ref()),
+        }
+    }
+
+    /// The SQLite connection, for what only the embedded file does (a backup of the whole file,
+    /// its integrity check); `None` on another engine.
+    pub(crate) fn sqlite(&self) -> Option<&Connection> {
+        match &self.inner {
+            Inner::Sqlite(conn) => Some(conn),
+            Inner::Other(_) => None,
+        }
+    }
+
+    /// The SQLite connection, for a restore that replaces the whole file.
+    pub(crate) fn sqlite_mut(&mut self) -> Option<&mut Connection> {
+        match &mut self.inner {
+            Inner::Sqlite(conn) => Some(conn),
+            Inner::Other(_) => None,
+        }
     }
 
     /// Runs `f` in one write transaction (taken at once, so two processes queue instead of
     /// failing on lock upgrade); commits when it returns `Ok`, rolls back otherwise.
-    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = f(&tx)?;
-        tx.commit()?;
-        Ok(value)
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Sql<'_>) -> Result<T>) -> Result<T> {
+        self.transaction(Lock::Write, f)?
+            .ok_or_else(|| Error::Database {
+                detail: "the write lock was refused".to_owned(),
+            })
     }
 
     /// Like [`Db::write`], but for bookkeeping a read can do without (a state change noticed
@@ -278,28 +335,28 @@ impl Db {
     /// work for the next run to find again.
     pub(crate) fn try_write<T>(
         &mut self,
-        f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+        f: impl FnOnce(&Sql<'_>) -> Result<T>,
     ) -> Result<Option<T>> {
-        self.conn.busy_timeout(Duration::ZERO)?;
-        let refused = match self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-        {
-            Ok(tx) => {
-                // Once the lock is held, the commit may still wait for readers (rollback journal).
-                tx.busy_timeout(BUSY_TIMEOUT)?;
-                let value = f(&tx)?;
-                tx.commit()?;
-                return Ok(Some(value));
-            }
-            Err(e) => e,
-        };
-        self.conn.busy_timeout(BUSY_TIMEOUT)?;
-        if is_busy(&refused) {
-            Ok(None)
-        } else {
-            Err(refused.into())
+        self.transaction(Lock::TryWrite, f)
+    }
+
+    fn transaction<T>(
+        &mut self,
+        lock: Lock,
+        f: impl FnOnce(&Sql<'_>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let sql = self.sql();
+        if !sql.0.begin(lock)? {
+            return Ok(None);
         }
+        let mut open = Open {
+            backend: sql.0,
+            done: false,
+        };
+        let value = f(&sql)?;
+        sql.0.commit()?;
+        open.done = true;
+        Ok(Some(value))
     }
 }
 

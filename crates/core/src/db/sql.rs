@@ -1,0 +1,577 @@
+//! The storage interface: what the vault asks of a database, whichever engine holds it. The
+//! embedded SQLite file implements it here; the team's PostgreSQL database implements it in
+//! `tokenkeeper-store-postgres`. The vault writes each statement once, in the SQL both engines
+//! share (`?1` parameters, `ON CONFLICT`, `RETURNING`, `IS DISTINCT FROM`, `COLLATE NOCASE`);
+//! a backend translates what it must.
+
+use std::fmt;
+
+/// Which engine answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// The embedded file.
+    Sqlite,
+    /// A shared server.
+    Postgres,
+}
+
+/// How a transaction starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    /// The write lock, waiting for it (writers queue: every write sees the last one's result).
+    Write,
+    /// The write lock only if it is free at once; otherwise no transaction is started.
+    TryWrite,
+}
+
+/// Why a statement failed, as far as the vault needs to tell failures apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// Another connection holds a lock this one needs.
+    Busy,
+    /// A unique, check or foreign-key constraint refused the change.
+    Constraint,
+    /// The stored data itself is damaged (a bad page, not a database at all).
+    Damaged,
+    /// The server cannot be reached (network, server stopped, connection lost).
+    Unavailable,
+    /// A value read does not have the type asked for.
+    Type,
+    /// A statement that should have found a row found none.
+    NoRow,
+    /// Anything else.
+    Other,
+}
+
+/// A failed statement: its kind and the engine's message (never a parameter's value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DbError {
+    /// What went wrong, coarsely.
+    pub kind: FailureKind,
+    /// The engine's words.
+    pub detail: String,
+}
+
+impl DbError {
+    /// A failure of `kind` described by `detail`.
+    pub fn new(kind: FailureKind, detail: impl Into<String>) -> Self {
+        Self {
+            kind,
+            detail: detail.into(),
+        }
+    }
+
+    /// Whether a constraint refused the change (a duplicate name, say).
+    pub fn is_constraint(&self) -> bool {
+        self.kind == FailureKind::Constraint
+    }
+
+    fn no_row() -> Self {
+        Self::new(FailureKind::NoRow, "query returned no rows")
+    }
+
+    fn type_mismatch(column: usize, wanted: &str, found: &Cell<'_>) -> Self {
+        Self::new(
+            FailureKind::Type,
+            format!(
+                "column {column} holds {} where {wanted} was expected",
+                found.type_name()
+            ),
+        )
+    }
+}
+
+impl fmt::Display for DbError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
+impl std::error::Error for DbError {}
+
+impl From<DbError> for crate::Error {
+    fn from(e: DbError) -> Self {
+        match e.kind {
+            FailureKind::Damaged => crate::Error::DatabaseDamaged { detail: e.detail },
+            _ => crate::Error::Database { detail: e.detail },
+        }
+    }
+}
+
+/// Results of statements.
+pub type SqlResult<T> = std::result::Result<T, DbError>;
+
+/// A value bound to a statement's parameter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Arg<'a> {
+    /// SQL NULL.
+    Null,
+    /// A 64-bit integer.
+    Int(i64),
+    /// A double.
+    Real(f64),
+    /// UTF-8 text.
+    Text(&'a str),
+    /// Bytes.
+    Blob(&'a [u8]),
+}
+
+/// A value read from a row, borrowed from it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell<'a> {
+    /// SQL NULL.
+    Null,
+    /// An integer (a boolean reads as 0 or 1).
+    Int(i64),
+    /// A double.
+    Real(f64),
+    /// UTF-8 text.
+    Text(&'a str),
+    /// Bytes.
+    Blob(&'a [u8]),
+}
+
+impl<'a> Cell<'a> {
+    fn type_name(&self) -> &'static str {
+        match self {
+            Cell::Null => "NULL",
+            Cell::Int(_) => "an integer",
+            Cell::Real(_) => "a real number",
+            Cell::Text(_) => "text",
+            Cell::Blob(_) => "bytes",
+        }
+    }
+
+    /// The text, refusing anything else (NULL included).
+    ///
+    /// # Errors
+    /// A [`FailureKind::Type`] failure when the value is not text.
+    pub fn as_str(&self) -> SqlResult<&'a str> {
+        match *self {
+            Cell::Text(s) => Ok(s),
+            ref other => Err(DbError::type_mismatch(0, "text", other)),
+        }
+    }
+
+    /// The text, or `None` for NULL.
+    ///
+    /// # Errors
+    /// A [`FailureKind::Type`] failure when the value is neither text nor NULL.
+    pub fn as_str_or_null(&self) -> SqlResult<Option<&'a str>> {
+        match *self {
+            Cell::Null => Ok(None),
+            Cell::Text(s) => Ok(Some(s)),
+            ref other => Err(DbError::type_mismatch(0, "text or NULL", other)),
+        }
+    }
+}
+
+/// One row of a result, as a backend presents it.
+pub trait RowRef {
+    /// The value in column `i` (0-based).
+    ///
+    /// # Errors
+    /// When the column does not exist or holds a type the interface does not carry.
+    fn cell(&self, i: usize) -> SqlResult<Cell<'_>>;
+}
+
+/// One row of a result, for the vault: typed reads of its columns.
+pub struct Row<'r>(&'r dyn RowRef);
+
+impl Row<'_> {
+    /// Column `i` as `T`.
+    ///
+    /// # Errors
+    /// A [`FailureKind::Type`] failure when the value does not fit `T`.
+    pub fn get<T: FromCell>(&self, i: usize) -> SqlResult<T> {
+        let cell = self.0.cell(i)?;
+        T::from_cell(cell).ok_or_else(|| DbError::type_mismatch(i, T::WANTED, &cell))
+    }
+
+    /// Column `i` borrowed from the row, without copying text or bytes.
+    ///
+    /// # Errors
+    /// When the column does not exist.
+    pub fn get_ref(&self, i: usize) -> SqlResult<Cell<'_>> {
+        self.0.cell(i)
+    }
+}
+
+/// A Rust value a column can be read as.
+pub trait FromCell: Sized {
+    /// What the type is called in an error.
+    const WANTED: &'static str;
+    /// The value, or `None` when the cell does not fit.
+    fn from_cell(cell: Cell<'_>) -> Option<Self>;
+}
+
+impl FromCell for i64 {
+    const WANTED: &'static str = "an integer";
+    fn from_cell(cell: Cell<'_>) -> Option<Self> {
+        match cell {
+            Cell::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+}
+
+macro_rules! narrow_int {
+    ($($t:ty),*) => {$(
+        impl FromCell for $t {
+            const WANTED: &'static str = concat!("an integer fitting ", stringify!($t));
+            fn from_cell(cell: Cell<'_>) -> Option<Self> {
+                match cell {
+                    Cell::Int(i) => <$t>::try_from(i).ok(),
+                    _ => None,
+                }
+            }
+        }
+    )*};
+}
+narrow_int!(i32, u32, u64, usize, u8, u16, i16);
+
+impl FromCell for bool {
+    const WANTED: &'static str = "a boolean";
+    fn from_cell(cell: Cell<'_>) -> Option<Self> {
+        match cell {
+            Cell::Int(i) => Some(i != 0),
+            _ => None,
+        }
+    }
+}
+
+impl FromCell for f64 {
+    const WANTED: &'static str = "a number";
+    fn from_cell(cell: Cell<'_>) -> Option<Self> {
+        match cell {
+            Cell::Real(r) => Some(r),
+            #[allow(clippy::cast_precision_loss)]
+            Cell::Int(i) => Some(i as f64),
+            _ => None,
+        }
+    }
+}
+
+impl FromCell for String {
+    const WANTED: &'static str = "text";
+    fn from_cell(cell: Cell<'_>) -> Option<Self> {
+        match cell {
+            Cell::Text(s) => Some(s.to_owned()),
+            _ => None,
+        }
+    }
+}
+
+impl FromCell for Vec<u8> {
+    const WANTED: &'static str = "bytes";
+    fn from_cell(cell: Cell<'_>) -> Option<Self> {
+        match cell {
+            Cell::Blob(b) => Some(b.to_vec()),
+            Cell::Text(s) => Some(s.as_bytes().to_vec()),
+            _ => None,
+        }
+    }
+}
+
+impl<T: FromCell> FromCell for Option<T> {
+    const WANTED: &'static str = T::WANTED;
+    fn from_cell(cell: Cell<'_>) -> Option<Self> {
+        match cell {
+            Cell::Null => Some(None),
+            other => T::from_cell(other).map(Some),
+        }
+    }
+}
+
+/// A Rust value that binds to a parameter.
+pub trait ToArg {
+    /// The value as a parameter.
+    fn to_arg(&self) -> Arg<'_>;
+}
+
+impl ToArg for Arg<'_> {
+    fn to_arg(&self) -> Arg<'_> {
+        *self
+    }
+}
+
+impl ToArg for i64 {
+    fn to_arg(&self) -> Arg<'_> {
+        Arg::Int(*self)
+    }
+}
+
+macro_rules! small_int {
+    ($($t:ty),*) => {$(
+        impl ToArg for $t {
+            fn to_arg(&self) -> Arg<'_> {
+                Arg::Int(i64::from(*self))
+            }
+        }
+    )*};
+}
+small_int!(i32, u32, u8, u16, i16);
+
+impl ToArg for usize {
+    fn to_arg(&self) -> Arg<'_> {
+        Arg::Int(i64::try_from(*self).unwrap_or(i64::MAX))
+    }
+}
+
+impl ToArg for u64 {
+    fn to_arg(&self) -> Arg<'_> {
+        Arg::Int(i64::try_from(*self).unwrap_or(i64::MAX))
+    }
+}
+
+impl ToArg for bool {
+    fn to_arg(&self) -> Arg<'_> {
+        Arg::Int(i64::from(*self))
+    }
+}
+
+impl ToArg for f64 {
+    fn to_arg(&self) -> Arg<'_> {
+        Arg::Real(*self)
+    }
+}
+
+impl ToArg for str {
+    fn to_arg(&self) -> Arg<'_> {
+        Arg::Text(self)
+    }
+}
+
+impl ToArg for String {
+    fn to_arg(&self) -> Arg<'_> {
+        Arg::Text(self)
+    }
+}
+
+impl ToArg for [u8] {
+    fn to_arg(&self) -> Arg<'_> {
+        Arg::Blob(self)
+    }
+}
+
+impl ToArg for Vec<u8> {
+    fn to_arg(&self) -> Arg<'_> {
+        Arg::Blob(self)
+    }
+}
+
+impl<T: ToArg + ?Sized> ToArg for &T {
+    fn to_arg(&self) -> Arg<'_> {
+        (**self).to_arg()
+    }
+}
+
+impl<T: ToArg> ToArg for Option<T> {
+    fn to_arg(&self) -> Arg<'_> {
+        match self {
+            Some(v) => v.to_arg(),
+            None => Arg::Null,
+        }
+    }
+}
+
+impl<T: ToArg + ?Sized> ToArg for Box<T> {
+    fn to_arg(&self) -> Arg<'_> {
+        (**self).to_arg()
+    }
+}
+
+/// Parameters of a statement: `args![a, b]` binds `a` to `?1` and `b` to `?2`.
+#[macro_export]
+macro_rules! args {
+    () => { &[] as &[$crate::db::Arg<'_>] };
+    ($($e:expr),+ $(,)?) => { &[$($crate::db::ToArg::to_arg(&$e)),+] as &[$crate::db::Arg<'_>] };
+}
+
+/// A database engine, as the vault uses it. Every method takes `&self`: a backend that needs
+/// exclusive access to its connection keeps it in a cell (a [`crate::db::Db`] is used by one
+/// thread at a time).
+pub trait Backend: Send {
+    /// Which engine this is.
+    fn dialect(&self) -> Dialect;
+
+    /// Where the data is, for messages: a file path, or a server URL without its password.
+    fn location(&self) -> String;
+
+    /// Runs one statement; how many rows it changed.
+    ///
+    /// # Errors
+    /// The engine's failure.
+    fn execute(&self, sql: &str, args: &[Arg<'_>]) -> SqlResult<usize>;
+
+    /// Runs statements without parameters, separated by semicolons.
+    ///
+    /// # Errors
+    /// The engine's failure.
+    fn execute_batch(&self, sql: &str) -> SqlResult<()>;
+
+    /// Runs a query and hands each row to `each` until it returns `false` or the rows end.
+    ///
+    /// # Errors
+    /// The engine's failure, or the first failure `each` returns.
+    fn query(
+        &self,
+        sql: &str,
+        args: &[Arg<'_>],
+        each: &mut dyn FnMut(&dyn RowRef) -> SqlResult<bool>,
+    ) -> SqlResult<()>;
+
+    /// Starts a transaction with `lock`. `Ok(false)`: [`Lock::TryWrite`] found the lock taken,
+    /// and no transaction was started.
+    ///
+    /// # Errors
+    /// The engine's failure.
+    fn begin(&self, lock: Lock) -> SqlResult<bool>;
+
+    /// Commits the open transaction.
+    ///
+    /// # Errors
+    /// The engine's failure; the transaction is then rolled back.
+    fn commit(&self) -> SqlResult<()>;
+
+    /// Rolls the open transaction back.
+    ///
+    /// # Errors
+    /// The engine's failure.
+    fn rollback(&self) -> SqlResult<()>;
+
+    /// A stamp that moves whenever anyone commits a change: a cache built from the data stays
+    /// good while it stays the same.
+    ///
+    /// # Errors
+    /// The engine's failure.
+    fn change_stamp(&self) -> SqlResult<(i64, u64)>;
+
+    /// How many migrations the data has had.
+    ///
+    /// # Errors
+    /// The engine's failure.
+    fn schema_version(&self) -> SqlResult<usize>;
+}
+
+/// Statements on one connection or inside one transaction: what the vault's code is handed.
+#[derive(Clone, Copy)]
+pub struct Sql<'c>(pub(crate) &'c dyn Backend);
+
+impl fmt::Debug for Sql<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Sql").field(&self.0.location()).finish()
+    }
+}
+
+impl<'c> Sql<'c> {
+    /// Wraps a backend.
+    pub fn new(backend: &'c dyn Backend) -> Self {
+        Self(backend)
+    }
+
+    /// Which engine answers.
+    pub fn dialect(&self) -> Dialect {
+        self.0.dialect()
+    }
+
+    /// Runs one statement; how many rows it changed.
+    ///
+    /// # Errors
+    /// The engine's failure.
+    pub fn execute(&self, sql: &str, args: &[Arg<'_>]) -> SqlResult<usize> {
+        self.0.execute(sql, args)
+    }
+
+    /// Runs statements without parameters.
+    ///
+    /// # Errors
+    /// The engine's failure.
+    pub fn execute_batch(&self, sql: &str) -> SqlResult<()> {
+        self.0.execute_batch(sql)
+    }
+
+    /// The first row, read by `f`; a [`FailureKind::NoRow`] failure when there is none.
+    ///
+    /// # Errors
+    /// The engine's failure, no row, or `f`'s failure.
+    pub fn query_row<T>(
+        &self,
+        sql: &str,
+        args: &[Arg<'_>],
+        f: impl FnOnce(&Row<'_>) -> SqlResult<T>,
+    ) -> SqlResult<T> {
+        self.query_opt(sql, args, f)?.ok_or_else(DbError::no_row)
+    }
+
+    /// The first row read by `f`, or `None` when there is none.
+    ///
+    /// # Errors
+    /// The engine's failure or `f`'s failure.
+    pub fn query_opt<T>(
+        &self,
+        sql: &str,
+        args: &[Arg<'_>],
+        f: impl FnOnce(&Row<'_>) -> SqlResult<T>,
+    ) -> SqlResult<Option<T>> {
+        let mut f = Some(f);
+        let mut found = None;
+        self.0.query(sql, args, &mut |row| {
+            if let Some(f) = f.take() {
+                found = Some(f(&Row(row))?);
+            }
+            Ok(false)
+        })?;
+        Ok(found)
+    }
+
+    /// Every row, each read by `f`.
+    ///
+    /// # Errors
+    /// The engine's failure or `f`'s first failure.
+    pub fn query_map<T>(
+        &self,
+        sql: &str,
+        args: &[Arg<'_>],
+        mut f: impl FnMut(&Row<'_>) -> SqlResult<T>,
+    ) -> SqlResult<Vec<T>> {
+        let mut out = Vec::new();
+        self.0.query(sql, args, &mut |row| {
+            out.push(f(&Row(row))?);
+            Ok(true)
+        })?;
+        Ok(out)
+    }
+
+    /// Hands every row to `f`, which returns `false` to stop early.
+    ///
+    /// # Errors
+    /// The engine's failure or `f`'s first failure.
+    pub fn query_each(
+        &self,
+        sql: &str,
+        args: &[Arg<'_>],
+        mut f: impl FnMut(&Row<'_>) -> SqlResult<bool>,
+    ) -> SqlResult<()> {
+        self.0.query(sql, args, &mut |row| f(&Row(row)))
+    }
+}
+
+/// `.optional()` on a [`Sql::query_row`] result: no row becomes `None`.
+pub trait OptionalRow<T> {
+    /// `Ok(None)` instead of a [`FailureKind::NoRow`] failure.
+    ///
+    /// # Errors
+    /// Every other failure.
+    fn optional(self) -> SqlResult<Option<T>>;
+}
+
+impl<T> OptionalRow<T> for SqlResult<T> {
+    fn optional(self) -> SqlResult<Option<T>> {
+        match self {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.kind == FailureKind::NoRow => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
