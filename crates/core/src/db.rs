@@ -12,14 +12,14 @@ pub(crate) use schema::STAGED_SECRETS;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
 pub use integrity::{DatabaseProblem, IntegrityReport};
 pub use sql::{
     Arg, Backend, Cell, DbError, Dialect, FailureKind, FromCell, Lock, OptionalRow, Row, RowRef,
-    Sql, SqlResult, ToArg,
+    Sql, SqlResult, Stmt, ToArg, args_from,
 };
 
 /// The app's bundle identifier: the app-data folder the desktop app and the CLI share.
@@ -338,6 +338,17 @@ impl Db {
         f: impl FnOnce(&Sql<'_>) -> Result<T>,
     ) -> Result<Option<T>> {
         self.transaction(Lock::TryWrite, f)
+    }
+
+    /// Runs `f` on one read snapshot: every query it makes sees the same committed state.
+    pub(crate) fn snapshot<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        let sql = self.sql();
+        sql.0.begin(Lock::Read)?;
+        let _open = Open {
+            backend: sql.0,
+            done: false,
+        };
+        f()
     }
 
     fn transaction<T>(

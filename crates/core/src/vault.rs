@@ -25,8 +25,9 @@ mod states;
 mod tests;
 mod verify;
 
+use crate::args;
+use crate::db::OptionalRow;
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 pub use backup::{BackupSummary, MIN_PASSPHRASE_CHARS, RestoreOptions};
@@ -137,10 +138,12 @@ impl Vault {
         let get = |key: &str| -> Result<Option<u32>> {
             let v: Option<String> = self
                 .db
-                .conn()
-                .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                    r.get(0)
-                })
+                .sql()
+                .query_row(
+                    "SELECT value FROM settings WHERE key = ?1",
+                    args![key],
+                    |r| r.get(0),
+                )
                 .optional()?;
             Ok(v.and_then(|v| v.parse().ok()))
         };
@@ -170,7 +173,7 @@ impl Vault {
                 tx.execute(
                     "INSERT INTO settings (key, value) VALUES (?1, ?2)
                      ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    params![k, v.to_string()],
+                    args![k, v.to_string()],
                 )?;
             }
             events::append(
@@ -213,7 +216,7 @@ impl Vault {
             let inserted = tx.execute(
                 "INSERT INTO clients (uid, name, portal, notes, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT DO NOTHING",
-                params![uid, name, portal.id(), notes, ts(now)],
+                args![uid, name, portal.id(), notes, ts(now)],
             )?;
             if inserted == 0 {
                 return Err(Error::AlreadyExists {
@@ -258,7 +261,7 @@ impl Vault {
             let taken: Option<String> = tx
                 .query_row(
                     "SELECT uid FROM clients WHERE name = ?1 COLLATE NOCASE AND uid != ?2",
-                    params![new_name, current.uid],
+                    args![new_name, current.uid],
                     |r| r.get(0),
                 )
                 .optional()?;
@@ -269,7 +272,7 @@ impl Vault {
             }
             tx.execute(
                 "UPDATE clients SET name = ?1, portal = ?2, notes = ?3 WHERE uid = ?4",
-                params![new_name, portal.id(), notes, current.uid],
+                args![new_name, portal.id(), notes, current.uid],
             )?;
             let what = if new_name == current.name {
                 "client details changed".to_owned()
@@ -295,12 +298,12 @@ impl Vault {
     pub fn client(&self, name: &str) -> Result<Client> {
         // One row from the name's index (ASCII case folding, as `eq_ignore_ascii_case`), not
         // every client listed: an import asks for it.
-        let mut stmt = self.db.conn().prepare_cached(
+        let mut stmt = self.db.sql().prepare(
             "SELECT c.uid, c.name, c.portal, c.notes, c.created_at,
                     (SELECT COUNT(*) FROM credentials cr WHERE cr.client_id = c.id)
              FROM clients c WHERE c.name = ?1 COLLATE NOCASE",
         )?;
-        let found = stmt.query_row([name.trim()], client_row).optional()?;
+        let found = stmt.query_row(args![name.trim()], client_row).optional()?;
         found.ok_or_else(|| client_not_found(name))
     }
 
@@ -309,24 +312,24 @@ impl Vault {
     /// # Errors
     /// [`Error::Database`].
     pub fn clients(&self) -> Result<Vec<Client>> {
-        let mut stmt = self.db.conn().prepare_cached(
+        let mut stmt = self.db.sql().prepare(
             "SELECT c.uid, c.name, c.portal, c.notes, c.created_at,
                     (SELECT COUNT(*) FROM credentials cr WHERE cr.client_id = c.id)
              FROM clients c ORDER BY c.name COLLATE NOCASE",
         )?;
-        let rows = stmt.query_map([], client_row)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let rows = stmt.query_map(args![], client_row)?;
+        Ok(rows.collect::<crate::db::SqlResult<Vec<_>>>()?)
     }
 }
 
 /// A client from a row of `uid, name, portal, notes, created_at, credential count`.
-fn client_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Client> {
+fn client_row(r: &crate::db::Row<'_>) -> crate::db::SqlResult<Client> {
     Ok(Client {
         uid: r.get(0)?,
         name: r.get(1)?,
-        portal: Portal::parse(&r.get::<_, String>(2)?).unwrap_or_default(),
+        portal: Portal::parse(&r.get::<String>(2)?).unwrap_or_default(),
         notes: r.get(3)?,
-        created_at: parse_ts(&r.get::<_, String>(4)?).unwrap_or_default(),
+        created_at: parse_ts(&r.get::<String>(4)?).unwrap_or_default(),
         credentials: r.get(5)?,
     })
 }

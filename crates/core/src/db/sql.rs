@@ -22,6 +22,8 @@ pub enum Lock {
     Write,
     /// The write lock only if it is free at once; otherwise no transaction is started.
     TryWrite,
+    /// A read-only snapshot: every statement sees the same committed state.
+    Read,
 }
 
 /// Why a statement failed, as far as the vault needs to tell failures apart.
@@ -543,18 +545,108 @@ impl<'c> Sql<'c> {
         Ok(out)
     }
 
-    /// Hands every row to `f`, which returns `false` to stop early.
+    /// Hands every row to `f`, which returns `false` to stop early (or fails, which stops too).
     ///
     /// # Errors
     /// The engine's failure or `f`'s first failure.
-    pub fn query_each(
+    pub fn query_each<E: From<DbError>>(
         &self,
         sql: &str,
         args: &[Arg<'_>],
-        mut f: impl FnMut(&Row<'_>) -> SqlResult<bool>,
-    ) -> SqlResult<()> {
-        self.0.query(sql, args, &mut |row| f(&Row(row)))
+        mut f: impl FnMut(&Row<'_>) -> Result<bool, E>,
+    ) -> Result<(), E> {
+        // The callback's own error waits here while the backend is told to stop.
+        let mut failed = None;
+        let done = self.0.query(sql, args, &mut |row| match f(&Row(row)) {
+            Ok(go_on) => Ok(go_on),
+            Err(e) => {
+                failed = Some(e);
+                Ok(false)
+            }
+        });
+        match failed {
+            Some(e) => Err(e),
+            None => done.map_err(E::from),
+        }
     }
+}
+
+impl<'c> Sql<'c> {
+    /// A statement to run once or several times (backends cache what they prepare).
+    ///
+    /// # Errors
+    /// Never today; kept fallible like a real prepare.
+    pub fn prepare(&self, sql: &str) -> SqlResult<Stmt<'c>> {
+        Ok(Stmt {
+            db: *self,
+            sql: sql.to_owned(),
+        })
+    }
+}
+
+/// A statement bound to its connection, run with [`Stmt::query_map`] or [`Stmt::execute`].
+pub struct Stmt<'c> {
+    db: Sql<'c>,
+    sql: String,
+}
+
+impl Stmt<'_> {
+    /// Every row read by `f`: the values up to the first failure, then that failure.
+    ///
+    /// # Errors
+    /// The engine's failure before the first row.
+    pub fn query_map<T>(
+        &mut self,
+        args: &[Arg<'_>],
+        mut f: impl FnMut(&Row<'_>) -> SqlResult<T>,
+    ) -> SqlResult<std::vec::IntoIter<SqlResult<T>>> {
+        let mut out = Vec::new();
+        let done = self.db.0.query(&self.sql, args, &mut |row| {
+            out.push(f(&Row(row)));
+            Ok(out.last().is_some_and(Result::is_ok))
+        });
+        if let Err(e) = done {
+            out.push(Err(e));
+        }
+        Ok(out.into_iter())
+    }
+
+    /// Hands every row to `f`, which returns `false` to stop early (or fails, which stops too).
+    ///
+    /// # Errors
+    /// The engine's failure or `f`'s first failure.
+    pub fn query_each<E: From<DbError>>(
+        &mut self,
+        args: &[Arg<'_>],
+        f: impl FnMut(&Row<'_>) -> Result<bool, E>,
+    ) -> Result<(), E> {
+        self.db.query_each(&self.sql, args, f)
+    }
+
+    /// Runs the statement; how many rows it changed.
+    ///
+    /// # Errors
+    /// The engine's failure.
+    pub fn execute(&mut self, args: &[Arg<'_>]) -> SqlResult<usize> {
+        self.db.0.execute(&self.sql, args)
+    }
+
+    /// The first row read by `f`.
+    ///
+    /// # Errors
+    /// The engine's failure, no row, or `f`'s failure.
+    pub fn query_row<T>(
+        &mut self,
+        args: &[Arg<'_>],
+        f: impl FnOnce(&Row<'_>) -> SqlResult<T>,
+    ) -> SqlResult<T> {
+        self.db.query_row(&self.sql, args, f)
+    }
+}
+
+/// Parameters from a list of values, for statements whose parameters are counted at run time.
+pub fn args_from<T: ToArg>(values: &[T]) -> Vec<Arg<'_>> {
+    values.iter().map(ToArg::to_arg).collect()
 }
 
 /// `.optional()` on a [`Sql::query_row`] result: no row becomes `None`.

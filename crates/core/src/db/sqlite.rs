@@ -30,7 +30,7 @@ impl From<rusqlite::Error> for DbError {
     }
 }
 
-fn bind(args: &[Arg<'_>]) -> impl rusqlite::Params + '_ {
+fn bind<'a>(args: &'a [Arg<'a>]) -> impl rusqlite::Params + 'a {
     rusqlite::params_from_iter(args.iter().map(|a| match *a {
         Arg::Null => rusqlite::types::ToSqlOutput::Borrowed(ValueRef::Null),
         Arg::Int(i) => rusqlite::types::ToSqlOutput::Borrowed(ValueRef::Integer(i)),
@@ -95,6 +95,10 @@ impl Backend for Connection {
 
     fn begin(&self, lock: Lock) -> SqlResult<bool> {
         match lock {
+            Lock::Read => {
+                Connection::execute_batch(self, "BEGIN DEFERRED")?;
+                Ok(true)
+            }
             Lock::Write => {
                 Connection::execute_batch(self, "BEGIN IMMEDIATE")?;
                 Ok(true)

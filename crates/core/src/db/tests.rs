@@ -1,6 +1,7 @@
 //! The database: opening, migrating, locking and the append-only log, on real files.
 
 use super::*;
+use crate::args;
 
 #[test]
 fn migrates_a_new_file_and_reopens_it() {
@@ -14,7 +15,8 @@ fn migrates_a_new_file_and_reopens_it() {
     drop(db);
     let db = Db::open(&path).expect("reopen");
     let mode: String = db
-        .conn()
+        .sqlite()
+        .unwrap()
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .expect("mode");
     assert_eq!(mode, "wal");
@@ -33,7 +35,7 @@ fn data_version_moves_only_for_other_connections_commits() {
         .write(|tx| {
             tx.execute(
                 "INSERT INTO settings (key, value) VALUES ('probe', '1')",
-                [],
+                args![],
             )?;
             Ok(())
         })
@@ -51,14 +53,18 @@ fn the_change_stamp_moves_for_every_commit_and_not_for_reads() {
     let mut other = Db::open(&path).expect("open again");
     let insert = |db: &mut Db, key: &str| {
         db.write(|tx| {
-            tx.execute("INSERT INTO settings (key, value) VALUES (?1, '1')", [key])?;
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, '1')",
+                args![key],
+            )?;
             Ok(())
         })
         .expect("write");
     };
     let start = me.change_stamp().expect("stamp");
     let _: i64 = me
-        .conn()
+        .sqlite()
+        .unwrap()
         .query_row("SELECT count(*) FROM settings", [], |r| r.get(0))
         .expect("read");
     assert_eq!(me.change_stamp().expect("stamp"), start, "a read");
@@ -79,7 +85,8 @@ fn refuses_a_newer_schema() {
     let dir = std::env::temp_dir().join(format!("tk-db-new-{}", std::process::id()));
     let path = dir.join("t.db");
     let db = Db::open(&path).expect("open");
-    db.conn()
+    db.sqlite()
+        .unwrap()
         .pragma_update(None, "user_version", 999)
         .expect("bump");
     drop(db);
@@ -91,18 +98,24 @@ fn refuses_a_newer_schema() {
 #[test]
 fn event_log_is_append_only() {
     let db = Db::open_in_memory().expect("db");
-    db.conn()
+    db.sqlite().unwrap()
         .execute(
             "INSERT INTO events (at, kind, message) VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'test', 'x')",
             [],
         )
         .expect("insert");
     assert!(
-        db.conn()
+        db.sqlite()
+            .unwrap()
             .execute("UPDATE events SET message = 'y'", [])
             .is_err()
     );
-    assert!(db.conn().execute("DELETE FROM events", []).is_err());
+    assert!(
+        db.sqlite()
+            .unwrap()
+            .execute("DELETE FROM events", [])
+            .is_err()
+    );
 }
 
 fn scratch(tag: &str) -> PathBuf {
@@ -155,7 +168,8 @@ fn opening_does_not_wait_for_another_process_writing() {
     // Were opening to take the write lock, this would wait and fail after the busy timeout.
     let mut reader = Db::open(&path).expect("open while another connection writes");
     let n: i64 = reader
-        .conn()
+        .sqlite()
+        .unwrap()
         .query_row("SELECT count(*) FROM settings", [], |r| r.get(0))
         .expect("read");
     assert_eq!(n, 0, "reads the committed data");
@@ -164,7 +178,7 @@ fn opening_does_not_wait_for_another_process_writing() {
         .try_write(|tx| {
             tx.execute(
                 "INSERT INTO settings (key, value) VALUES ('probe', '1')",
-                [],
+                args![],
             )?;
             Ok(())
         })
@@ -175,7 +189,7 @@ fn opening_does_not_wait_for_another_process_writing() {
         .try_write(|tx| {
             tx.execute(
                 "INSERT INTO settings (key, value) VALUES ('probe', '1')",
-                [],
+                args![],
             )?;
             Ok(())
         })
@@ -204,7 +218,8 @@ fn connections_opening_a_new_file_at_once_migrate_it_once() {
     // A second run of a migration would have failed on CREATE TABLE; one set of tables.
     let db = Db::open(&path).expect("reopen");
     let tables: i64 = db
-        .conn()
+        .sqlite()
+        .unwrap()
         .query_row(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'clients'",
             [],
@@ -231,7 +246,7 @@ fn integrity_check_finds_a_damaged_index_and_broken_references() {
     let path = scratch("integrity");
     let db = Db::open(&path).expect("open");
     assert!(db.check_integrity().expect("check").is_ok());
-    db.conn()
+    db.sqlite().unwrap()
         .execute_batch(
             "PRAGMA foreign_keys = OFF;
              INSERT INTO keys (uid, client_id, purpose, label, key_ref, public_key_sha256, created_at)
@@ -248,9 +263,13 @@ fn integrity_check_finds_a_damaged_index_and_broken_references() {
             parent: "clients".to_owned(),
         }]
     );
-    db.conn().execute("DELETE FROM keys", []).expect("clean");
+    db.sqlite()
+        .unwrap()
+        .execute("DELETE FROM keys", [])
+        .expect("clean");
     let page: i64 = db
-        .conn()
+        .sqlite()
+        .unwrap()
         .query_row(
             "SELECT rootpage FROM sqlite_master WHERE name = 'keys_by_recipient'",
             [],

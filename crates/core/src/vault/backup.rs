@@ -14,7 +14,6 @@ mod file;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
 use rusqlite::backup::{Backup, StepResult};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
@@ -68,7 +67,7 @@ impl Vault {
             });
         }
         let mut secrets = Vec::new();
-        for account in referenced_accounts(self.db.conn())? {
+        for account in referenced_accounts(&self.db.sql())? {
             let secret = self.secrets.get(&account)?.ok_or_else(|| Error::Tampered {
                 message: format!(
                     "the keychain entry {account} is missing, so the backup would be incomplete: run `tokenkeeper verify`, then import again or remove the credential or key it belongs to; nothing was written"
@@ -76,7 +75,7 @@ impl Vault {
             })?;
             secrets.push((account, secret));
         }
-        let database = file::serialize(self.db.conn())?;
+        let database = file::serialize(self.db.sqlite().ok_or_else(team_database)?)?;
         let encrypted = file::write(
             &database,
             &secrets,
@@ -84,7 +83,7 @@ impl Vault {
             passphrase,
             now,
         )?;
-        let summary = summary(self.db.conn(), secrets.len())?;
+        let summary = summary(&self.db.sql(), secrets.len())?;
         self.db.write(|tx| {
             events::append(
                 tx,
@@ -106,9 +105,9 @@ impl Vault {
     /// # Errors
     /// [`Error::Database`].
     pub fn is_empty(&self) -> Result<bool> {
-        let n: i64 = self.db.conn().query_row(
+        let n: i64 = self.db.sql().query_row(
             "SELECT (SELECT COUNT(*) FROM clients) + (SELECT COUNT(*) FROM keys)",
-            [],
+            crate::args![],
             |r| r.get(0),
         )?;
         Ok(n == 0)
@@ -122,7 +121,7 @@ impl Vault {
         if options.force || self.is_empty()? {
             return Ok(());
         }
-        let here = summary(self.db.conn(), 0)?;
+        let here = summary(&self.db.sql(), 0)?;
         Err(Error::NotEmpty {
             message: format!(
                 "this TokenKeeper already holds {} client(s) and {} key(s): a restore replaces everything; restore on an empty TokenKeeper, or confirm replacing it all (--force); nothing was changed",
@@ -149,7 +148,10 @@ impl Vault {
     ) -> Result<BackupSummary> {
         let opened = file::open(backup, passphrase)?;
         self.ensure_restorable(options)?;
-        let previous_accounts = match referenced_accounts(self.db.conn()) {
+        if self.db.sqlite().is_none() {
+            return Err(team_database());
+        }
+        let previous_accounts = match referenced_accounts(&self.db.sql()) {
             Ok(accounts) => accounts,
             // A damaged database is what a forced restore repairs; the keychain entries it can
             // no longer list stay where they are.
@@ -166,7 +168,7 @@ impl Vault {
         opened.database.execute_batch(crate::db::STAGED_SECRETS)?;
         {
             let tx = opened.database.unchecked_transaction()?;
-            staging::retire(&tx, &orphans, now)?;
+            staging::retire(&crate::db::Sql::new(&*tx), &orphans, now)?;
             tx.commit()?;
         }
         // Keychain first, remembering what each entry held, so a failure can put it back; each
@@ -192,7 +194,7 @@ impl Vault {
             written.push((account.clone(), before));
         }
         let result = result.and_then(|()| {
-            let conn = self.db.conn_mut();
+            let conn = self.db.sqlite_mut().ok_or_else(team_database)?;
             let copy = Backup::new(&opened.database, conn)?;
             match copy.step(-1)? {
                 StepResult::Done => Ok(()),
@@ -209,17 +211,19 @@ impl Vault {
                 };
             }
             for (account, _) in &opened.secrets {
-                let _ = self.db.conn().execute(
+                let _ = self.db.sql().execute(
                     "DELETE FROM staged_secrets WHERE account = ?1 AND retired = 0",
-                    [account],
+                    crate::args![account],
                 );
             }
             return Err(e);
         }
-        self.db.conn().flush_prepared_statement_cache();
+        if let Some(conn) = self.db.sqlite() {
+            conn.flush_prepared_statement_cache();
+        }
         self.db.migrate()?;
         self.forget_secrets(&orphans);
-        let summary = summary(self.db.conn(), opened.secrets.len())?;
+        let summary = summary(&self.db.sql(), opened.secrets.len())?;
         self.db.write(|tx| {
             events::append(
                 tx,
@@ -234,6 +238,14 @@ impl Vault {
             )
         })?;
         Ok(summary)
+    }
+}
+
+/// Backups and restores copy the embedded database file; a team's shared database is backed up
+/// on its server.
+fn team_database() -> Error {
+    Error::InvalidInput {
+        message: "backup and restore copy this computer's TokenKeeper file; the team database is backed up on its PostgreSQL server (pg_dump), and its secrets are encrypted to the team's members; nothing was changed".to_owned(),
     }
 }
 
@@ -267,21 +279,25 @@ pub fn unpack_for_fuzzing(archive: &[u8]) -> Result<()> {
 }
 
 /// Every keychain account the database references, sorted, without duplicates.
-pub(super) fn referenced_accounts(conn: &Connection) -> Result<Vec<String>> {
+pub(super) fn referenced_accounts(conn: &crate::db::Sql<'_>) -> Result<Vec<String>> {
     let mut stmt = conn.prepare(
         "SELECT key_ref FROM credentials WHERE key_ref IS NOT NULL
          UNION SELECT secret_ref FROM credentials WHERE secret_ref IS NOT NULL
          UNION SELECT key_ref FROM keys
          UNION SELECT secret_ref FROM mdm_connections",
     )?;
-    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-    let set: BTreeSet<String> = rows.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map(crate::args![], |r| r.get::<String>(0))?;
+    let set: BTreeSet<String> = rows.collect::<crate::db::SqlResult<_>>()?;
     Ok(set.into_iter().collect())
 }
 
-fn summary(conn: &Connection, secrets: usize) -> Result<BackupSummary> {
+fn summary(conn: &crate::db::Sql<'_>, secrets: usize) -> Result<BackupSummary> {
     let count = |table: &str| -> Result<usize> {
-        let n: i64 = conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
+        let n: i64 = conn.query_row(
+            &format!("SELECT COUNT(*) FROM {table}"),
+            crate::args![],
+            |r| r.get(0),
+        )?;
         Ok(usize::try_from(n).unwrap_or(0))
     };
     Ok(BackupSummary {

@@ -3,8 +3,9 @@
 //! its health) is in the database; what is secret (the SMTP password, the webhook URL, which
 //! carries a token, the signing key) is in the keychain only, journaled like every secret.
 
+use crate::args;
+use crate::db::OptionalRow;
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use super::{EventKind, Vault, events, new_uid, parse_ts, staging, ts};
@@ -33,21 +34,21 @@ impl Vault {
     /// # Errors
     /// [`Error::Database`].
     pub fn channels(&self) -> Result<Vec<Channel>> {
-        let conn = self.db.conn();
-        let mut stmt = conn.prepare_cached(
+        let conn = self.db.sql();
+        let mut stmt = conn.prepare(
             "SELECT ch.id, ch.uid, ch.name, ch.kind, ch.settings, ch.all_clients,
                     ch.last_success_at, ch.last_failure_at, ch.last_error, ch.failures,
                     (SELECT COUNT(*) FROM outbox o WHERE o.channel_id = ch.id
                        AND o.delivered_at IS NULL)
              FROM channels ch ORDER BY ch.name COLLATE NOCASE",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map(args![], |r| {
             let settings: String = r.get(4)?;
             let stored: StoredPublic = serde_json::from_str(&settings).unwrap_or_default();
             let failures: u32 = r.get(9)?;
             Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, bool>(5)?,
+                r.get::<i64>(0)?,
+                r.get::<bool>(5)?,
                 Channel {
                     uid: r.get(1)?,
                     name: r.get(2)?,
@@ -67,16 +68,16 @@ impl Vault {
                 },
             ))
         })?;
-        let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut names = conn.prepare_cached(
+        let rows = rows.collect::<crate::db::SqlResult<Vec<_>>>()?;
+        let mut names = conn.prepare(
             "SELECT c.name FROM channel_clients cc JOIN clients c ON c.id = cc.client_id
              WHERE cc.channel_id = ?1 ORDER BY c.name COLLATE NOCASE",
         )?;
         let mut out = Vec::with_capacity(rows.len());
         for (id, all, mut ch) in rows {
             if !all {
-                let clients = names.query_map([id], |r| r.get(0))?;
-                ch.clients = Some(clients.collect::<rusqlite::Result<Vec<String>>>()?);
+                let clients = names.query_map(args![id], |r| r.get(0))?;
+                ch.clients = Some(clients.collect::<crate::db::SqlResult<Vec<String>>>()?);
             }
             out.push(ch);
         }
@@ -118,7 +119,7 @@ impl Vault {
             let inserted = tx.execute(
                 "INSERT INTO channels (uid, name, kind, settings, secret_ref, all_clients, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) ON CONFLICT DO NOTHING",
-                params![uid, name, spec.kind.id(), public, account, client_ids.is_none(), ts(now)],
+                args![uid, name, spec.kind.id(), public, account, client_ids.is_none(), ts(now)],
             )?;
             if inserted == 0 {
                 return Err(Error::AlreadyExists {
@@ -176,7 +177,7 @@ impl Vault {
             let taken: Option<String> = tx
                 .query_row(
                     "SELECT uid FROM channels WHERE name = ?1 COLLATE NOCASE AND uid != ?2",
-                    params![new_name, current.uid],
+                    args![new_name, current.uid],
                     |r| r.get(0),
                 )
                 .optional()?;
@@ -190,20 +191,20 @@ impl Vault {
                 staging::claim(tx, &[account])?;
                 let old: String = tx.query_row(
                     "SELECT secret_ref FROM channels WHERE uid = ?1",
-                    [&current.uid],
+                    args![&current.uid],
                     |r| r.get(0),
                 )?;
                 staging::retire(tx, std::slice::from_ref(&old), now)?;
                 tx.execute(
                     "UPDATE channels SET secret_ref = ?1 WHERE uid = ?2",
-                    params![account, current.uid],
+                    args![account, current.uid],
                 )?;
                 old_account = Some(old);
             }
             tx.execute(
                 "UPDATE channels SET name = ?1, settings = ?2, all_clients = ?3, updated_at = ?4
                  WHERE uid = ?5",
-                params![new_name, public, client_ids.is_none(), ts(now), current.uid],
+                args![new_name, public, client_ids.is_none(), ts(now), current.uid],
             )?;
             set_clients(tx, &current.uid, client_ids.as_deref())?;
             events::append(
@@ -243,9 +244,9 @@ impl Vault {
             return self.update_channel(name, spec, None, now);
         }
         let current = self.channel(name)?;
-        let account: String = self.db.conn().query_row(
+        let account: String = self.db.sql().query_row(
             "SELECT secret_ref FROM channels WHERE uid = ?1",
-            [&current.uid],
+            args![&current.uid],
             |r| r.get(0),
         )?;
         let stored = match self.channel_secret(&account, &current.name) {
@@ -270,11 +271,11 @@ impl Vault {
         let account = self.db.write(|tx| {
             let account: String = tx.query_row(
                 "SELECT secret_ref FROM channels WHERE uid = ?1",
-                [&current.uid],
+                args![&current.uid],
                 |r| r.get(0),
             )?;
             staging::retire(tx, std::slice::from_ref(&account), now)?;
-            tx.execute("DELETE FROM channels WHERE uid = ?1", [&current.uid])?;
+            tx.execute("DELETE FROM channels WHERE uid = ?1", args![&current.uid])?;
             events::append(
                 tx,
                 now,
@@ -308,11 +309,11 @@ impl Vault {
         };
         let mut stmt = self
             .db
-            .conn()
-            .prepare_cached("SELECT id FROM clients WHERE name = ?1 COLLATE NOCASE")?;
+            .sql()
+            .prepare("SELECT id FROM clients WHERE name = ?1 COLLATE NOCASE")?;
         let mut ids = Vec::new();
         for n in names {
-            let id: Option<i64> = stmt.query_row([n.trim()], |r| r.get(0)).optional()?;
+            let id: Option<i64> = stmt.query_row(args![n.trim()], |r| r.get(0)).optional()?;
             ids.push(id.ok_or_else(|| super::client_not_found(n))?);
         }
         Ok(Some(ids))
@@ -320,7 +321,7 @@ impl Vault {
 
     /// Records how a test or a delivery on a channel went.
     pub(super) fn record_channel_outcome(
-        tx: &Transaction<'_>,
+        tx: &crate::db::Sql<'_>,
         channel_id: i64,
         outcome: std::result::Result<(), &str>,
         now: DateTime<Utc>,
@@ -328,12 +329,12 @@ impl Vault {
         match outcome {
             Ok(()) => tx.execute(
                 "UPDATE channels SET last_success_at = ?1, failures = 0 WHERE id = ?2",
-                params![ts(now), channel_id],
+                args![ts(now), channel_id],
             )?,
             Err(e) => tx.execute(
                 "UPDATE channels SET last_failure_at = ?1, last_error = ?2, failures = failures + 1
                  WHERE id = ?3",
-                params![ts(now), e, channel_id],
+                args![ts(now), e, channel_id],
             )?,
         };
         Ok(())
@@ -363,15 +364,18 @@ fn public_json(spec: &ChannelSpec, endpoint: Option<String>) -> String {
     serde_json::to_string(&stored).unwrap_or_else(|_| "{}".to_owned())
 }
 
-fn set_clients(tx: &Transaction<'_>, uid: &str, ids: Option<&[i64]>) -> Result<()> {
-    let id: i64 = tx.query_row("SELECT id FROM channels WHERE uid = ?1", [uid], |r| {
+fn set_clients(tx: &crate::db::Sql<'_>, uid: &str, ids: Option<&[i64]>) -> Result<()> {
+    let id: i64 = tx.query_row("SELECT id FROM channels WHERE uid = ?1", args![uid], |r| {
         r.get(0)
     })?;
-    tx.execute("DELETE FROM channel_clients WHERE channel_id = ?1", [id])?;
+    tx.execute(
+        "DELETE FROM channel_clients WHERE channel_id = ?1",
+        args![id],
+    )?;
     for client in ids.unwrap_or_default() {
         tx.execute(
             "INSERT OR IGNORE INTO channel_clients (channel_id, client_id) VALUES (?1, ?2)",
-            params![id, client],
+            args![id, client],
         )?;
     }
     Ok(())

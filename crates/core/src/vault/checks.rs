@@ -10,8 +10,9 @@
 
 use std::collections::HashMap;
 
+use crate::args;
+use crate::db::OptionalRow;
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{OptionalExtension, params};
 
 mod messages;
 mod result;
@@ -76,10 +77,12 @@ impl Vault {
         if targets.is_empty() {
             let exists: Option<String> = self
                 .db
-                .conn()
-                .query_row("SELECT kind FROM credentials WHERE uid = ?1", [uid], |r| {
-                    r.get(0)
-                })
+                .sql()
+                .query_row(
+                    "SELECT kind FROM credentials WHERE uid = ?1",
+                    args![uid],
+                    |r| r.get(0),
+                )
                 .optional()?;
             return Err(match exists {
                 Some(_) => Error::InvalidInput {
@@ -104,7 +107,7 @@ impl Vault {
     /// # Errors
     /// [`Error::Database`].
     pub fn last_checks(&self) -> Result<Vec<CheckResult>> {
-        let mut stmt = self.db.conn().prepare_cached(
+        let mut stmt = self.db.sql().prepare(
             "SELECT k.credential_uid, c.name, cr.label, cr.kind, k.service, k.checked_at, k.outcome,
                     k.reason, k.retry_after, k.details
              FROM checks k
@@ -113,7 +116,7 @@ impl Vault {
              WHERE k.id = (SELECT MAX(id) FROM checks WHERE credential_uid = k.credential_uid)
              ORDER BY c.name COLLATE NOCASE, cr.label COLLATE NOCASE",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map(args![], |r| {
             Ok(CheckResult {
                 uid: r.get(0)?,
                 client: r.get(1)?,
@@ -131,7 +134,7 @@ impl Vault {
                 details: serde_json::from_str(r.get_ref(9)?.as_str()?).unwrap_or_default(),
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<crate::db::SqlResult<Vec<_>>>()?)
     }
 
     /// Checks `targets` one after another. A busy service is not called again in the same run
@@ -300,7 +303,7 @@ impl Vault {
             tx.execute(
                 "INSERT INTO checks (credential_uid, service, checked_at, outcome, reason, retry_after, details)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
+                args![
                     t.uid,
                     t.service().id(),
                     ts(now),
@@ -315,13 +318,13 @@ impl Vault {
                     tx.execute(
                         "UPDATE credentials SET error = NULL WHERE uid = ?1 AND error IN
                             (SELECT reason FROM checks WHERE credential_uid = ?1 AND outcome = 'problem')",
-                        [&t.uid],
+                        args![&t.uid],
                     )?;
                     if let Some(account) = r.details.admin_id.as_deref() {
                         tx.execute(
                             "UPDATE credentials SET apple_account = ?1
                              WHERE uid = ?2 AND (apple_account IS NULL OR trim(apple_account) = '')",
-                            params![account, t.uid],
+                            args![account, t.uid],
                         )?;
                     }
                     success_message(r)
@@ -329,7 +332,7 @@ impl Vault {
                 Outcome::Problem if !tampered => {
                     tx.execute(
                         "UPDATE credentials SET error = ?1 WHERE uid = ?2",
-                        params![r.reason, t.uid],
+                        args![r.reason, t.uid],
                     )?;
                     r.reason.clone().unwrap_or_default()
                 }

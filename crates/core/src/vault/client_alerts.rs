@@ -1,8 +1,8 @@
 //! A client's own alerting: its warning threshold (when Renewal Required starts: 30, 45, 60 or
 //! 90 days before expiry; none means the vault's) and the contact address told by e-mail.
 
+use crate::args;
 use chrono::{DateTime, Utc};
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use super::{EventKind, Vault, events};
@@ -26,9 +26,9 @@ impl Vault {
     /// [`Error::NotFound`], [`Error::Database`].
     pub fn client_alerting(&self, name: &str) -> Result<ClientAlerting> {
         let client = self.client(name)?;
-        Ok(self.db.conn().query_row(
+        Ok(self.db.sql().query_row(
             "SELECT warn_days, contact_email FROM clients WHERE uid = ?1",
-            [&client.uid],
+            args![&client.uid],
             |r| {
                 Ok(ClientAlerting {
                     warn_days: r.get(0)?,
@@ -65,7 +65,7 @@ impl Vault {
         self.db.write(|tx| {
             tx.execute(
                 "UPDATE clients SET warn_days = ?1, contact_email = ?2 WHERE uid = ?3",
-                params![alerting.warn_days, contact, client.uid],
+                args![alerting.warn_days, contact, client.uid],
             )?;
             let threshold = alerting
                 .warn_days

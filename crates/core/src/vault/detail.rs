@@ -1,8 +1,9 @@
 //! One client's credentials in full, each with its accepted files and its audit trail: what the
 //! client page of the desktop app shows.
 
+use crate::args;
+use crate::db::OptionalRow;
 use chrono::{DateTime, Utc};
-use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use super::{Event, EventFilter, Vault, Version};
@@ -107,10 +108,10 @@ impl Vault {
         // A credential tracked from an MDM only has no row, and no key.
         Ok(self
             .db
-            .conn()
+            .sql()
             .query_row(
                 "SELECT key_ref IS NOT NULL FROM credentials WHERE uid = ?1",
-                [uid],
+                args![uid],
                 |r| r.get(0),
             )
             .optional()?

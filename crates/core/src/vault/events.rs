@@ -1,8 +1,8 @@
 //! The audit log: append-only (the schema forbids updates, and deletes younger than 90 days).
 //! Imports, renewals, refusals, accepted warnings, state changes, removals.
 
+use crate::args;
 use chrono::{DateTime, Utc};
-use rusqlite::{Transaction, params};
 use serde::Serialize;
 
 pub use crate::audit::EventKind;
@@ -44,7 +44,7 @@ pub struct EventFilter {
 }
 
 pub(crate) fn append(
-    tx: &Transaction<'_>,
+    tx: &crate::db::Sql<'_>,
     now: DateTime<Utc>,
     kind: EventKind,
     client: Option<&str>,
@@ -54,7 +54,7 @@ pub(crate) fn append(
     tx.execute(
         "INSERT INTO events (at, kind, client, credential_uid, label, message)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
+        args![
             ts(now),
             kind.id(),
             client,
@@ -67,7 +67,7 @@ pub(crate) fn append(
 }
 
 pub(crate) fn append_for(
-    tx: &Transaction<'_>,
+    tx: &crate::db::Sql<'_>,
     now: DateTime<Utc>,
     kind: EventKind,
     client: &str,
@@ -84,7 +84,7 @@ impl Vault {
     /// # Errors
     /// [`crate::Error::Database`].
     pub fn events(&self, filter: &EventFilter) -> Result<Vec<Event>> {
-        let mut stmt = self.db.conn().prepare_cached(
+        let mut stmt = self.db.sql().prepare(
             "SELECT at, kind, client, credential_uid, label, message FROM events
              WHERE (?1 IS NULL OR client = ?1 COLLATE NOCASE)
                AND (?2 IS NULL OR credential_uid = ?2)
@@ -92,11 +92,11 @@ impl Vault {
              ORDER BY at DESC, id DESC",
         )?;
         let rows = stmt.query_map(
-            params![filter.client, filter.credential_uid, filter.since.map(ts)],
+            args![filter.client, filter.credential_uid, filter.since.map(ts)],
             |r| {
                 Ok(Event {
-                    at: parse_ts(&r.get::<_, String>(0)?).unwrap_or_default(),
-                    kind: EventKind::parse(&r.get::<_, String>(1)?),
+                    at: parse_ts(&r.get::<String>(0)?).unwrap_or_default(),
+                    kind: EventKind::parse(&r.get::<String>(1)?),
                     client: r.get(2)?,
                     credential_uid: r.get(3)?,
                     label: r.get(4)?,

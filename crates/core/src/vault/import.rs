@@ -3,6 +3,7 @@
 //! changes in one transaction, and a failure on either side undoes the other
 //! ([`Vault::import`]).
 
+use crate::args;
 use chrono::{DateTime, Utc};
 
 mod guard;
@@ -99,10 +100,7 @@ impl Vault {
         )?;
         // One read transaction: every query of the decision sees the same committed state, which
         // the write then checks is still the state (`guard`).
-        let snapshot = self.db.conn().unchecked_transaction()?;
-        let prepared = self.decide_on_snapshot(req, now);
-        snapshot.rollback()?;
-        prepared
+        self.db.snapshot(|| self.decide_on_snapshot(req, now))
     }
 
     fn decide_on_snapshot(&self, req: &ImportRequest, now: DateTime<Utc>) -> Result<Prepared> {
@@ -140,7 +138,7 @@ impl Vault {
             content_sha256: incoming.content_sha256.clone(),
         };
         let records = self.records(kind, &focus)?;
-        let seen = guard::Seen::read(self.db.conn(), kind, focus)?;
+        let seen = guard::Seen::read(&self.db.sql(), kind, focus)?;
         let verdict = renewal::decide(
             &client.name,
             &incoming,
@@ -228,13 +226,13 @@ impl Vault {
         kind: Kind,
         focus: &guard::Focus,
     ) -> Result<Vec<(OnRecord, Option<String>)>> {
-        let mut stmt = self.db.conn().prepare_cached(&format!(
+        let mut stmt = self.db.sql().prepare(&format!(
             "SELECT cr.uid, c.name, cr.label, cr.identity, cr.recipient_issuer, cr.recipient_serial,
                     cr.expires_at, cr.file_sha256, cr.apple_account, cr.key_ref, cr.content_sha256
              FROM credentials cr JOIN clients c ON c.id = cr.client_id WHERE {}",
             guard::CONCERNS
         ))?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(focus.params(kind)), |r| {
+        let rows = stmt.query_map(&crate::db::args_from(&focus.params(kind)), |r| {
             let issuer: Option<String> = r.get(4)?;
             let serial: Option<String> = r.get(5)?;
             Ok((
@@ -246,7 +244,7 @@ impl Vault {
                     recipient: issuer
                         .zip(serial)
                         .map(|(issuer, serial)| Recipient { issuer, serial }),
-                    expires_at: r.get::<_, Option<String>>(6)?.as_deref().and_then(parse_ts),
+                    expires_at: r.get::<Option<String>>(6)?.as_deref().and_then(parse_ts),
                     file_sha256: r.get(7)?,
                     content_sha256: r.get(10)?,
                     apple_account: r.get(8)?,
@@ -254,13 +252,13 @@ impl Vault {
                 r.get(9)?,
             ))
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<crate::db::SqlResult<Vec<_>>>()?)
     }
 
     fn target(&self, uid: &str) -> Result<Target> {
-        Ok(self.db.conn().query_row(
+        Ok(self.db.sql().query_row(
             "SELECT id, revision, key_ref, secret_ref, apple_account FROM credentials WHERE uid = ?1",
-            [uid],
+            args![uid],
             |r| {
                 Ok(Target {
                     id: r.get(0)?,

@@ -5,8 +5,9 @@
 //! finds its key here moves it to the credential ([`super::import`]); `cert_export` hands a push
 //! certificate and its key to the MDM.
 
+use crate::args;
+use crate::db::OptionalRow;
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -120,12 +121,12 @@ impl Vault {
                 .query_row(
                     "SELECT k.key_ref, c.name, k.label FROM keys k
                      LEFT JOIN clients c ON c.id = k.client_id WHERE k.uid = ?1",
-                    [uid],
+                    args![uid],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
                 .optional()?;
             let (account, client, label) = found.ok_or_else(|| key_not_found(uid))?;
-            tx.execute("DELETE FROM keys WHERE uid = ?1", [uid])?;
+            tx.execute("DELETE FROM keys WHERE uid = ?1", args![uid])?;
             staging::retire(tx, std::slice::from_ref(&account), now)?;
             events::append(
                 tx,
@@ -186,23 +187,23 @@ impl Vault {
             "SELECT k.uid, k.key_ref, c.name FROM keys k JOIN clients c ON c.id = k.client_id
              WHERE {filter} ORDER BY k.created_at DESC, k.id DESC"
         );
-        let mut stmt = self.db.conn().prepare(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
+        let mut stmt = self.db.sql().prepare(&sql)?;
+        let rows = stmt.query_map(&crate::db::args_from(&values), |r| {
             Ok(PendingKey {
                 uid: r.get(0)?,
                 account: r.get(1)?,
                 client: r.get(2)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<crate::db::SqlResult<Vec<_>>>()?)
     }
 
     /// The keychain secret of a key on record.
     fn key_secret(&self, uid: &str, what: &str) -> Result<Zeroizing<Vec<u8>>> {
         let account: String = self
             .db
-            .conn()
-            .query_row("SELECT key_ref FROM keys WHERE uid = ?1", [uid], |r| {
+            .sql()
+            .query_row("SELECT key_ref FROM keys WHERE uid = ?1", args![uid], |r| {
                 r.get(0)
             })
             .optional()?
@@ -215,7 +216,7 @@ impl Vault {
     }
 
     fn keys_of(&self, client: Option<&str>, purpose: Option<KeyPurpose>) -> Result<Vec<KeyRecord>> {
-        let mut stmt = self.db.conn().prepare_cached(
+        let mut stmt = self.db.sql().prepare(
             "SELECT k.uid, c.name, k.purpose, k.label, k.subject, k.public_key_sha256,
                     k.recipient_issuer, k.recipient_serial, k.expires_at, k.created_at
              FROM keys k LEFT JOIN clients c ON c.id = k.client_id
@@ -223,24 +224,24 @@ impl Vault {
                AND (?2 IS NULL OR k.purpose = ?2)
              ORDER BY k.created_at DESC, k.id DESC",
         )?;
-        let rows = stmt.query_map(params![client, purpose.map(KeyPurpose::id)], |r| {
+        let rows = stmt.query_map(args![client, purpose.map(KeyPurpose::id)], |r| {
             let issuer: Option<String> = r.get(6)?;
             let serial: Option<String> = r.get(7)?;
             Ok(KeyRecord {
                 uid: r.get(0)?,
                 client: r.get(1)?,
-                purpose: KeyPurpose::parse(&r.get::<_, String>(2)?),
+                purpose: KeyPurpose::parse(&r.get::<String>(2)?),
                 label: r.get(3)?,
                 subject: r.get(4)?,
                 public_key_sha256: r.get(5)?,
                 recipient: issuer
                     .zip(serial)
                     .map(|(issuer, serial)| Recipient { issuer, serial }),
-                expires_at: r.get::<_, Option<String>>(8)?.as_deref().and_then(parse_ts),
-                created_at: parse_ts(&r.get::<_, String>(9)?).unwrap_or_default(),
+                expires_at: r.get::<Option<String>>(8)?.as_deref().and_then(parse_ts),
+                created_at: parse_ts(&r.get::<String>(9)?).unwrap_or_default(),
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<crate::db::SqlResult<Vec<_>>>()?)
     }
 
     /// Keychain first, then the row; the keychain entry is deleted again if the row fails.
@@ -263,7 +264,7 @@ impl Vault {
                 Some(name) => Some(
                     tx.query_row(
                         "SELECT id FROM clients WHERE name = ?1 COLLATE NOCASE",
-                        [name],
+                        args![name],
                         |r| r.get(0),
                     )
                     .optional()?
@@ -275,7 +276,7 @@ impl Vault {
                 "INSERT INTO keys (uid, client_id, purpose, label, key_ref, public_key_sha256, request,
                     certificate, recipient_issuer, recipient_serial, subject, expires_at, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                params![
+                args![
                     uid,
                     client_id,
                     k.purpose.id(),
@@ -292,9 +293,7 @@ impl Vault {
                 ],
             )
             .map_err(|e| match e {
-                rusqlite::Error::SqliteFailure(f, _)
-                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-                {
+                e if e.is_constraint() => {
                     Error::AlreadyExists {
                         what: format!("an MDM vendor identity labelled \"{}\"", k.label),
                     }

@@ -2,8 +2,9 @@
 //! history; state changes recorded in the audit log; stored secrets read back and checked
 //! against their recorded hash.
 
+use crate::args;
+use crate::db::OptionalRow;
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -127,15 +128,15 @@ const SUMMARY_SELECT: &str =
 /// One row of [`SUMMARY_SELECT`] as a summary (what its file says; no MDM view) with the last
 /// state recorded for it.
 fn summary_row(
-    r: &rusqlite::Row<'_>,
+    r: &crate::db::Row<'_>,
     now: DateTime<Utc>,
     thresholds: Thresholds,
-) -> rusqlite::Result<(CredentialSummary, Option<State>)> {
+) -> crate::db::SqlResult<(CredentialSummary, Option<State>)> {
     let expires_at = r.get_ref(7)?.as_str_or_null()?.and_then(parse_ts);
     let error = r.get_ref(9)?.as_str_or_null()?;
     let thresholds = Thresholds {
         renewal_window_days: r
-            .get::<_, Option<u32>>(11)?
+            .get::<Option<u32>>(11)?
             .unwrap_or(thresholds.renewal_window_days),
         ..thresholds
     };
@@ -181,12 +182,12 @@ impl Vault {
     ) -> Result<Vec<CredentialSummary>> {
         let mut stmt = self
             .db
-            .conn()
-            .prepare_cached(&format!("{SUMMARY_SELECT} WHERE cr.id = ?1"))?;
+            .sql()
+            .prepare(&format!("{SUMMARY_SELECT} WHERE cr.id = ?1"))?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             if let Some(row) = stmt
-                .query_row([id], |r| summary_row(r, now, thresholds))
+                .query_row(args![id], |r| summary_row(r, now, thresholds))
                 .optional()?
             {
                 out.push(row);
@@ -202,13 +203,13 @@ impl Vault {
         now: DateTime<Utc>,
     ) -> Result<Vec<(CredentialSummary, Option<State>)>> {
         let thresholds = self.thresholds()?;
-        let count: i64 = self
-            .db
-            .conn()
-            .query_row("SELECT COUNT(*) FROM credentials", [], |r| r.get(0))?;
+        let count: i64 =
+            self.db
+                .sql()
+                .query_row("SELECT COUNT(*) FROM credentials", args![], |r| r.get(0))?;
         let count = usize::try_from(count).unwrap_or(0);
-        let mut stmt = self.db.conn().prepare_cached(SUMMARY_SELECT)?;
-        let rows = stmt.query_map([], |r| summary_row(r, now, thresholds))?;
+        let mut stmt = self.db.sql().prepare(SUMMARY_SELECT)?;
+        let rows = stmt.query_map(args![], |r| summary_row(r, now, thresholds))?;
         // Sized once: a vector doubling as it fills holds both its halves for a moment (55 MB
         // for 100,000 rows instead of 28).
         let mut out = Vec::with_capacity(count);
@@ -226,24 +227,24 @@ impl Vault {
     /// # Errors
     /// [`Error::Database`].
     pub fn versions(&self, uid: &str) -> Result<Vec<Version>> {
-        let mut stmt = self.db.conn().prepare_cached(
+        let mut stmt = self.db.sql().prepare(
             "SELECT v.revision, v.file_name, v.file_sha256, v.identity, v.expires_at, v.apple_account,
                     v.imported_at
              FROM versions v JOIN credentials cr ON cr.id = v.credential_id
              WHERE cr.uid = ?1 ORDER BY v.revision DESC",
         )?;
-        let rows = stmt.query_map([uid], |r| {
+        let rows = stmt.query_map(args![uid], |r| {
             Ok(Version {
                 revision: r.get(0)?,
                 file_name: r.get(1)?,
                 file_sha256: r.get(2)?,
                 identity: r.get(3)?,
-                expires_at: r.get::<_, Option<String>>(4)?.as_deref().and_then(parse_ts),
+                expires_at: r.get::<Option<String>>(4)?.as_deref().and_then(parse_ts),
                 apple_account: r.get(5)?,
-                imported_at: parse_ts(&r.get::<_, String>(6)?).unwrap_or_default(),
+                imported_at: parse_ts(&r.get::<String>(6)?).unwrap_or_default(),
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<crate::db::SqlResult<Vec<_>>>()?)
     }
 
     /// Changes a credential's label or Apple Account on record.
@@ -271,7 +272,7 @@ impl Vault {
             let client: Option<String> = tx
                 .query_row(
                     "SELECT c.name FROM credentials cr JOIN clients c ON c.id = cr.client_id WHERE cr.uid = ?1",
-                    [uid],
+                    args![uid],
                     |r| r.get(0),
                 )
                 .optional()?;
@@ -281,12 +282,10 @@ impl Vault {
             })?;
             tx.execute(
                 "UPDATE credentials SET label = ?1, apple_account = ?2, updated_at = ?3 WHERE uid = ?4",
-                params![label, account, ts(now), uid],
+                args![label, account, ts(now), uid],
             )
             .map_err(|e| match e {
-                rusqlite::Error::SqliteFailure(f, _)
-                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-                {
+                e if e.is_constraint() => {
                     Error::AlreadyExists {
                         what: format!("a credential labelled \"{label}\" for {client}"),
                     }
@@ -318,11 +317,11 @@ impl Vault {
     pub fn read_secret(&mut self, uid: &str, now: DateTime<Utc>) -> Result<Zeroizing<Vec<u8>>> {
         let found: Option<(Option<String>, Option<String>, String, String)> = self
             .db
-            .conn()
+            .sql()
             .query_row(
                 "SELECT cr.secret_ref, cr.secret_sha256, c.name, cr.label
                  FROM credentials cr JOIN clients c ON c.id = cr.client_id WHERE cr.uid = ?1",
-                [uid],
+                args![uid],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
@@ -341,7 +340,7 @@ impl Vault {
         self.db.write(|tx| {
             tx.execute(
                 "UPDATE credentials SET error = ?1, last_state = ?2 WHERE uid = ?3",
-                params![problem, State::Error.id(), uid],
+                args![problem, State::Error.id(), uid],
             )?;
             events::append_for(
                 tx,
@@ -366,10 +365,10 @@ impl Vault {
         let uids: Vec<String> = {
             let mut stmt = self
                 .db
-                .conn()
+                .sql()
                 .prepare("SELECT uid FROM credentials WHERE secret_ref IS NOT NULL")?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()?
+            let rows = stmt.query_map(args![], |r| r.get(0))?;
+            rows.collect::<crate::db::SqlResult<Vec<_>>>()?
         };
         let mut problems = Vec::new();
         for uid in uids {

@@ -59,7 +59,7 @@ impl Vault {
         };
         // Only the candidates, from the indexes (a vault of 100,000 is not read to place one
         // file); the test below is the rule.
-        let mut stmt = self.db.conn().prepare_cached(
+        let mut stmt = self.db.sql().prepare(
             "SELECT c.name, cr.label, cr.identity, cr.recipient_issuer, cr.recipient_serial
              FROM credentials cr JOIN clients c ON c.id = cr.client_id
              WHERE +cr.kind = ?1
@@ -74,13 +74,13 @@ impl Vault {
             .as_ref()
             .map(|r| (r.issuer.as_str(), r.serial.as_str()))
             .unzip();
-        let rows = stmt.query_map(rusqlite::params![kind.id(), wanted, issuer, serial], |r| {
+        let rows = stmt.query_map(crate::args![kind.id(), wanted, issuer, serial], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, Option<String>>(4)?,
+                r.get::<String>(0)?,
+                r.get::<String>(1)?,
+                r.get::<String>(2)?,
+                r.get::<Option<String>>(3)?,
+                r.get::<Option<String>>(4)?,
             ))
         })?;
         let mut hits: Vec<(String, String)> = Vec::new();

@@ -3,8 +3,9 @@
 //! each sync (what the console held, replaced whole, or why it could not be read: nothing
 //! stored changes then) in the audit log, and when the next scheduled sync is due.
 
+use crate::args;
+use crate::db::OptionalRow;
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{OptionalExtension, params};
 use secrecy::SecretString;
 
 use super::{EventKind, Vault, events, new_uid, parse_ts, staging, ts};
@@ -33,8 +34,8 @@ const SELECT: &str = "SELECT m.uid, m.name, c.name, m.vendor, m.url, m.tenant, m
         (SELECT COUNT(*) FROM mdm_items i WHERE i.connection_id = m.id)
      FROM mdm_connections m JOIN clients c ON c.id = m.client_id";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MdmConnection> {
-    let time = |i: usize| -> rusqlite::Result<Option<DateTime<Utc>>> {
+fn row(r: &crate::db::Row<'_>) -> crate::db::SqlResult<MdmConnection> {
+    let time = |i: usize| -> crate::db::SqlResult<Option<DateTime<Utc>>> {
         Ok(r.get_ref(i)?.as_str_or_null()?.and_then(parse_ts))
     };
     Ok(MdmConnection {
@@ -82,7 +83,7 @@ impl Vault {
                      oauth_client_id, ca_pem, secret_ref, created_at)
                  SELECT ?1, c.id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 FROM clients c WHERE c.uid = ?10
                  AND NOT EXISTS (SELECT 1 FROM mdm_connections WHERE name = ?2 COLLATE NOCASE)",
-                params![
+                args![
                     uid,
                     s.name,
                     s.vendor.id(),
@@ -128,10 +129,10 @@ impl Vault {
     /// [`Error::NotFound`], [`Error::Database`].
     pub fn mdm_connection(&self, name: &str) -> Result<MdmConnection> {
         self.db
-            .conn()
+            .sql()
             .query_row(
                 &format!("{SELECT} WHERE m.name = ?1 COLLATE NOCASE"),
-                [name.trim()],
+                args![name.trim()],
                 row,
             )
             .optional()?
@@ -143,11 +144,11 @@ impl Vault {
     /// # Errors
     /// [`Error::Database`].
     pub fn mdm_connections(&self) -> Result<Vec<MdmConnection>> {
-        let mut stmt = self.db.conn().prepare_cached(&format!(
+        let mut stmt = self.db.sql().prepare(&format!(
             "{SELECT} ORDER BY c.name COLLATE NOCASE, m.name COLLATE NOCASE"
         ))?;
-        let rows = stmt.query_map([], row)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let rows = stmt.query_map(args![], row)?;
+        Ok(rows.collect::<crate::db::SqlResult<Vec<_>>>()?)
     }
 
     /// Removes a connection, what it held and its secret. The audit log keeps its history.
@@ -156,14 +157,14 @@ impl Vault {
     /// [`Error::NotFound`], [`Error::Database`].
     pub fn remove_mdm_connection(&mut self, name: &str, now: DateTime<Utc>) -> Result<()> {
         let c = self.mdm_connection(name)?;
-        let account: String = self.db.conn().query_row(
+        let account: String = self.db.sql().query_row(
             "SELECT secret_ref FROM mdm_connections WHERE uid = ?1",
-            [&c.uid],
+            args![&c.uid],
             |r| r.get(0),
         )?;
         let accounts = vec![account];
         self.db.write(|tx| {
-            tx.execute("DELETE FROM mdm_connections WHERE uid = ?1", [&c.uid])?;
+            tx.execute("DELETE FROM mdm_connections WHERE uid = ?1", args![&c.uid])?;
             staging::retire(tx, &accounts, now)?;
             events::append(
                 tx,
@@ -188,16 +189,16 @@ impl Vault {
     /// [`Error::NotFound`] for an unknown name; [`Error::KeychainUnavailable`];
     /// [`Error::Database`].
     pub fn mdm_access(&self, name: Option<&str>) -> Result<Vec<MdmAccess>> {
-        let mut stmt = self.db.conn().prepare(
+        let mut stmt = self.db.sql().prepare(
             "SELECT m.uid, m.name, c.name, m.vendor, m.url, m.tenant, m.oauth_client_id, m.ca_pem,
                     m.secret_ref
              FROM mdm_connections m JOIN clients c ON c.id = m.client_id
              WHERE ?1 IS NULL OR m.name = ?1 COLLATE NOCASE
              ORDER BY m.name COLLATE NOCASE",
         )?;
-        let rows = stmt.query_map([name.map(str::trim)], |r| {
+        let rows = stmt.query_map(args![name.map(str::trim)], |r| {
             Ok((
-                r.get::<_, String>(0)?,
+                r.get::<String>(0)?,
                 MdmSettings {
                     name: r.get(1)?,
                     client: r.get(2)?,
@@ -207,10 +208,10 @@ impl Vault {
                     client_id: r.get(6)?,
                     ca_pem: r.get(7)?,
                 },
-                r.get::<_, String>(8)?,
+                r.get::<String>(8)?,
             ))
         })?;
-        let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = rows.collect::<crate::db::SqlResult<Vec<_>>>()?;
         if rows.is_empty() {
             if let Some(name) = name {
                 return Err(not_found(name));
@@ -247,11 +248,11 @@ impl Vault {
         for (uid, outcome) in outcomes {
             let found: Option<(i64, String, String, String)> = self
                 .db
-                .conn()
+                .sql()
                 .query_row(
                     "SELECT m.id, m.name, m.vendor, c.name FROM mdm_connections m
                      JOIN clients c ON c.id = m.client_id WHERE m.uid = ?1",
-                    [&uid],
+                    args![&uid],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                 )
                 .optional()?;
@@ -263,20 +264,20 @@ impl Vault {
             let report = MdmSyncReport::new(&name, vendor, &outcome);
             self.db.write(|tx| match &outcome {
                 Ok(held) => {
-                    tx.execute("DELETE FROM mdm_items WHERE connection_id = ?1", [id])?;
-                    let mut insert = tx.prepare_cached(
+                    tx.execute("DELETE FROM mdm_items WHERE connection_id = ?1", args![id])?;
+                    let mut insert = tx.prepare(
                         "INSERT INTO mdm_items (connection_id, kind, facts) VALUES (?1, ?2, ?3)",
                     )?;
                     for h in held {
                         let facts = serde_json::to_string(h).map_err(|e| Error::Database {
                             detail: format!("MDM facts: {e}"),
                         })?;
-                        insert.execute(params![id, h.kind.id(), facts])?;
+                        insert.execute(args![id, h.kind.id(), facts])?;
                     }
                     tx.execute(
                         "UPDATE mdm_connections SET synced_at = ?1, attempted_at = ?1,
                              last_error = NULL WHERE id = ?2",
-                        params![ts(now), id],
+                        args![ts(now), id],
                     )?;
                     events::append(
                         tx,
@@ -291,7 +292,7 @@ impl Vault {
                     tx.execute(
                         "UPDATE mdm_connections SET attempted_at = ?1, last_error = ?2
                              WHERE id = ?3",
-                        params![ts(now), why, id],
+                        args![ts(now), why, id],
                     )?;
                     events::append(
                         tx,

@@ -3,8 +3,9 @@
 
 use std::collections::HashSet;
 
+use crate::args;
+use crate::db::OptionalRow;
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
 
 mod pass;
 
@@ -141,7 +142,7 @@ impl Vault {
                 tx.execute(
                     "INSERT OR IGNORE INTO reminders_sent (credential_uid, revision, milestone, sent_at)
                      VALUES (?1, ?2, ?3, ?4)",
-                    params![r.uid, r.revision, r.milestone, ts(now)],
+                    args![r.uid, r.revision, r.milestone, ts(now)],
                 )?;
             }
             events::append(tx, now, EventKind::NotificationSent, None, None, &format!("{}: {}", n.title, n.body.replace('\n', "; ")))
@@ -176,19 +177,21 @@ impl Vault {
     fn sent(&self) -> Result<HashSet<SentKey>> {
         let mut stmt = self
             .db
-            .conn()
-            .prepare_cached("SELECT credential_uid, revision, milestone FROM reminders_sent")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        Ok(rows.collect::<rusqlite::Result<HashSet<_>>>()?)
+            .sql()
+            .prepare("SELECT credential_uid, revision, milestone FROM reminders_sent")?;
+        let rows = stmt.query_map(args![], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<crate::db::SqlResult<HashSet<_>>>()?)
     }
 
     pub(crate) fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .db
-            .conn()
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
+            .sql()
+            .query_row(
+                "SELECT value FROM settings WHERE key = ?1",
+                args![key],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 
@@ -203,7 +206,7 @@ impl Vault {
             tx.execute(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![key, value],
+                args![key, value],
             )?;
             events::append(tx, now, EventKind::SettingsChanged, None, None, message)
         })

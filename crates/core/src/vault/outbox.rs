@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 use std::time::Duration as StdDuration;
 
+use crate::args;
 use chrono::{DateTime, Utc};
-use rusqlite::params;
 use serde::Serialize;
 
 use super::channels::{ChannelKind, ChannelSecret, ChannelSettings};
@@ -125,7 +125,7 @@ impl Vault {
             return Ok(QueueReport::default());
         }
         self.db.write(|tx| {
-            let mut record = tx.prepare_cached(
+            let mut record = tx.prepare(
                 "INSERT OR IGNORE INTO alerts (credential_uid, revision, milestone, queued_at)
                  VALUES (?1, ?2, ?3, ?4)",
             )?;
@@ -133,8 +133,7 @@ impl Vault {
             let mut due = Vec::with_capacity(candidates.len());
             for d in candidates {
                 // Another process may have queued it since the read: once only.
-                if record.execute(params![d.summary.uid, d.revision, d.milestone, queued_at])? == 0
-                {
+                if record.execute(args![d.summary.uid, d.revision, d.milestone, queued_at])? == 0 {
                     continue;
                 }
                 due.push(d);
@@ -155,38 +154,42 @@ impl Vault {
             let due = sorted;
             // Each item written once, in message order: one contiguous range of ids that every
             // channel's message refers to.
-            let mut write_item = tx.prepare_cached(
+            let mut write_item = tx.prepare(
                 "INSERT INTO alert_items (client_id, credential_uid, client, portal, kind, label,
                      identity, apple_account, expires_at, milestone, state, days_left, reason,
                      window_days, grace_days)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                 RETURNING id",
             )?;
-            let mut first_item = 0;
+            let (mut first_item, mut last_item) = (0, -1);
             for (i, d) in due.iter().enumerate() {
                 let c = &d.summary;
-                write_item.execute(params![
-                    d.client_id,
-                    c.uid,
-                    c.client,
-                    c.portal.id(),
-                    c.kind.id(),
-                    c.label,
-                    c.identity,
-                    c.apple_account,
-                    c.expires_at.map(ts),
-                    d.milestone,
-                    d.st.state.id(),
-                    d.st.days_left,
-                    d.st.reason,
-                    d.own.renewal_window_days,
-                    d.own.grace_days
-                ])?;
+                let id: i64 = write_item.query_row(
+                    args![
+                        d.client_id,
+                        c.uid,
+                        c.client,
+                        c.portal.id(),
+                        c.kind.id(),
+                        c.label,
+                        c.identity,
+                        c.apple_account,
+                        c.expires_at.map(ts),
+                        d.milestone,
+                        d.st.state.id(),
+                        d.st.days_left,
+                        d.st.reason,
+                        d.own.renewal_window_days,
+                        d.own.grace_days
+                    ],
+                    |r| r.get(0),
+                )?;
                 if i == 0 {
-                    first_item = tx.last_insert_rowid();
+                    first_item = id;
                 }
+                last_item = id;
             }
-            let last_item = tx.last_insert_rowid();
-            let mut insert = tx.prepare_cached(
+            let mut insert = tx.prepare(
                 "INSERT INTO outbox (uid, channel_id, extra_to, body, first_item, last_item,
                                      clients, alerts, queued_at, next_attempt_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
@@ -217,7 +220,7 @@ impl Vault {
                     Some(serde_json::to_string(&ids).map_err(json_error)?)
                 };
                 let header = message_header(count, urgent, only.filter(|_| count == 1), now)?;
-                insert.execute(params![
+                insert.execute(args![
                     new_uid(),
                     route.id,
                     "[]",
@@ -250,7 +253,7 @@ impl Vault {
                 let urgent = mine.iter().filter(|d| d.st.state.urgency() > 1).count();
                 let only = mine.first().copied().filter(|_| mine.len() == 1);
                 let header = message_header(mine.len(), urgent, only, now)?;
-                insert.execute(params![
+                insert.execute(args![
                     new_uid(),
                     route.id,
                     to,
@@ -272,13 +275,13 @@ impl Vault {
 
     /// The channels and the clients each serves.
     fn routes(&self) -> Result<Vec<Route>> {
-        let conn = self.db.conn();
-        let mut stmt = conn.prepare_cached(
+        let conn = self.db.sql();
+        let mut stmt = conn.prepare(
             "SELECT ch.id, ch.kind, ch.all_clients,
                     (SELECT group_concat(client_id) FROM channel_clients WHERE channel_id = ch.id)
              FROM channels ch ORDER BY ch.id",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map(args![], |r| {
             let clients: Option<String> = r.get(3)?;
             Ok(Route {
                 id: r.get(0)?,
@@ -291,7 +294,7 @@ impl Vault {
                     .collect(),
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<crate::db::SqlResult<Vec<_>>>()?)
     }
 }
 

@@ -2,8 +2,9 @@
 //! their keychain items (so a crash leaves them to the sweep), then the items are deleted. The
 //! audit log keeps their history.
 
+use crate::args;
+use crate::db::OptionalRow;
 use chrono::{DateTime, Utc};
-use rusqlite::OptionalExtension;
 
 use super::{EventKind, Vault, events, staging};
 use crate::error::{Error, Result};
@@ -24,11 +25,11 @@ impl Vault {
                  UNION ALL SELECT m.secret_ref FROM mdm_connections m
                  JOIN clients c ON c.id = m.client_id WHERE c.uid = ?1",
             )?;
-            for account in stmt.query_map([&client.uid], |r| r.get::<_, String>(0))? {
+            for account in stmt.query_map(args![&client.uid], |r| r.get::<String>(0))? {
                 accounts.push(account?);
             }
             drop(stmt);
-            tx.execute("DELETE FROM clients WHERE uid = ?1", [&client.uid])?;
+            tx.execute("DELETE FROM clients WHERE uid = ?1", args![&client.uid])?;
             staging::retire(tx, &accounts, now)?;
             events::append(
                 tx,
@@ -57,7 +58,7 @@ impl Vault {
                 .query_row(
                     "SELECT c.name, cr.label FROM credentials cr JOIN clients c ON c.id = cr.client_id
                      WHERE cr.uid = ?1",
-                    [uid],
+                    args![uid],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
@@ -68,7 +69,7 @@ impl Vault {
                 });
             };
             let accounts = secret_accounts(tx, "cr.uid = ?1", uid)?;
-            tx.execute("DELETE FROM credentials WHERE uid = ?1", [uid])?;
+            tx.execute("DELETE FROM credentials WHERE uid = ?1", args![uid])?;
             staging::retire(tx, &accounts, now)?;
             events::append_for(tx, now, EventKind::CredentialRemoved, &client, uid, &label, "credential removed")?;
             Ok(accounts)
@@ -79,21 +80,14 @@ impl Vault {
 }
 
 /// Keychain accounts referenced by the credentials matching `filter` (joined as `cr` and `c`).
-fn secret_accounts(
-    tx: &rusqlite::Transaction<'_>,
-    filter: &str,
-    value: &str,
-) -> Result<Vec<String>> {
+fn secret_accounts(tx: &crate::db::Sql<'_>, filter: &str, value: &str) -> Result<Vec<String>> {
     let sql = format!(
         "SELECT cr.key_ref, cr.secret_ref FROM credentials cr JOIN clients c ON c.id = cr.client_id
          WHERE {filter}"
     );
     let mut stmt = tx.prepare(&sql)?;
-    let rows = stmt.query_map([value], |r| {
-        Ok((
-            r.get::<_, Option<String>>(0)?,
-            r.get::<_, Option<String>>(1)?,
-        ))
+    let rows = stmt.query_map(args![value], |r| {
+        Ok((r.get::<Option<String>>(0)?, r.get::<Option<String>>(1)?))
     })?;
     let mut out = Vec::new();
     for row in rows {

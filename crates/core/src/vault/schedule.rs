@@ -3,8 +3,8 @@
 //! scheduled check is. The desktop shell sleeps until [`Vault::next_scheduled_check`], then calls
 //! [`Vault::check_due`].
 
+use crate::args;
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use super::checks::{CheckResult, Outcome};
@@ -80,12 +80,12 @@ impl Vault {
                 ("check_timeout_seconds", secs.to_string(), d.timeout.as_secs().to_string()),
             ] {
                 if value == default {
-                    tx.execute("DELETE FROM settings WHERE key = ?1", [key])?;
+                    tx.execute("DELETE FROM settings WHERE key = ?1", args![key])?;
                 } else {
                     tx.execute(
                         "INSERT INTO settings (key, value) VALUES (?1, ?2)
                          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                        params![key, value],
+                        args![key, value],
                     )?;
                 }
             }
@@ -137,7 +137,7 @@ impl Vault {
                 tx.execute(
                     "INSERT INTO settings (key, value) VALUES (?1, ?2)
                      ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    params![key, value],
+                    args![key, value],
                 )?;
             }
             let message = if s.enabled {
@@ -200,11 +200,11 @@ impl Vault {
     /// # Errors
     /// [`Error::Database`].
     pub fn last_successful_checks(&self) -> Result<Vec<(String, DateTime<Utc>)>> {
-        let mut stmt = self.db.conn().prepare_cached(
+        let mut stmt = self.db.sql().prepare(
             "SELECT service, MAX(checked_at) FROM checks WHERE outcome != 'could_not_check'
              GROUP BY service ORDER BY service",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = stmt.query_map(args![], |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?)))?;
         let mut out = Vec::new();
         for row in rows {
             let (service, at) = row?;
@@ -221,9 +221,9 @@ impl Vault {
         service: Service,
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>> {
-        let until: Option<String> = self.db.conn().query_row(
+        let until: Option<String> = self.db.sql().query_row(
             "SELECT MAX(retry_after) FROM checks WHERE service = ?1",
-            [service.id()],
+            args![service.id()],
             |r| r.get(0),
         )?;
         Ok(until.as_deref().and_then(parse_ts).filter(|u| *u > now))
@@ -232,7 +232,7 @@ impl Vault {
     /// When each checkable credential is next due: never checked, at once; after an answer,
     /// one interval later; after no answer, an hour later; never before a `Retry-After`.
     fn due_times(&self, schedule: CheckSchedule) -> Result<Vec<(String, DateTime<Utc>)>> {
-        let mut stmt = self.db.conn().prepare_cached(
+        let mut stmt = self.db.sql().prepare(
             "SELECT cr.uid, cr.kind, cr.created_at, k.checked_at, k.outcome,
                     (SELECT MAX(retry_after) FROM checks WHERE service = CASE cr.kind
                         WHEN 'content_token' THEN 'apps_and_books' ELSE 'device_assignment' END)
@@ -242,7 +242,7 @@ impl Vault {
              WHERE cr.kind IN ('server_token', 'content_token') AND cr.secret_ref IS NOT NULL",
         )?;
         let interval = Duration::hours(i64::from(schedule.interval_hours));
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map(args![], |r| {
             let created = parse_ts(r.get_ref(2)?.as_str()?).unwrap_or_default();
             let checked = r.get_ref(3)?.as_str_or_null()?.and_then(parse_ts);
             let outcome = r.get_ref(4)?.as_str_or_null()?.map(Outcome::parse);
@@ -252,8 +252,8 @@ impl Vault {
                 (Some(at), _) => at + interval,
                 (None, _) => created,
             };
-            Ok((r.get::<_, String>(0)?, busy.map_or(due, |b| due.max(b))))
+            Ok((r.get::<String>(0)?, busy.map_or(due, |b| due.max(b))))
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<crate::db::SqlResult<Vec<_>>>()?)
     }
 }

@@ -9,8 +9,9 @@
 //! ([`Vault::sweep_secrets`]) later finds the leftovers: retired items at once, staged ones once
 //! they are older than a grace period, so an import in flight is never touched.
 
+use crate::args;
+use crate::db::OptionalRow;
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::{Vault, parse_ts, ts};
@@ -57,11 +58,11 @@ pub(crate) fn attempt_account(owner: &str, what: &str, revision: u32) -> String 
 /// # Errors
 /// [`Error::Conflict`] when the sweep took one of them (the attempt outlived the grace
 /// period): nothing is committed and the caller deletes what it staged.
-pub(crate) fn claim(tx: &Transaction<'_>, accounts: &[&str]) -> Result<()> {
+pub(crate) fn claim(tx: &crate::db::Sql<'_>, accounts: &[&str]) -> Result<()> {
     for account in accounts {
         let claimed = tx.execute(
             "DELETE FROM staged_secrets WHERE account = ?1 AND retired = 0",
-            [account],
+            args![account],
         )?;
         if claimed == 0 {
             return Err(Error::Conflict {
@@ -77,26 +78,30 @@ pub(crate) fn claim(tx: &Transaction<'_>, accounts: &[&str]) -> Result<()> {
 ///
 /// # Errors
 /// [`Error::Database`].
-pub(crate) fn retire(tx: &Transaction<'_>, accounts: &[String], now: DateTime<Utc>) -> Result<()> {
+pub(crate) fn retire(
+    tx: &crate::db::Sql<'_>,
+    accounts: &[String],
+    now: DateTime<Utc>,
+) -> Result<()> {
     for account in accounts {
         tx.execute(
             "INSERT INTO staged_secrets (account, staged_at, retired) VALUES (?1, ?2, 1)
              ON CONFLICT (account) DO UPDATE SET retired = 1",
-            params![account, ts(now)],
+            args![account, ts(now)],
         )?;
     }
     Ok(())
 }
 
 /// Whether a record references `account`.
-fn referenced(tx: &Transaction<'_>, account: &str) -> Result<bool> {
+fn referenced(tx: &crate::db::Sql<'_>, account: &str) -> Result<bool> {
     Ok(tx
         .query_row(
             "SELECT 1 FROM credentials WHERE key_ref = ?1 OR secret_ref = ?1
              UNION ALL SELECT 1 FROM keys WHERE key_ref = ?1
              UNION ALL SELECT 1 FROM channels WHERE secret_ref = ?1
              UNION ALL SELECT 1 FROM mdm_connections WHERE secret_ref = ?1 LIMIT 1",
-            [account],
+            args![account],
             |_| Ok(()),
         )
         .optional()?
@@ -128,10 +133,10 @@ impl Vault {
     /// # Errors
     /// [`Error::Database`].
     pub(crate) fn journal_staged(&self, account: &str, now: DateTime<Utc>) -> Result<()> {
-        self.db.conn().execute(
+        self.db.sql().execute(
             "INSERT INTO staged_secrets (account, staged_at, retired) VALUES (?1, ?2, 0)
              ON CONFLICT (account) DO UPDATE SET staged_at = excluded.staged_at, retired = 0",
-            params![account, ts(now)],
+            args![account, ts(now)],
         )?;
         Ok(())
     }
@@ -142,10 +147,10 @@ impl Vault {
     pub(crate) fn forget_secrets(&self, accounts: &[String]) {
         for account in accounts {
             if self.secrets.delete(account).is_ok() {
-                let _ = self
-                    .db
-                    .conn()
-                    .execute("DELETE FROM staged_secrets WHERE account = ?1", [account]);
+                let _ = self.db.sql().execute(
+                    "DELETE FROM staged_secrets WHERE account = ?1",
+                    args![account],
+                );
             }
         }
     }
@@ -157,7 +162,7 @@ impl Vault {
     /// [`Error::Database`].
     pub fn orphaned_secrets(&self, now: DateTime<Utc>, grace: Duration) -> Result<Vec<Orphan>> {
         let cutoff = ts(now - grace);
-        let mut stmt = self.db.conn().prepare(
+        let mut stmt = self.db.sql().prepare(
             "SELECT s.account, s.staged_at, s.retired FROM staged_secrets s
              WHERE (s.retired = 1 OR s.staged_at <= ?1)
                AND NOT EXISTS (SELECT 1 FROM credentials c
@@ -165,14 +170,14 @@ impl Vault {
                AND NOT EXISTS (SELECT 1 FROM keys k WHERE k.key_ref = s.account)
              ORDER BY s.staged_at, s.account",
         )?;
-        let rows = stmt.query_map([cutoff], |r| {
+        let rows = stmt.query_map(args![cutoff], |r| {
             Ok(Orphan {
                 account: r.get(0)?,
-                since: parse_ts(&r.get::<_, String>(1)?).unwrap_or_default(),
-                retired: r.get::<_, i64>(2)? == 1,
+                since: parse_ts(&r.get::<String>(1)?).unwrap_or_default(),
+                retired: r.get::<i64>(2)? == 1,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<crate::db::SqlResult<Vec<_>>>()?)
     }
 
     /// Removes every keychain item no record references (see [`Vault::orphaned_secrets`]) and
@@ -189,19 +194,23 @@ impl Vault {
             let rows: Vec<(String, String, bool)> = {
                 let mut stmt =
                     tx.prepare("SELECT account, staged_at, retired FROM staged_secrets")?;
-                let rows =
-                    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? == 1)))?;
-                rows.collect::<rusqlite::Result<Vec<_>>>()?
+                let rows = stmt.query_map(args![], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get::<i64>(2)? == 1))
+                })?;
+                rows.collect::<crate::db::SqlResult<Vec<_>>>()?
             };
             let (mut doomed, mut settled, mut in_flight) = (Vec::new(), 0, 0);
             for (account, since, retired) in rows {
                 if referenced(tx, &account)? {
-                    tx.execute("DELETE FROM staged_secrets WHERE account = ?1", [&account])?;
+                    tx.execute(
+                        "DELETE FROM staged_secrets WHERE account = ?1",
+                        args![&account],
+                    )?;
                     settled += 1;
                 } else if retired || since <= cutoff {
                     tx.execute(
                         "UPDATE staged_secrets SET retired = 1 WHERE account = ?1",
-                        [&account],
+                        args![&account],
                     )?;
                     doomed.push(Orphan {
                         since: parse_ts(&since).unwrap_or_default(),
@@ -219,9 +228,9 @@ impl Vault {
         for orphan in doomed {
             match self.secrets.delete(&orphan.account) {
                 Ok(()) => {
-                    self.db.conn().execute(
+                    self.db.sql().execute(
                         "DELETE FROM staged_secrets WHERE account = ?1",
-                        [&orphan.account],
+                        args![&orphan.account],
                     )?;
                     removed.push(orphan);
                 }

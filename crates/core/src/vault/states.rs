@@ -1,8 +1,8 @@
 //! State changes noticed while listing (Active -> Renewal Required, ...), recorded in the audit
 //! log as bookkeeping that never makes a read wait.
 
+use crate::args;
 use chrono::{DateTime, Utc};
-use rusqlite::params;
 
 use super::{EventKind, Vault, events};
 use crate::error::Result;
@@ -44,7 +44,7 @@ impl Vault {
 /// Writes the state changes still unrecorded at the revision they were computed for; returns
 /// how many it wrote.
 fn record(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &crate::db::Sql<'_>,
     changed: &[&CredentialSummary],
     now: DateTime<Utc>,
 ) -> Result<usize> {
@@ -53,7 +53,7 @@ fn record(
         let updated = tx.execute(
             "UPDATE credentials SET last_state = ?1
              WHERE uid = ?2 AND revision = ?3 AND last_state IS NOT ?1",
-            params![s.status.state.id(), s.uid, s.revision],
+            args![s.status.state.id(), s.uid, s.revision],
         )?;
         if updated == 0 {
             continue;

@@ -160,7 +160,7 @@ fn verify_reports_a_sound_vault_and_a_broken_reference() {
     v.add_client("Acme", Portal::default(), "", now())
         .expect("client");
     assert!(v.verify(now()).expect("verify").is_ok());
-    v.db.conn()
+    v.db.sql()
         .execute_batch(
             "PRAGMA foreign_keys = OFF;
              INSERT INTO keys (uid, client_id, purpose, label, key_ref, public_key_sha256, created_at)

@@ -223,7 +223,7 @@ pub(super) fn unpack(plain: &[u8]) -> Result<Opened> {
         secrets.push((entry.account.clone(), data.clone()));
     }
     let database = open_database(&database)?;
-    let referenced = referenced_accounts(&database)?;
+    let referenced = referenced_accounts(&crate::db::Sql::new(&database))?;
     if let Some(missing) = referenced
         .iter()
         .find(|a| !secrets.iter().any(|(s, _)| s == *a))

@@ -1,6 +1,7 @@
 //! Which credentials can be checked with Apple, read from the database, and what a check of
 //! each one reports before and after Apple answers.
 
+use crate::args;
 use chrono::{DateTime, Utc};
 
 use super::super::{Vault, parse_ts};
@@ -68,8 +69,8 @@ const TARGETS: &str = "SELECT cr.uid, c.name, c.portal, cr.label, cr.kind, cr.ex
 impl Vault {
     pub(in crate::vault) fn targets(&self, filter: &str, value: &str) -> Result<Vec<Target>> {
         let sql = format!("{TARGETS}{filter} ORDER BY c.name COLLATE NOCASE, cr.kind, cr.label");
-        let mut stmt = self.db.conn().prepare(&sql)?;
-        let map = |r: &rusqlite::Row<'_>| {
+        let mut stmt = self.db.sql().prepare(&sql)?;
+        let map = |r: &crate::db::Row<'_>| {
             Ok(Target {
                 uid: r.get(0)?,
                 client: r.get(1)?,
@@ -84,11 +85,11 @@ impl Vault {
             })
         };
         let rows = if filter.is_empty() {
-            stmt.query_map([], map)?
-                .collect::<rusqlite::Result<Vec<_>>>()?
+            stmt.query_map(args![], map)?
+                .collect::<crate::db::SqlResult<Vec<_>>>()?
         } else {
-            stmt.query_map([value], map)?
-                .collect::<rusqlite::Result<Vec<_>>>()?
+            stmt.query_map(args![value], map)?
+                .collect::<crate::db::SqlResult<Vec<_>>>()?
         };
         Ok(rows)
     }

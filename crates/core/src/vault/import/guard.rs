@@ -5,9 +5,10 @@
 //! credential at once: the first to write lands, the other is told what changed, when, and to
 //! look again; an older file can never be committed over a newer one decided in between.
 
+use crate::args;
 use std::collections::BTreeMap;
 
-use rusqlite::{Connection, OptionalExtension, Transaction};
+use crate::db::OptionalRow;
 
 use crate::error::{Error, Result};
 use crate::token::Kind;
@@ -64,14 +65,14 @@ impl Focus {
 }
 
 /// The credentials of `kind` that concern `f` ([`CONCERNS`]).
-fn rows(conn: &Connection, kind: Kind, f: &Focus) -> Result<BTreeMap<String, Row>> {
-    let mut stmt = conn.prepare_cached(&format!(
+fn rows(conn: &crate::db::Sql<'_>, kind: Kind, f: &Focus) -> Result<BTreeMap<String, Row>> {
+    let mut stmt = conn.prepare(&format!(
         "SELECT cr.uid, cr.revision, c.name, cr.label
          FROM credentials cr JOIN clients c ON c.id = cr.client_id WHERE {CONCERNS}"
     ))?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(f.params(kind)), |r| {
+    let rows = stmt.query_map(&crate::db::args_from(&f.params(kind)), |r| {
         Ok((
-            r.get::<_, String>(0)?,
+            r.get::<String>(0)?,
             Row {
                 revision: r.get(1)?,
                 client: r.get(2)?,
@@ -79,13 +80,17 @@ fn rows(conn: &Connection, kind: Kind, f: &Focus) -> Result<BTreeMap<String, Row
             },
         ))
     })?;
-    Ok(rows.collect::<rusqlite::Result<BTreeMap<_, _>>>()?)
+    Ok(rows.collect::<crate::db::SqlResult<BTreeMap<_, _>>>()?)
 }
 
 impl Seen {
     /// Reads the credentials of `kind` that concern `focus`; call inside the snapshot the
     /// decision is made on.
-    pub(in crate::vault) fn read(conn: &Connection, kind: Kind, focus: Focus) -> Result<Self> {
+    pub(in crate::vault) fn read(
+        conn: &crate::db::Sql<'_>,
+        kind: Kind,
+        focus: Focus,
+    ) -> Result<Self> {
         let rows = rows(conn, kind, &focus)?;
         Ok(Seen { kind, focus, rows })
     }
@@ -93,7 +98,7 @@ impl Seen {
     /// Inside the write transaction: [`Error::Conflict`] naming the first change since
     /// [`Seen::read`] (a renewal, an addition, a removal) to a credential the decision looked
     /// at, else `Ok`.
-    pub(in crate::vault) fn ensure_unchanged(&self, tx: &Transaction<'_>) -> Result<()> {
+    pub(in crate::vault) fn ensure_unchanged(&self, tx: &crate::db::Sql<'_>) -> Result<()> {
         let now = rows(tx, self.kind, &self.focus)?;
         if now == self.rows {
             return Ok(());
@@ -127,11 +132,11 @@ impl Seen {
 }
 
 /// When a credential last changed and, if known, its expiry, as words for the message.
-fn when(tx: &Transaction<'_>, uid: &str) -> Result<(String, String)> {
+fn when(tx: &crate::db::Sql<'_>, uid: &str) -> Result<(String, String)> {
     let found: Option<(String, Option<String>)> = tx
         .query_row(
             "SELECT updated_at, expires_at FROM credentials WHERE uid = ?1",
-            [uid],
+            args![uid],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;

@@ -1,7 +1,7 @@
 //! Reading an import with the right key: a server token with the key made for its recipient
 //! (the client's, a pending one, or another client's), a push certificate with its CSR's key.
 
-use rusqlite::OptionalExtension;
+use crate::db::OptionalRow;
 
 use crate::error::{Error, Result};
 use crate::token::{self, Credential, Kind, PrivateKey};
@@ -44,14 +44,14 @@ impl Vault {
             }
             Ok(self
                 .db
-                .conn()
+                .sql()
                 .query_row(
                     "SELECT cr.key_ref FROM credentials cr JOIN clients c ON c.id = cr.client_id
                      WHERE cr.recipient_issuer = ?1 AND cr.recipient_serial = ?2
                        AND +cr.kind = 'server_token' AND cr.key_ref IS NOT NULL
                        AND c.name <> ?3 COLLATE NOCASE
                      ORDER BY cr.id LIMIT 1",
-                    rusqlite::params![locked.recipient.issuer, locked.recipient.serial, client],
+                    crate::args![locked.recipient.issuer, locked.recipient.serial, client],
                     |r| r.get(0),
                 )
                 .optional()?)

@@ -1,8 +1,8 @@
 //! The write side of an import: the secret a credential brings, staged in the keychain, and the
 //! one transaction that records the credential, its new version, its key and the audit events.
 
+use crate::args;
 use chrono::{DateTime, Utc};
-use rusqlite::{Transaction, params};
 use zeroize::Zeroizing;
 
 use super::{ImportOutcome, ImportRequest, Prepared};
@@ -36,7 +36,7 @@ pub(super) fn secret_bytes(credential: &Credential) -> Result<Option<Zeroizing<V
 }
 
 pub(super) fn write_credential(
-    tx: &Transaction<'_>,
+    tx: &crate::db::Sql<'_>,
     p: &Prepared,
     req: &ImportRequest,
     uid: &str,
@@ -53,13 +53,14 @@ pub(super) fn write_credential(
     let content_sha256 = p.credential.content_sha256(&req.bytes);
     let id: i64 = match &p.target {
         None => {
-            let inserted = tx.execute(
+            let inserted: Option<i64> = tx.query_opt(
                 "INSERT INTO credentials (uid, client_id, kind, label, identity, recipient_issuer,
                     recipient_serial, expires_at, apple_account, key_ref, secret_ref, secret_sha256,
                     file_sha256, last_state, revision, created_at, updated_at, content_sha256)
                  SELECT ?1, id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?17
-                 FROM clients WHERE name = ?16 COLLATE NOCASE",
-                params![
+                 FROM clients WHERE name = ?16 COLLATE NOCASE
+                 RETURNING id",
+                args![
                     uid,
                     plan.kind.id(),
                     plan.label,
@@ -78,16 +79,14 @@ pub(super) fn write_credential(
                     plan.client,
                     content_sha256,
                 ],
+                |r| r.get(0),
             )?;
-            if inserted == 0 {
-                return Err(Error::Conflict {
-                    message: format!(
-                        "the client {} was removed elsewhere while this file was being checked: nothing was saved",
-                        plan.client
-                    ),
-                });
-            }
-            tx.last_insert_rowid()
+            inserted.ok_or_else(|| Error::Conflict {
+                message: format!(
+                    "the client {} was removed elsewhere while this file was being checked: nothing was saved",
+                    plan.client
+                ),
+            })?
         }
         Some(t) => {
             let changed = tx.execute(
@@ -97,7 +96,7 @@ pub(super) fn write_credential(
                     file_sha256 = ?9, error = NULL, last_state = ?10, revision = ?11, updated_at = ?12,
                     content_sha256 = ?15
                  WHERE id = ?13 AND revision = ?14",
-                params![
+                args![
                     after.identity,
                     issuer,
                     serial,
@@ -135,7 +134,7 @@ pub(super) fn write_credential(
         "INSERT INTO versions (credential_id, revision, file_name, file_sha256, identity, expires_at,
             apple_account, details, certificate, imported_at, content_sha256)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
+        args![
             id,
             revision,
             req.file_name,
@@ -283,13 +282,13 @@ impl Vault {
 /// The pending key becomes the credential's: its row goes (the keychain entry stays, now
 /// referenced by the credential), and the audit log says so.
 fn attach_pending_key(
-    tx: &Transaction<'_>,
+    tx: &crate::db::Sql<'_>,
     p: &Prepared,
     pending: &PendingKey,
     uid: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let removed = tx.execute("DELETE FROM keys WHERE uid = ?1", [&pending.uid])?;
+    let removed = tx.execute("DELETE FROM keys WHERE uid = ?1", args![&pending.uid])?;
     if removed == 0 {
         return Err(Error::Database {
             detail:

@@ -1,8 +1,9 @@
 //! ADE keys: a new key pair whose certificate is uploaded to the MDM server entry in ABM/ASM,
 //! and an existing MDM's key imported so its tokens can be decrypted.
 
+use crate::args;
+use crate::db::OptionalRow;
 use chrono::{DateTime, Utc};
-use rusqlite::OptionalExtension;
 
 use super::{KeyPurpose, KeyRecord, NewKey, key_not_found};
 use crate::error::Result;
@@ -87,10 +88,10 @@ impl Vault {
     pub fn ade_certificate(&self, key_uid: &str) -> Result<Vec<u8>> {
         let der: Option<Vec<u8>> = self
             .db
-            .conn()
+            .sql()
             .query_row(
                 "SELECT certificate FROM keys WHERE uid = ?1 AND purpose = 'ade'",
-                [key_uid],
+                args![key_uid],
                 |r| r.get(0),
             )
             .optional()?

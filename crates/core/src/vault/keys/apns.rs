@@ -2,8 +2,9 @@
 //! identities that sign CSRs for the portal, and the export of a push certificate with its key
 //! for the MDM.
 
+use crate::args;
+use crate::db::OptionalRow;
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
 
 use super::{KeyPurpose, KeyRecord, NewKey, key_not_found};
 use crate::error::{Error, Result};
@@ -97,10 +98,10 @@ impl Vault {
     pub fn push_csr(&self, key_uid: &str) -> Result<csr::CertificateRequest> {
         let der: Option<Vec<u8>> = self
             .db
-            .conn()
+            .sql()
             .query_row(
                 "SELECT request FROM keys WHERE uid = ?1 AND purpose = 'push_csr'",
-                [key_uid],
+                args![key_uid],
                 |r| r.get(0),
             )
             .optional()?
@@ -230,7 +231,7 @@ impl Vault {
     ) -> Result<Zeroizing<Vec<u8>>> {
         use secrecy::ExposeSecret;
         let client = self.client(client)?;
-        let mut stmt = self.db.conn().prepare_cached(
+        let mut stmt = self.db.sql().prepare(
             "SELECT cr.uid, cr.label, cr.key_ref, cr.identity,
                     (SELECT v.certificate FROM versions v WHERE v.credential_id = cr.id
                      ORDER BY v.revision DESC LIMIT 1)
@@ -238,16 +239,16 @@ impl Vault {
              WHERE c.uid = ?1 AND cr.kind = ?2 ORDER BY cr.label",
         )?;
         let rows = stmt
-            .query_map(params![client.uid, Kind::PushCertificate.id()], |r| {
+            .query_map(args![client.uid, Kind::PushCertificate.id()], |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, Option<Vec<u8>>>(4)?,
+                    r.get::<String>(0)?,
+                    r.get::<String>(1)?,
+                    r.get::<Option<String>>(2)?,
+                    r.get::<String>(3)?,
+                    r.get::<Option<Vec<u8>>>(4)?,
                 ))
             })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::db::SqlResult<Vec<_>>>()?;
         drop(stmt);
         let row = match (label, rows.as_slice()) {
             (Some(l), all) => all.iter().find(|r| r.1.eq_ignore_ascii_case(l.trim())),

@@ -2,6 +2,7 @@
 //! each disagreement as the credential's Error with what to do, and what only an MDM holds as
 //! credentials tracked from the MDM.
 
+use crate::args;
 use chrono::{DateTime, Utc};
 
 use crate::error::Result;
@@ -14,21 +15,21 @@ use crate::vault::{Vault, parse_ts};
 impl Vault {
     /// What the MDM connections held at their last successful sync, by connection name.
     fn seen(&self) -> Result<Vec<(String, Seen)>> {
-        let mut stmt = self.db.conn().prepare_cached(
+        let mut stmt = self.db.sql().prepare(
             "SELECT m.uid, m.name, m.vendor, c.name, c.portal, m.synced_at, i.facts
              FROM mdm_items i JOIN mdm_connections m ON m.id = i.connection_id
              JOIN clients c ON c.id = m.client_id
              ORDER BY m.name COLLATE NOCASE, i.id",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map(args![], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, String>(6)?,
+                r.get::<String>(0)?,
+                r.get::<String>(1)?,
+                r.get::<String>(2)?,
+                r.get::<String>(3)?,
+                r.get::<String>(4)?,
+                r.get::<Option<String>>(5)?,
+                r.get::<String>(6)?,
             ))
         })?;
         let mut out = Vec::new();
@@ -62,7 +63,7 @@ impl Vault {
         &self,
         rows: &[(CredentialSummary, Option<crate::status::State>)],
     ) -> Result<Vec<OnRecord>> {
-        let mut stmt = self.db.conn().prepare_cached(
+        let mut stmt = self.db.sql().prepare(
             "SELECT cr.uid,
                 (SELECT json_extract(v.details, '$.push_certificate.serial') FROM versions v
                  WHERE v.credential_id = cr.id AND v.revision = cr.revision),
@@ -71,11 +72,11 @@ impl Vault {
              FROM credentials cr
              WHERE cr.client_id IN (SELECT client_id FROM mdm_connections)",
         )?;
-        let facts = stmt.query_map([], |r| {
+        let facts = stmt.query_map(args![], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                r.get::<_, Option<String>>(2)?,
+                r.get::<String>(0)?,
+                r.get::<Option<String>>(1)?,
+                r.get::<Option<String>>(2)?,
             ))
         })?;
         let mut by_uid = std::collections::HashMap::new();
@@ -113,8 +114,10 @@ impl Vault {
     pub(in crate::vault) fn mdm_holds_anything(&self) -> Result<bool> {
         Ok(self
             .db
-            .conn()
-            .query_row("SELECT EXISTS (SELECT 1 FROM mdm_items)", [], |r| r.get(0))?)
+            .sql()
+            .query_row("SELECT EXISTS (SELECT 1 FROM mdm_items)", args![], |r| {
+                r.get(0)
+            })?)
     }
 
     /// Adds the MDMs' view to `rows`: sources, disagreements (an Error with its reason) and the
@@ -146,11 +149,12 @@ impl Vault {
         }
         // A client's own warning threshold applies to what only its MDM holds too.
         let own: std::collections::HashMap<String, u32> = {
-            let mut stmt = self.db.conn().prepare_cached(
-                "SELECT name, warn_days FROM clients WHERE warn_days IS NOT NULL",
-            )?;
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?
+            let mut stmt = self
+                .db
+                .sql()
+                .prepare("SELECT name, warn_days FROM clients WHERE warn_days IS NOT NULL")?;
+            stmt.query_map(args![], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<crate::db::SqlResult<_>>()?
         };
         for i in found.mdm_only {
             let (connection_uid, s) = &seen[i];

@@ -12,6 +12,7 @@
 //! disagreement can put any credential in Error, so the pass reads the reconciled listing
 //! instead.
 
+use crate::args;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
@@ -36,12 +37,12 @@ impl Vault {
         milestones: &Milestones,
         snoozed: Option<DateTime<Utc>>,
     ) -> Result<ReminderPass> {
-        let conn = self.db.conn();
+        let conn = self.db.sql();
         // Clients with a warning threshold of their own; every other client uses the vault's.
         let own_window: HashMap<i64, u32> = conn
-            .prepare_cached("SELECT id, warn_days FROM clients WHERE warn_days IS NOT NULL")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+            .prepare("SELECT id, warn_days FROM clients WHERE warn_days IS NOT NULL")?
+            .query_map(args![], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<crate::db::SqlResult<_>>()?;
         // The furthest before expiry anything can happen: a reminder milestone or the opening
         // of a renewal window. Past it (and a second more: stored expiries are whole seconds),
         // a credential is Active with no milestone passed.
@@ -63,7 +64,8 @@ impl Vault {
             ..thresholds
         };
 
-        let total: i64 = conn.query_row("SELECT COUNT(*) FROM credentials", [], |r| r.get(0))?;
+        let total: i64 =
+            conn.query_row("SELECT COUNT(*) FROM credentials", args![], |r| r.get(0))?;
         let mut counts = [0usize; 5];
         let mut pressing: Vec<Pressing> = Vec::new();
         let mut due: Vec<i64> = Vec::new();
@@ -74,7 +76,7 @@ impl Vault {
             // Within reach, of unknown expiry, and in Error beyond reach (three scans of one
             // index, no OR: that would read each row from the table); with the milestones
             // already sent for the revision.
-            let mut stmt = conn.prepare_cached(
+            let mut stmt = conn.prepare(
                 "SELECT cr.id, cr.client_id, cr.expires_at, cr.error,
                         (SELECT group_concat(s.milestone, ' ') FROM reminders_sent s
                          WHERE s.credential_uid = cr.uid AND s.revision = cr.revision)
@@ -91,8 +93,7 @@ impl Vault {
                  FROM credentials cr
                  WHERE cr.error IS NOT NULL AND cr.expires_at > ?1",
             )?;
-            let mut rows = stmt.query([&horizon])?;
-            while let Some(r) = rows.next()? {
+            stmt.query_each(args![horizon], |r| -> crate::db::SqlResult<bool> {
                 seen += 1;
                 let id: i64 = r.get(0)?;
                 let own = own(r.get(1)?);
@@ -104,7 +105,7 @@ impl Vault {
                     pressing.push((st.state.urgency(), st.days_left.unwrap_or(i64::MAX), id));
                 }
                 if snoozed.is_some() {
-                    continue;
+                    return Ok(true);
                 }
                 if let Some(e) = expires_at {
                     next = earliest(next, schedules.next_after(e, now, own, milestones));
@@ -121,7 +122,8 @@ impl Vault {
                 if milestone.is_some_and(|m| !sent.split(' ').any(|s| s == m)) {
                     due.push(id);
                 }
-            }
+                Ok(true)
+            })?;
         }
         // Everything else is Active.
         counts[usize::from(State::Active.urgency())] +=
@@ -167,25 +169,25 @@ impl Vault {
         milestones: &Milestones,
         before: Option<DateTime<Utc>>,
     ) -> Result<Option<DateTime<Utc>>> {
-        let mut stmt = self.db.conn().prepare_cached(
+        let mut stmt = self.db.sql().prepare(
             "SELECT expires_at, client_id FROM credentials
              WHERE expires_at > ?1 ORDER BY expires_at",
         )?;
-        let mut rows = stmt.query([horizon])?;
         let mut best = before;
         let mut schedules = Schedules::default();
-        while let Some(r) = rows.next()? {
+        stmt.query_each(args![horizon], |r| -> crate::db::SqlResult<bool> {
             let Some(e) = text(r, 0)?.and_then(parse_ts) else {
-                continue;
+                return Ok(true);
             };
             if best.is_some_and(|b| e - reach >= b) {
-                break;
+                return Ok(false);
             }
             best = earliest(
                 best,
                 schedules.next_after(e, now, own(r.get(1)?), milestones),
             );
-        }
+            Ok(true)
+        })?;
         Ok(best)
     }
 }
@@ -205,10 +207,8 @@ fn most_urgent(mut pressing: Vec<Pressing>) -> Vec<i64> {
 }
 
 /// Column `i` of `r` as text, borrowed.
-fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
-    r.get_ref(i)?.as_str_or_null().map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-    })
+fn text<'r>(r: &'r crate::db::Row<'_>, i: usize) -> crate::db::SqlResult<Option<&'r str>> {
+    r.get_ref(i)?.as_str_or_null()
 }
 
 #[cfg(test)]
@@ -282,21 +282,24 @@ mod tests {
         // In Error: one alone, six at one moment (the tray's fifth line falls among them and
         // their names decide; the highest row has the name that sorts first), one of unknown
         // expiry.
-        let conn = v.db.conn();
+        let conn = v.db.sql();
         let error = |ids: &str, at: DateTime<Utc>| {
             conn.execute(
                 &format!(
                     "UPDATE credentials SET error = 'revoked by Apple', expires_at = ?1
                      WHERE id IN ({ids})"
                 ),
-                [ts(at)],
+                args![ts(at)],
             )
             .expect("error");
         };
         error("3", now - Duration::days(10));
         error("8, 9, 10, 11, 12, 20", now + Duration::days(5));
-        conn.execute("UPDATE credentials SET expires_at = NULL WHERE id = 30", [])
-            .expect("unknown expiry");
+        conn.execute(
+            "UPDATE credentials SET expires_at = NULL WHERE id = 30",
+            args![],
+        )
+        .expect("unknown expiry");
         v
     }
 

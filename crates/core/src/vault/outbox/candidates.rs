@@ -1,6 +1,7 @@
 //! The alerts a scheduler pass finds due: read in one query, or from the reconciled listing
 //! when an MDM holds something.
 
+use crate::args;
 use chrono::{DateTime, Utc};
 
 use super::super::{Vault, parse_ts};
@@ -22,7 +23,7 @@ impl Vault {
         if self.mdm_holds_anything()? {
             return self.reconciled_candidates(now, thresholds, milestones);
         }
-        let mut stmt = self.db.conn().prepare_cached(
+        let mut stmt = self.db.sql().prepare(
             "SELECT cr.uid, c.name, c.portal, cr.kind, cr.label, cr.identity, cr.apple_account,
                     cr.expires_at, cr.revision, cr.error, c.warn_days, c.id, c.contact_email,
                     (SELECT group_concat(milestone, ' ') FROM alerts a
@@ -30,11 +31,11 @@ impl Vault {
              FROM credentials cr JOIN clients c ON c.id = cr.client_id",
         )?;
         let mut schedules = reminders::Schedules::default();
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map(args![], |r| {
             let expires_at = r.get_ref(7)?.as_str_or_null()?.and_then(parse_ts);
             let error = r.get_ref(9)?.as_str_or_null()?;
             let window = r
-                .get::<_, Option<u32>>(10)?
+                .get::<Option<u32>>(10)?
                 .unwrap_or(thresholds.renewal_window_days);
             let own = Thresholds {
                 renewal_window_days: window,
@@ -100,18 +101,18 @@ impl Vault {
         milestones: &reminders::Milestones,
     ) -> Result<Vec<Due>> {
         use std::collections::HashMap;
-        let conn = self.db.conn();
+        let conn = self.db.sql();
         let clients: HashMap<String, (i64, Option<String>)> = conn
-            .prepare_cached("SELECT name, id, contact_email FROM clients")?
-            .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
-            .collect::<rusqlite::Result<_>>()?;
+            .prepare("SELECT name, id, contact_email FROM clients")?
+            .query_map(args![], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+            .collect::<crate::db::SqlResult<_>>()?;
         let queued: HashMap<(String, u32), String> = conn
-            .prepare_cached(
+            .prepare(
                 "SELECT credential_uid, revision, group_concat(milestone, ' ') FROM alerts
                  GROUP BY credential_uid, revision",
             )?
-            .query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+            .query_map(args![], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?
+            .collect::<crate::db::SqlResult<_>>()?;
         let mut out = Vec::new();
         let mut schedules = reminders::Schedules::default();
         for (summary, _) in self.rows(now)? {

@@ -2,8 +2,8 @@
 //! each outcome recorded (the channel's health, the event log, the next attempt), and the test
 //! message of "Send test message".
 
+use crate::args;
 use chrono::{DateTime, Utc};
-use rusqlite::params;
 
 use super::super::channels::ChannelKind;
 use super::super::{EventKind, Vault, events, new_uid, parse_ts, ts};
@@ -22,7 +22,7 @@ impl Vault {
     /// [`Error::Database`].
     pub fn claim_deliveries(&mut self, now: DateTime<Utc>, max: usize) -> Result<Vec<Delivery>> {
         let claimed = self.db.write(|tx| {
-            let mut stmt = tx.prepare_cached(
+            let mut stmt = tx.prepare(
                 "SELECT o.id, o.extra_to, o.body, o.attempts, ch.name, ch.kind, ch.settings,
                         ch.secret_ref, o.first_item, o.last_item, o.clients
                  FROM outbox o JOIN channels ch ON ch.id = o.channel_id
@@ -31,29 +31,28 @@ impl Vault {
                  ORDER BY o.id LIMIT ?2",
             )?;
             let max = i64::try_from(max).unwrap_or(i64::MAX);
-            let rows = stmt.query_map(params![ts(now), max], |r| {
+            let rows = stmt.query_map(args![ts(now), max], |r| {
                 Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, u32>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, String>(7)?,
-                    (r.get::<_, i64>(8)?, r.get::<_, i64>(9)?),
-                    r.get::<_, Option<String>>(10)?,
+                    r.get::<i64>(0)?,
+                    r.get::<String>(1)?,
+                    r.get::<String>(2)?,
+                    r.get::<u32>(3)?,
+                    r.get::<String>(4)?,
+                    r.get::<String>(5)?,
+                    r.get::<String>(6)?,
+                    r.get::<String>(7)?,
+                    (r.get::<i64>(8)?, r.get::<i64>(9)?),
+                    r.get::<Option<String>>(10)?,
                 ))
             })?;
-            let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            let rows = rows.collect::<crate::db::SqlResult<Vec<_>>>()?;
             drop(stmt);
-            let mut lease =
-                tx.prepare_cached("UPDATE outbox SET claimed_until = ?1 WHERE id = ?2")?;
+            let mut lease = tx.prepare("UPDATE outbox SET claimed_until = ?1 WHERE id = ?2")?;
             let mut claimed = Vec::with_capacity(rows.len());
             for (id, extra_to, header, attempts, name, kind, settings, account, range, clients) in
                 rows
             {
-                lease.execute(params![ts(now + CLAIM_LEASE), id])?;
+                lease.execute(args![ts(now + CLAIM_LEASE), id])?;
                 // A message that cannot be put together is reported unreadable below.
                 let whole = assemble(tx, &header, range, clients.as_deref()).ok();
                 claimed.push((id, extra_to, whole, attempts, name, kind, settings, account));
@@ -105,20 +104,20 @@ impl Vault {
             let (channel_id, name, body): (i64, String, String) = tx.query_row(
                 "SELECT o.channel_id, ch.name, o.body FROM outbox o
                  JOIN channels ch ON ch.id = o.channel_id WHERE o.id = ?1",
-                [outbox_id],
+                args![outbox_id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )?;
             tx.execute(
                 "UPDATE outbox SET delivered_at = ?1, claimed_until = NULL, last_error = NULL
                  WHERE id = ?2",
-                params![ts(now), outbox_id],
+                args![ts(now), outbox_id],
             )?;
             // Items no waiting message refers to any more are let go.
             tx.execute(
                 "DELETE FROM alert_items WHERE id < COALESCE(
                      (SELECT MIN(first_item) FROM outbox WHERE delivered_at IS NULL),
                      (SELECT MAX(id) + 1 FROM alert_items))",
-                [],
+                args![],
             )?;
             Self::record_channel_outcome(tx, channel_id, Ok(()), now)?;
             let title = serde_json::from_str::<AlertMessage>(&body)
@@ -150,7 +149,7 @@ impl Vault {
             let (channel_id, name, attempts): (i64, String, u32) = tx.query_row(
                 "SELECT o.channel_id, ch.name, o.attempts FROM outbox o
                  JOIN channels ch ON ch.id = o.channel_id WHERE o.id = ?1",
-                [outbox_id],
+                args![outbox_id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )?;
             let attempts = attempts.saturating_add(1);
@@ -158,7 +157,7 @@ impl Vault {
             tx.execute(
                 "UPDATE outbox SET attempts = ?1, next_attempt_at = ?2, claimed_until = NULL,
                         last_error = ?3 WHERE id = ?4",
-                params![attempts, ts(next), failure.message, outbox_id],
+                args![attempts, ts(next), failure.message, outbox_id],
             )?;
             Self::record_channel_outcome(tx, channel_id, Err(&failure.message), now)?;
             events::append(
@@ -182,9 +181,9 @@ impl Vault {
     /// [`Error::NotFound`], [`Error::KeychainUnavailable`], [`Error::Database`].
     pub fn test_delivery(&self, name: &str, now: DateTime<Utc>) -> Result<Delivery> {
         let ch = self.channel(name)?;
-        let account: String = self.db.conn().query_row(
+        let account: String = self.db.sql().query_row(
             "SELECT secret_ref FROM channels WHERE uid = ?1",
-            [&ch.uid],
+            args![&ch.uid],
             |r| r.get(0),
         )?;
         let secret = self.channel_secret(&account, &ch.name)?;
@@ -215,10 +214,11 @@ impl Vault {
     ) -> Result<()> {
         let ch = self.channel(name)?;
         self.db.write(|tx| {
-            let id: i64 =
-                tx.query_row("SELECT id FROM channels WHERE uid = ?1", [&ch.uid], |r| {
-                    r.get(0)
-                })?;
+            let id: i64 = tx.query_row(
+                "SELECT id FROM channels WHERE uid = ?1",
+                args![&ch.uid],
+                |r| r.get(0),
+            )?;
             Self::record_channel_outcome(tx, id, outcome, now)?;
             let (kind, message) = match outcome {
                 Ok(()) => (
@@ -239,10 +239,10 @@ impl Vault {
     /// # Errors
     /// [`Error::Database`].
     pub fn next_delivery_at(&self) -> Result<Option<DateTime<Utc>>> {
-        let at: Option<String> = self.db.conn().query_row(
+        let at: Option<String> = self.db.sql().query_row(
             "SELECT MIN(MAX(next_attempt_at, COALESCE(claimed_until, ''))) FROM outbox
              WHERE delivered_at IS NULL",
-            [],
+            args![],
             |r| r.get(0),
         )?;
         Ok(at.as_deref().and_then(parse_ts))
@@ -252,7 +252,7 @@ impl Vault {
 /// A queued message whole: its header with the items of its range that belong to its clients
 /// (all when `clients` is `None`) as `alerts`, in order, and its JSON.
 fn assemble(
-    conn: &rusqlite::Connection,
+    conn: &crate::db::Sql<'_>,
     header: &str,
     range: (i64, i64),
     clients: Option<&str>,
@@ -267,22 +267,17 @@ fn assemble(
         ),
         None => None,
     };
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare(
         "SELECT client_id, credential_uid, client, portal, kind, label, identity, apple_account,
                 expires_at, milestone, state, days_left, reason, window_days, grace_days
          FROM alert_items WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
     )?;
-    let mut rows = stmt.query(params![range.0, range.1])?;
-    while let Some(r) = rows.next()? {
+    stmt.query_each(args![range.0, range.1], |r| -> Result<bool> {
         let client: i64 = r.get(0)?;
         if clients.as_ref().is_some_and(|c| !c.contains(&client)) {
-            continue;
+            return Ok(true);
         }
-        let expires_at = r
-            .get_ref(8)?
-            .as_str_or_null()
-            .map_err(rusqlite::Error::from)?
-            .and_then(parse_ts);
+        let expires_at = r.get_ref(8)?.as_str_or_null()?.and_then(parse_ts);
         let state_id: String = r.get(10)?;
         let st = Status {
             state: State::parse(&state_id)
@@ -314,7 +309,8 @@ fn assemble(
         message
             .alerts
             .push(alerts::item_of(summary, r.get(9)?, &st, own));
-    }
+        Ok(true)
+    })?;
     let body = serde_json::to_string(&message).map_err(json_error)?;
     Ok((message, body))
 }
