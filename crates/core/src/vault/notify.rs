@@ -140,12 +140,19 @@ impl Vault {
         self.db.write(|tx| {
             for r in &n.reminders {
                 tx.execute(
-                    "INSERT OR IGNORE INTO reminders_sent (credential_uid, revision, milestone, sent_at)
-                     VALUES (?1, ?2, ?3, ?4)",
+                    "INSERT INTO reminders_sent (credential_uid, revision, milestone, sent_at)
+                     VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
                     args![r.uid, r.revision, r.milestone, ts(now)],
                 )?;
             }
-            events::append(tx, now, EventKind::NotificationSent, None, None, &format!("{}: {}", n.title, n.body.replace('\n', "; ")))
+            events::append(
+                tx,
+                now,
+                EventKind::NotificationSent,
+                None,
+                None,
+                &format!("{}: {}", n.title, n.body.replace('\n', "; ")),
+            )
         })
     }
 

@@ -240,8 +240,9 @@ impl Vault {
     /// [`Error::Database`].
     pub fn next_delivery_at(&self) -> Result<Option<DateTime<Utc>>> {
         let at: Option<String> = self.db.sql().query_row(
-            "SELECT MIN(MAX(next_attempt_at, COALESCE(claimed_until, ''))) FROM outbox
-             WHERE delivered_at IS NULL",
+            "SELECT MIN(CASE WHEN claimed_until > next_attempt_at THEN claimed_until
+                             ELSE next_attempt_at END)
+             FROM outbox WHERE delivered_at IS NULL",
             args![],
             |r| r.get(0),
         )?;
