@@ -21,6 +21,7 @@ pub mod renewal;
 pub mod secrets;
 pub mod status;
 pub mod summary;
+pub mod team;
 pub mod token;
 pub mod vault;
 pub mod warning;

@@ -300,6 +300,28 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX credentials_in_error
         ON credentials (expires_at, client_id, revision, uid, error) WHERE error IS NOT NULL;
     "#,
+    // 11: a team (issue 18). Its members, each with the public half of an age X25519 key pair
+    // (the private half stays in that member's OS keychain), and the secrets the team shares,
+    // stored only encrypted to every current member. A removed member's row stays, dated.
+    r#"
+    CREATE TABLE team_members (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL,
+        recipient   TEXT NOT NULL UNIQUE,
+        added_at    TEXT NOT NULL,
+        added_by    TEXT,
+        removed_at  TEXT,
+        removed_by  TEXT
+    );
+    CREATE UNIQUE INDEX team_members_by_name
+        ON team_members (name COLLATE NOCASE) WHERE removed_at IS NULL;
+    CREATE TABLE team_secrets (
+        account     TEXT PRIMARY KEY,
+        ciphertext  BLOB NOT NULL,
+        written_at  TEXT NOT NULL,
+        written_by  TEXT
+    );
+    "#,
 ];
 
 /// SQL functions the migrations use, registered on every connection before migrating:
