@@ -58,7 +58,7 @@ fn an_empty_vault_has_an_empty_dashboard() {
     assert_eq!(
         p,
         json!({
-            "total": 0, "attention": 0, "checkable": false,
+            "total": 0, "attention": 0, "checkable": false, "clients": 0,
             "counts": { "all": 0, "renewal_required": 0, "expired": 0, "error": 0 },
             "matched": 0, "offset": 0, "rows": [],
         })

@@ -317,6 +317,18 @@ impl Vault {
         let rows = stmt.query_map([], client_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
+
+    /// How many clients there are, without listing them (the dashboard shows the count).
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn client_count(&self) -> Result<u32> {
+        let n: i64 = self
+            .db
+            .conn()
+            .query_row("SELECT COUNT(*) FROM clients", [], |r| r.get(0))?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
 }
 
 /// A client from a row of `uid, name, portal, notes, created_at, credential count`.

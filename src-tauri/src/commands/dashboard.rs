@@ -49,12 +49,12 @@ impl DashboardCache {
         }
         // Free the old index before building the next one.
         *cached = None;
-        let (rows, stamp) = with_vault(vault, |v| {
+        let (rows, clients, stamp) = with_vault(vault, |v| {
             let rows = v.record_state_changes(Utc::now())?.0;
             // After the listing: it records the state changes it saw.
-            Ok((rows, v.change_stamp()?))
+            Ok((rows, v.client_count()?, v.change_stamp()?))
         })?;
-        let index = Arc::new(DashboardIndex::new(rows));
+        let index = Arc::new(DashboardIndex::new(rows, clients));
         *cached = Some(Built {
             stamp,
             at: Instant::now(),
@@ -113,7 +113,7 @@ pub async fn find_credential(
     uid: String,
 ) -> Result<CredentialSummary, ErrorBody> {
     let index = cache.index(&vault, false)?;
-    index.find(&uid).cloned().ok_or_else(|| {
+    index.find(&uid).ok_or_else(|| {
         Error::NotFound {
             what: "credential".to_owned(),
             hint: ": it may have been removed".to_owned(),
