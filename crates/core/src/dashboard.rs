@@ -12,6 +12,7 @@ use crate::{CredentialSummary, Kind, State};
 
 mod rows;
 
+pub(crate) use rows::Fields;
 use rows::Rows;
 
 /// The dashboard's tabs besides All: Expired holds Lapsed too.
@@ -136,28 +137,82 @@ pub struct DashboardIndex {
 /// across two fields.
 const SEP: char = '\u{0}';
 
-fn search_text(c: &CredentialSummary) -> String {
-    let mut s = String::with_capacity(
-        c.client.len()
-            + c.label.len()
-            + c.identity.len()
-            + c.apple_account.as_deref().map_or(0, str::len)
-            + 48,
+/// Appends a listed row's search text to `out`.
+fn search_text(c: &CredentialSummary, out: &mut String) {
+    join_lowercased(
+        [
+            c.client.as_str(),
+            credential_name(c.kind),
+            c.label.as_str(),
+            c.identity.as_str(),
+            c.apple_account.as_deref().unwrap_or(""),
+            c.status.state.label(),
+        ],
+        out,
     );
-    for field in [
-        c.client.as_str(),
-        credential_name(c.kind),
-        c.label.as_str(),
-        c.identity.as_str(),
-        c.apple_account.as_deref().unwrap_or(""),
-        c.status.state.label(),
-    ] {
-        if !s.is_empty() {
-            s.push(SEP);
+}
+
+/// Appends the search text of a row read from the database to `out`, as [`search_text`].
+fn fields_search_text(f: &Fields<'_>, out: &mut String) {
+    join_lowercased(
+        [
+            f.client,
+            credential_name(f.kind),
+            f.label,
+            f.identity,
+            f.apple_account.unwrap_or(""),
+            f.status.state.label(),
+        ],
+        out,
+    );
+}
+
+/// Appends the searchable fields joined by [`SEP`], lowercased, to `out`.
+fn join_lowercased(fields: [&str; 6], out: &mut String) {
+    let start = out.len();
+    for field in fields {
+        if out.len() > start {
+            out.push(SEP);
         }
-        s.push_str(field);
+        out.push_str(field);
     }
-    s.to_lowercase()
+    // In place when ASCII (the usual case), without a string per row.
+    if out[start..].is_ascii() {
+        out[start..].make_ascii_lowercase();
+    } else {
+        let lower = out[start..].to_lowercase();
+        out.truncate(start);
+        out.push_str(&lower);
+    }
+}
+
+/// The index built row by row as the database is read (`Vault::dashboard_index`), without a
+/// listing of owned rows first.
+#[derive(Debug)]
+pub(crate) struct Builder(Rows);
+
+impl Builder {
+    /// Room for `n` rows.
+    pub(crate) fn new(n: usize) -> Self {
+        Self(Rows::with_capacity(n))
+    }
+
+    /// Adds a row.
+    pub(crate) fn push(&mut self, f: &Fields<'_>) {
+        self.0.push(f, fields_search_text);
+    }
+
+    /// The index, in the vault's order (`urgency` as `vault::listing` makes it), and the rows
+    /// whose state changed since last recorded, in that order.
+    pub(crate) fn finish(
+        mut self,
+        clients: u32,
+        urgency: impl Fn(State, Option<chrono::DateTime<chrono::Utc>>, u32) -> u128,
+    ) -> (DashboardIndex, Vec<CredentialSummary>) {
+        self.0.finish_sorted(urgency);
+        let changed = self.0.changed().map(|i| self.0.summary(i)).collect();
+        (DashboardIndex::from_rows(self.0, clients), changed)
+    }
 }
 
 fn count(n: usize) -> u32 {
@@ -168,7 +223,10 @@ impl DashboardIndex {
     /// Indexes a listing, keeping its order (the vault lists the most urgent first); `clients`
     /// is how many clients the vault has, credentials or not.
     pub fn new(listing: Vec<CredentialSummary>, clients: u32) -> Self {
-        let rows = Rows::new(listing, search_text);
+        Self::from_rows(Rows::new(listing, search_text), clients)
+    }
+
+    fn from_rows(rows: Rows, clients: u32) -> Self {
         let attention = count(rows.rows.iter().filter(|r| r.tab.is_some()).count());
         let checkable = rows.kinds().any(|k| k != Kind::PushCertificate);
         Self {
@@ -187,6 +245,11 @@ impl DashboardIndex {
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.rows.rows.is_empty()
+    }
+
+    /// The bytes the index holds on the heap: its rows, its texts and its search texts.
+    pub fn heap_bytes(&self) -> (usize, usize, usize) {
+        self.rows.heap_bytes()
     }
 
     /// The rows of a tab matching a search, from an offset: one pass over the index.

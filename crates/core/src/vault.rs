@@ -6,6 +6,7 @@ mod backup;
 mod channels;
 mod checks;
 mod client_alerts;
+mod dashboard;
 mod detail;
 mod events;
 mod import;

@@ -5,7 +5,7 @@
 //! [`CredentialSummary`] again only when a query returns it.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, RandomState};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 use chrono::{DateTime, Utc};
 
@@ -33,8 +33,41 @@ const NONE: Span = Span {
 pub(super) struct Arena {
     text: String,
     /// While building: a text's hash to where it is (a collision stores the text again).
-    seen: HashMap<u64, Span>,
-    hasher: RandomState,
+    seen: HashMap<u64, Span, BuildHasherDefault<Quick>>,
+}
+
+/// A multiply-and-rotate hash (as rustc's FxHash): a few times faster than the default on
+/// short names, and the index's own data is no one's attack surface.
+#[derive(Default)]
+struct Quick(u64);
+
+impl Hasher for Quick {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.add(u64::from_le_bytes(word));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Quick {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
 }
 
 fn offset(n: usize) -> u32 {
@@ -51,7 +84,7 @@ impl Arena {
 
     /// Appends `s`, or finds it when stored before.
     fn intern(&mut self, s: &str) -> Span {
-        let hash = self.hasher.hash_one(s);
+        let hash = BuildHasherDefault::<Quick>::default().hash_one(s);
         match self.seen.get(&hash) {
             Some(&span) if self.get(span) == s => return span,
             _ => {}
@@ -71,6 +104,16 @@ impl Arena {
         }
     }
 
+    /// Appends what `write` appends to the arena's text.
+    fn push_with(&mut self, write: impl FnOnce(&mut String)) -> Span {
+        let start = self.text.len();
+        write(&mut self.text);
+        Span {
+            start: offset(start),
+            len: offset(self.text.len() - start),
+        }
+    }
+
     pub(super) fn get(&self, span: Span) -> &str {
         if span == NONE {
             return "";
@@ -85,13 +128,13 @@ impl Arena {
 
     /// Done building: frees the lookup table and the spare capacity.
     fn finish(&mut self) {
-        self.seen = HashMap::new();
+        self.seen = HashMap::default();
         self.text.shrink_to_fit();
     }
 }
 
 /// One credential as indexed.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub(super) struct Row {
     uid: Span,
     pub(super) client: Span,
@@ -112,6 +155,26 @@ pub(super) struct Row {
     kind: Kind,
     portal: Portal,
     source: Source,
+    /// Its state differs from the last one recorded (built from the database only).
+    changed: bool,
+}
+
+/// A row's fields as the database holds them, borrowed from it.
+#[derive(Debug)]
+pub(crate) struct Fields<'a> {
+    pub uid: &'a str,
+    pub client: &'a str,
+    pub portal: Portal,
+    pub kind: Kind,
+    pub label: &'a str,
+    pub identity: &'a str,
+    pub apple_account: Option<&'a str>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revision: u32,
+    pub status: Status,
+    pub renewal_window_days: u32,
+    /// The last state recorded for it.
+    pub last_state: Option<State>,
 }
 
 /// Every indexed credential, in the listing's order.
@@ -124,11 +187,11 @@ pub(super) struct Rows {
 }
 
 impl Rows {
-    /// Takes a listing in, freeing each of its rows as it goes; `search_text` makes a row's
-    /// lowercased search text.
+    /// Takes a listing in, freeing each of its rows as it goes; `search_text` appends a row's
+    /// lowercased search text to a string.
     pub(super) fn new(
         listing: Vec<CredentialSummary>,
-        search_text: impl Fn(&CredentialSummary) -> String,
+        search_text: impl Fn(&CredentialSummary, &mut String),
     ) -> Self {
         let unique: usize = listing.iter().map(|c| c.uid.len() + c.identity.len()).sum();
         let mut rows = Vec::with_capacity(listing.len());
@@ -138,7 +201,7 @@ impl Rows {
         let mut strings = Arena::with_capacity(unique + listing.len() * 8);
         let mut mdm = Vec::new();
         for c in listing {
-            let text = search.push(&search_text(&c));
+            let text = search.push_with(|out| search_text(&c, out));
             let mdm_at = match c.mdm {
                 Some(view) => {
                     mdm.push(view);
@@ -150,7 +213,7 @@ impl Rows {
                 uid: strings.push(&c.uid),
                 client: strings.intern(&c.client),
                 label: strings.intern(&c.label),
-                identity: strings.intern(&c.identity),
+                identity: strings.push(&c.identity),
                 apple_account: c
                     .apple_account
                     .as_deref()
@@ -171,6 +234,7 @@ impl Rows {
                 kind: c.kind,
                 portal: c.portal,
                 source: c.source,
+                changed: false,
             });
         }
         strings.finish();
@@ -182,6 +246,117 @@ impl Rows {
             search,
             mdm,
         }
+    }
+
+    /// An empty index to fill with [`Rows::push`], sized for `n` rows.
+    pub(super) fn with_capacity(n: usize) -> Self {
+        Self {
+            rows: Vec::with_capacity(n),
+            strings: Arena::with_capacity(n * 64),
+            search: Arena::with_capacity(n * 112),
+            mdm: Vec::new(),
+        }
+    }
+
+    /// Appends a row read from the database (its texts borrowed from the row, not copied into
+    /// strings of their own); `search_text` appends its search text, given the row's fields.
+    pub(super) fn push(
+        &mut self,
+        r: &Fields<'_>,
+        search_text: impl FnOnce(&Fields<'_>, &mut String),
+    ) {
+        let strings = &mut self.strings;
+        let text = self.search.push_with(|out| search_text(r, out));
+        self.rows.push(Row {
+            uid: strings.push(r.uid),
+            client: strings.intern(r.client),
+            label: strings.intern(r.label),
+            identity: strings.push(r.identity),
+            apple_account: r.apple_account.map_or(NONE, |a| strings.intern(a)),
+            reason: r
+                .status
+                .reason
+                .as_deref()
+                .map_or(NONE, |a| strings.intern(a)),
+            text,
+            expires_at: r.expires_at,
+            days_left: r.status.days_left,
+            revision: r.revision,
+            renewal_window_days: r.renewal_window_days,
+            mdm: u32::MAX,
+            state: r.status.state,
+            tab: Tab::of(r.status.state),
+            kind: r.kind,
+            portal: r.portal,
+            source: Source::File,
+            changed: r.last_state != Some(r.status.state),
+        });
+    }
+
+    /// The rows whose state differs from the last one recorded, in order.
+    pub(super) fn changed(&self) -> impl Iterator<Item = usize> + '_ {
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.changed)
+            .map(|(i, _)| i)
+    }
+
+    /// Done pushing: puts the rows in the vault's order (as `vault::listing` sorts a listing:
+    /// `urgency` of the state, the expiry and the client's rank among the names, then the label,
+    /// then the order read) and frees the spare room.
+    pub(super) fn finish_sorted(
+        &mut self,
+        urgency: impl Fn(State, Option<DateTime<Utc>>, u32) -> u128,
+    ) {
+        self.strings.finish();
+        self.search.finish();
+        let arena = &self.strings;
+        // The clients' ranks by name, case-insensitively (names equal but for case share one).
+        let mut spans: Vec<Span> = self.rows.iter().map(|r| r.client).collect();
+        spans.sort_unstable_by_key(|s| s.start);
+        spans.dedup();
+        let mut names: Vec<(String, &str)> = spans
+            .iter()
+            .map(|&s| (arena.get(s).to_lowercase(), arena.get(s)))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut rank: HashMap<&str, u32> = HashMap::with_capacity(names.len());
+        let mut current = 0u32;
+        for (i, (low, name)) in names.iter().enumerate() {
+            if i > 0 && names[i - 1].0 != *low {
+                current += 1;
+            }
+            rank.insert(name, current);
+        }
+        let by_span: HashMap<u32, u32, BuildHasherDefault<Quick>> = spans
+            .iter()
+            .map(|&s| (s.start, rank.get(arena.get(s)).copied().unwrap_or(u32::MAX)))
+            .collect();
+        drop(rank);
+        drop(names);
+        let mut keys: Vec<(u128, u32)> = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let rank = by_span.get(&r.client.start).copied().unwrap_or(u32::MAX);
+                (urgency(r.state, r.expires_at, rank), offset(i))
+            })
+            .collect();
+        let rows = &self.rows;
+        keys.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| {
+                    arena
+                        .get(rows[a.1 as usize].label)
+                        .cmp(arena.get(rows[b.1 as usize].label))
+                })
+                .then(a.1.cmp(&b.1))
+        });
+        let sorted: Vec<Row> = keys.iter().map(|k| rows[k.1 as usize]).collect();
+        self.rows = sorted;
     }
 
     /// The row at `i` as the listing had it.
@@ -214,6 +389,16 @@ impl Rows {
         self.rows
             .iter()
             .position(|r| self.strings.get(r.uid) == uid)
+    }
+
+    /// The bytes held on the heap: rows (with their MDM views), texts, search texts.
+    pub(super) fn heap_bytes(&self) -> (usize, usize, usize) {
+        (
+            self.rows.capacity() * std::mem::size_of::<Row>()
+                + self.mdm.capacity() * std::mem::size_of::<MdmView>(),
+            self.strings.text.capacity(),
+            self.search.text.capacity(),
+        )
     }
 
     pub(super) fn kinds(&self) -> impl Iterator<Item = Kind> + '_ {

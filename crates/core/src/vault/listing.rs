@@ -75,8 +75,13 @@ fn sort_by_urgency<T>(rows: &mut [(CredentialSummary, T)]) {
 /// before known (1), the expiry's seconds (44 bits hold every date chrono can) and nanoseconds
 /// (30), the client's rank (32).
 fn urgency_key(s: &CredentialSummary, rank: u32) -> u128 {
-    let urgency = u128::from(u8::MAX - s.status.state.urgency());
-    let expiry = s.expires_at.map_or(0, |at| {
+    urgency_parts(s.status.state, s.expires_at, rank)
+}
+
+/// [`urgency_key`] from the parts it reads (the dashboard's index sorts its own rows by it).
+pub(super) fn urgency_parts(state: State, expires_at: Option<DateTime<Utc>>, rank: u32) -> u128 {
+    let urgency = u128::from(u8::MAX - state.urgency());
+    let expiry = expires_at.map_or(0, |at| {
         // Biased to be positive: chrono's dates are within +/- 2^43 seconds of 1970.
         let seconds =
             u128::from(u64::try_from(at.timestamp() + (1 << 43)).unwrap_or(0)) & ((1 << 44) - 1);

@@ -43,7 +43,7 @@ impl Vault {
 
 /// Writes the state changes still unrecorded at the revision they were computed for; returns
 /// how many it wrote.
-fn record(
+pub(super) fn record(
     tx: &rusqlite::Transaction<'_>,
     changed: &[&CredentialSummary],
     now: DateTime<Utc>,
