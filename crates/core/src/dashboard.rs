@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::overview::credential_name;
 use crate::{CredentialSummary, Kind, State};
 
+mod arena;
 mod rows;
 
 pub(crate) use rows::Fields;
