@@ -5,12 +5,11 @@
 
 use chrono::{DateTime, Utc};
 
-use super::listing::{kind_from_id, urgency_parts};
-use super::{Vault, parse_ts, states};
-use crate::dashboard::{Builder, DashboardIndex, Fields};
+use super::listing::{SUMMARY_SELECT, summary_fields, urgency_parts};
+use super::{Vault, states};
+use crate::dashboard::{Builder, DashboardIndex};
 use crate::error::Result;
-use crate::status::{State, Thresholds, status};
-use crate::summary::{CredentialSummary, Portal};
+use crate::summary::CredentialSummary;
 
 impl Vault {
     /// Every credential indexed for the dashboard with its state at `now`, in the listing's
@@ -19,7 +18,7 @@ impl Vault {
     /// # Errors
     /// [`crate::Error::Database`].
     pub fn dashboard_index(&mut self, now: DateTime<Utc>) -> Result<DashboardIndex> {
-        if !self.seen()?.is_empty() {
+        if self.mdm_holds_anything()? {
             let rows = self.record_state_changes(now)?.0;
             return Ok(DashboardIndex::new(rows, self.client_count()?));
         }
@@ -30,41 +29,10 @@ impl Vault {
             .query_row("SELECT COUNT(*) FROM credentials", [], |r| r.get(0))?;
         let mut builder = Builder::new(usize::try_from(count).unwrap_or(0));
         {
-            // The listing's query (`Vault::rows`).
-            let mut stmt = self.db.conn().prepare_cached(
-                "SELECT cr.uid, c.name, c.portal, cr.kind, cr.label, cr.identity, cr.apple_account,
-                        cr.expires_at, cr.revision, cr.error, cr.last_state, c.warn_days
-                 FROM credentials cr JOIN clients c ON c.id = cr.client_id",
-            )?;
+            let mut stmt = self.db.conn().prepare_cached(SUMMARY_SELECT)?;
             let mut rows = stmt.query([])?;
-            let mut read = |r: &rusqlite::Row<'_>| -> rusqlite::Result<()> {
-                let expires_at = r.get_ref(7)?.as_str_or_null()?.and_then(parse_ts);
-                let error = r.get_ref(9)?.as_str_or_null()?;
-                let renewal_window_days = r
-                    .get::<_, Option<u32>>(11)?
-                    .unwrap_or(thresholds.renewal_window_days);
-                let own = Thresholds {
-                    renewal_window_days,
-                    ..thresholds
-                };
-                builder.push(&Fields {
-                    uid: r.get_ref(0)?.as_str()?,
-                    client: r.get_ref(1)?.as_str()?,
-                    portal: Portal::parse(r.get_ref(2)?.as_str()?).unwrap_or_default(),
-                    kind: kind_from_id(r.get_ref(3)?.as_str()?),
-                    label: r.get_ref(4)?.as_str()?,
-                    identity: r.get_ref(5)?.as_str()?,
-                    apple_account: r.get_ref(6)?.as_str_or_null()?,
-                    expires_at,
-                    revision: r.get(8)?,
-                    status: status(expires_at, error, now, own),
-                    renewal_window_days,
-                    last_state: r.get_ref(10)?.as_str_or_null()?.and_then(State::parse),
-                });
-                Ok(())
-            };
             while let Some(r) = rows.next()? {
-                read(r)?;
+                builder.push(&summary_fields(r, now, thresholds)?);
             }
         }
         let (index, changed) = builder.finish(self.client_count()?, urgency_parts);

@@ -9,6 +9,7 @@ use zeroize::Zeroizing;
 
 use super::limits::{self, Field};
 use super::{Vault, events, parse_ts, ts};
+use crate::dashboard::Fields;
 use crate::error::{Error, Result};
 use crate::status::{State, Thresholds, status};
 use crate::summary::{CredentialSummary, Portal};
@@ -123,19 +124,20 @@ pub(super) fn kind_from_id(id: &str) -> Kind {
     }
 }
 
-/// The columns of a listed row, read by [`summary_row`].
-const SUMMARY_SELECT: &str =
+/// The columns of a listed row, read by [`summary_fields`].
+pub(super) const SUMMARY_SELECT: &str =
     "SELECT cr.uid, c.name, c.portal, cr.kind, cr.label, cr.identity, cr.apple_account,
             cr.expires_at, cr.revision, cr.error, cr.last_state, c.warn_days
      FROM credentials cr JOIN clients c ON c.id = cr.client_id";
 
-/// One row of [`SUMMARY_SELECT`] as a summary (what its file says; no MDM view) with the last
-/// state recorded for it.
-fn summary_row(
-    r: &rusqlite::Row<'_>,
+/// One row of [`SUMMARY_SELECT`] as its file describes it (no MDM view), its texts borrowed from
+/// the row, with its state at `now` and the last state recorded for it: read once here for the
+/// listing and for the dashboard's index, which copies the texts straight into its arena.
+pub(super) fn summary_fields<'r>(
+    r: &'r rusqlite::Row<'_>,
     now: DateTime<Utc>,
     thresholds: Thresholds,
-) -> rusqlite::Result<(CredentialSummary, Option<State>)> {
+) -> rusqlite::Result<Fields<'r>> {
     let expires_at = r.get_ref(7)?.as_str_or_null()?.and_then(parse_ts);
     let error = r.get_ref(9)?.as_str_or_null()?;
     let thresholds = Thresholds {
@@ -144,24 +146,47 @@ fn summary_row(
             .unwrap_or(thresholds.renewal_window_days),
         ..thresholds
     };
+    Ok(Fields {
+        uid: r.get_ref(0)?.as_str()?,
+        client: r.get_ref(1)?.as_str()?,
+        portal: Portal::parse(r.get_ref(2)?.as_str()?).unwrap_or_default(),
+        kind: kind_from_id(r.get_ref(3)?.as_str()?),
+        label: r.get_ref(4)?.as_str()?,
+        identity: r.get_ref(5)?.as_str()?,
+        apple_account: r.get_ref(6)?.as_str_or_null()?,
+        expires_at,
+        revision: r.get(8)?,
+        status: status(expires_at, error, now, thresholds),
+        renewal_window_days: thresholds.renewal_window_days,
+        // The last state recorded, as a state (not a string per row).
+        last_state: r.get_ref(10)?.as_str_or_null()?.and_then(State::parse),
+    })
+}
+
+/// One row of [`SUMMARY_SELECT`] as an owned summary with the last state recorded for it.
+fn summary_row(
+    r: &rusqlite::Row<'_>,
+    now: DateTime<Utc>,
+    thresholds: Thresholds,
+) -> rusqlite::Result<(CredentialSummary, Option<State>)> {
+    let f = summary_fields(r, now, thresholds)?;
     Ok((
         CredentialSummary {
-            uid: r.get(0)?,
-            client: r.get(1)?,
-            portal: Portal::parse(r.get_ref(2)?.as_str()?).unwrap_or_default(),
-            kind: kind_from_id(r.get_ref(3)?.as_str()?),
-            label: r.get(4)?,
-            identity: r.get(5)?,
-            apple_account: r.get(6)?,
-            expires_at,
-            revision: r.get(8)?,
-            status: status(expires_at, error, now, thresholds),
-            renewal_window_days: thresholds.renewal_window_days,
+            uid: f.uid.to_owned(),
+            client: f.client.to_owned(),
+            portal: f.portal,
+            kind: f.kind,
+            label: f.label.to_owned(),
+            identity: f.identity.to_owned(),
+            apple_account: f.apple_account.map(str::to_owned),
+            expires_at: f.expires_at,
+            revision: f.revision,
+            status: f.status,
+            renewal_window_days: f.renewal_window_days,
             source: crate::mdm::Source::File,
             mdm: None,
         },
-        // The last state recorded, as a state (not a string per row).
-        r.get_ref(10)?.as_str_or_null()?.and_then(State::parse),
+        f.last_state,
     ))
 }
 

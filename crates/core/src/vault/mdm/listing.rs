@@ -13,7 +13,7 @@ use crate::vault::{Vault, parse_ts};
 
 impl Vault {
     /// What the MDM connections held at their last successful sync, by connection name.
-    pub(in crate::vault) fn seen(&self) -> Result<Vec<(String, Seen)>> {
+    fn seen(&self) -> Result<Vec<(String, Seen)>> {
         let mut stmt = self.db.conn().prepare_cached(
             "SELECT m.uid, m.name, m.vendor, c.name, c.portal, m.synced_at, i.facts
              FROM mdm_items i JOIN mdm_connections m ON m.id = i.connection_id
