@@ -343,6 +343,7 @@
         total: ix.rows.length,
         attention: ix.attention,
         checkable: ix.checkable,
+        clients: db.clients.length,
         counts,
         matched,
         offset: Math.min(offset, matched),

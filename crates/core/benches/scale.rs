@@ -113,9 +113,9 @@ fn dashboard(c: &mut Criterion) {
     let vault = fixture::seeded(BIG);
     let now = Utc::now();
     c.bench_function("scale/dashboard_index_100k", |b| {
-        b.iter(|| DashboardIndex::new(vault.summaries(now).unwrap()))
+        b.iter(|| DashboardIndex::new(vault.summaries(now).unwrap(), 25_000))
     });
-    let index = DashboardIndex::new(vault.summaries(now).unwrap());
+    let index = DashboardIndex::new(vault.summaries(now).unwrap(), 25_000);
     let mut words = [
         "c",
         "cl",

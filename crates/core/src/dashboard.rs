@@ -2,12 +2,19 @@
 //! vault's urgency order, with its tab and its lowercased search text); each query (a tab, the
 //! search words, the rows in view) is then one pass over the index that copies only the rows
 //! asked for. Ten thousand credentials never cross to the window at once: the window holds the
-//! rows it shows, and a keystroke costs a scan of the index, not a new listing.
+//! rows it shows, and a keystroke costs a scan of the index, not a new listing. The index keeps
+//! its texts in an arena (see `rows`), not a listing's six owned strings per row.
 
 use serde::{Deserialize, Serialize};
 
 use crate::overview::credential_name;
 use crate::{CredentialSummary, Kind, State};
+
+mod arena;
+mod rows;
+
+pub(crate) use rows::Fields;
+use rows::Rows;
 
 /// The dashboard's tabs besides All: Expired holds Lapsed too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -91,6 +98,9 @@ pub struct DashboardPage {
     pub attention: u32,
     /// Whether any credential can be checked with Apple (an ADE or Apps and Books token).
     pub checkable: bool,
+    /// How many clients there are, with credentials or not (the window shows the count before
+    /// it lists them).
+    pub clients: u32,
     /// How many credentials match the search, per tab.
     pub counts: Counts,
     /// How many rows of the selected tab match the search.
@@ -118,9 +128,8 @@ pub struct ClientTally {
 /// Every credential, indexed for the dashboard's queries.
 #[derive(Debug, Default)]
 pub struct DashboardIndex {
-    rows: Vec<CredentialSummary>,
-    tabs: Vec<Option<Tab>>,
-    text: Vec<String>,
+    rows: Rows,
+    clients: u32,
     attention: u32,
     checkable: bool,
 }
@@ -129,28 +138,82 @@ pub struct DashboardIndex {
 /// across two fields.
 const SEP: char = '\u{0}';
 
-fn search_text(c: &CredentialSummary) -> String {
-    let mut s = String::with_capacity(
-        c.client.len()
-            + c.label.len()
-            + c.identity.len()
-            + c.apple_account.as_deref().map_or(0, str::len)
-            + 48,
+/// Appends a listed row's search text to `out`.
+fn search_text(c: &CredentialSummary, out: &mut String) {
+    join_lowercased(
+        [
+            c.client.as_str(),
+            credential_name(c.kind),
+            c.label.as_str(),
+            c.identity.as_str(),
+            c.apple_account.as_deref().unwrap_or(""),
+            c.status.state.label(),
+        ],
+        out,
     );
-    for field in [
-        c.client.as_str(),
-        credential_name(c.kind),
-        c.label.as_str(),
-        c.identity.as_str(),
-        c.apple_account.as_deref().unwrap_or(""),
-        c.status.state.label(),
-    ] {
-        if !s.is_empty() {
-            s.push(SEP);
+}
+
+/// Appends the search text of a row read from the database to `out`, as [`search_text`].
+fn fields_search_text(f: &Fields<'_>, out: &mut String) {
+    join_lowercased(
+        [
+            f.client,
+            credential_name(f.kind),
+            f.label,
+            f.identity,
+            f.apple_account.unwrap_or(""),
+            f.status.state.label(),
+        ],
+        out,
+    );
+}
+
+/// Appends the searchable fields joined by [`SEP`], lowercased, to `out`.
+fn join_lowercased(fields: [&str; 6], out: &mut String) {
+    let start = out.len();
+    for field in fields {
+        if out.len() > start {
+            out.push(SEP);
         }
-        s.push_str(field);
+        out.push_str(field);
     }
-    s.to_lowercase()
+    // In place when ASCII (the usual case), without a string per row.
+    if out[start..].is_ascii() {
+        out[start..].make_ascii_lowercase();
+    } else {
+        let lower = out[start..].to_lowercase();
+        out.truncate(start);
+        out.push_str(&lower);
+    }
+}
+
+/// The index built row by row as the database is read (`Vault::dashboard_index`), without a
+/// listing of owned rows first.
+#[derive(Debug)]
+pub(crate) struct Builder(Rows);
+
+impl Builder {
+    /// Room for `n` rows.
+    pub(crate) fn new(n: usize) -> Self {
+        Self(Rows::with_capacity(n))
+    }
+
+    /// Adds a row.
+    pub(crate) fn push(&mut self, f: &Fields<'_>) {
+        self.0.push(f, fields_search_text);
+    }
+
+    /// The index, in the vault's order (`urgency` as `vault::listing` makes it), and the rows
+    /// whose state changed since last recorded, in that order.
+    pub(crate) fn finish(
+        mut self,
+        clients: u32,
+        urgency: impl Fn(State, Option<chrono::DateTime<chrono::Utc>>, u32) -> u128,
+    ) -> (DashboardIndex, Vec<CredentialSummary>) {
+        self.0.finish_sorted(urgency);
+        let changed = self.0.changed().map(|i| self.0.summary(i)).collect();
+        (DashboardIndex::from_rows(self.0, clients), changed)
+    }
 }
 
 fn count(n: usize) -> u32 {
@@ -158,16 +221,18 @@ fn count(n: usize) -> u32 {
 }
 
 impl DashboardIndex {
-    /// Indexes a listing, keeping its order (the vault lists the most urgent first).
-    pub fn new(rows: Vec<CredentialSummary>) -> Self {
-        let tabs: Vec<Option<Tab>> = rows.iter().map(|c| Tab::of(c.status.state)).collect();
-        let text = rows.iter().map(search_text).collect();
-        let attention = count(tabs.iter().filter(|t| t.is_some()).count());
-        let checkable = rows.iter().any(|c| c.kind != Kind::PushCertificate);
+    /// Indexes a listing, keeping its order (the vault lists the most urgent first); `clients`
+    /// is how many clients the vault has, credentials or not.
+    pub fn new(listing: Vec<CredentialSummary>, clients: u32) -> Self {
+        Self::from_rows(Rows::new(listing, search_text), clients)
+    }
+
+    fn from_rows(rows: Rows, clients: u32) -> Self {
+        let attention = count(rows.rows.iter().filter(|r| r.tab.is_some()).count());
+        let checkable = rows.kinds().any(|k| k != Kind::PushCertificate);
         Self {
             rows,
-            tabs,
-            text,
+            clients,
             attention,
             checkable,
         }
@@ -175,12 +240,17 @@ impl DashboardIndex {
 
     /// How many credentials are indexed.
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.rows.rows.len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.rows.rows.is_empty()
+    }
+
+    /// The bytes the index holds on the heap: its rows, its texts and its search texts.
+    pub fn heap_bytes(&self) -> (usize, usize, usize) {
+        self.rows.heap_bytes()
     }
 
     /// The rows of a tab matching a search, from an offset: one pass over the index.
@@ -192,25 +262,26 @@ impl DashboardIndex {
         let mut counts = Counts::default();
         let mut matched = 0u32;
         let mut rows = Vec::with_capacity(limit as usize);
-        for (i, tab) in self.tabs.iter().enumerate() {
+        for (i, row) in self.rows.rows.iter().enumerate() {
             if !words.is_empty() {
-                let text = &self.text[i];
+                let text = self.rows.search.get(row.text);
                 if !words.iter().all(|w| text.contains(w)) {
                     continue;
                 }
             }
-            counts.add(*tab);
-            if q.tab == Tab::All || *tab == Some(q.tab) {
+            counts.add(row.tab);
+            if q.tab == Tab::All || row.tab == Some(q.tab) {
                 if matched >= q.offset && matched < end {
-                    rows.push(self.rows[i].clone());
+                    rows.push(self.rows.summary(i));
                 }
                 matched += 1;
             }
         }
         DashboardPage {
-            total: count(self.rows.len()),
+            total: count(self.len()),
             attention: self.attention,
             checkable: self.checkable,
+            clients: self.clients,
             counts,
             matched,
             offset: q.offset.min(matched),
@@ -219,29 +290,30 @@ impl DashboardIndex {
     }
 
     /// A credential by its uid.
-    pub fn find(&self, uid: &str) -> Option<&CredentialSummary> {
-        self.rows.iter().find(|c| c.uid == uid)
+    pub fn find(&self, uid: &str) -> Option<CredentialSummary> {
+        self.rows.position(uid).map(|i| self.rows.summary(i))
     }
 
     /// Every client that has credentials, with how they stand, by name (case-insensitive).
     pub fn tallies(&self) -> Vec<ClientTally> {
         let mut by_client: std::collections::HashMap<String, ClientTally> =
             std::collections::HashMap::new();
-        for c in &self.rows {
+        for r in &self.rows.rows {
+            let client = self.rows.strings.get(r.client);
             let t = by_client
-                .entry(c.client.to_lowercase())
+                .entry(client.to_lowercase())
                 .or_insert_with(|| ClientTally {
-                    client: c.client.clone(),
+                    client: client.to_owned(),
                     credentials: 0,
                     attention: 0,
                     worst: State::Active,
                 });
             t.credentials += 1;
-            if c.status.state != State::Active {
+            if r.state != State::Active {
                 t.attention += 1;
             }
-            if c.status.state.urgency() > t.worst.urgency() {
-                t.worst = c.status.state;
+            if r.state.urgency() > t.worst.urgency() {
+                t.worst = r.state;
             }
         }
         let mut out: Vec<(String, ClientTally)> = by_client.into_iter().collect();

@@ -6,6 +6,7 @@ mod backup;
 mod channels;
 mod checks;
 mod client_alerts;
+mod dashboard;
 mod detail;
 mod events;
 mod import;
@@ -319,6 +320,18 @@ impl Vault {
         )?;
         let rows = stmt.query_map(args![], client_row)?;
         Ok(rows.collect::<crate::db::SqlResult<Vec<_>>>()?)
+    }
+
+    /// How many clients there are, without listing them (the dashboard shows the count).
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn client_count(&self) -> Result<u32> {
+        let n: i64 = self
+            .db
+            .sql()
+            .query_row("SELECT COUNT(*) FROM clients", args![], |r| r.get(0))?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 }
 

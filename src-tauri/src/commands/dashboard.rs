@@ -3,7 +3,7 @@
 //! search is one pass over the index instead of a new listing. The index is rebuilt when the
 //! UI asks for fresh data (opening, focus, every ten minutes, after a change) and whenever the
 //! database changed since it was built, whoever changed it. It is first built while the window
-//! loads.
+//! loads, straight from the database into the index's arena (no listing of owned rows first).
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -49,12 +49,12 @@ impl DashboardCache {
         }
         // Free the old index before building the next one.
         *cached = None;
-        let (rows, stamp) = with_vault(vault, |v| {
-            let rows = v.record_state_changes(Utc::now())?.0;
-            // After the listing: it records the state changes it saw.
-            Ok((rows, v.change_stamp()?))
+        let (index, stamp) = with_vault(vault, |v| {
+            let index = v.dashboard_index(Utc::now())?;
+            // After the index: it records the state changes it saw.
+            Ok((index, v.change_stamp()?))
         })?;
-        let index = Arc::new(DashboardIndex::new(rows));
+        let index = Arc::new(index);
         *cached = Some(Built {
             stamp,
             at: Instant::now(),
@@ -113,7 +113,7 @@ pub async fn find_credential(
     uid: String,
 ) -> Result<CredentialSummary, ErrorBody> {
     let index = cache.index(&vault, false)?;
-    index.find(&uid).cloned().ok_or_else(|| {
+    index.find(&uid).ok_or_else(|| {
         Error::NotFound {
             what: "credential".to_owned(),
             hint: ": it may have been removed".to_owned(),

@@ -876,6 +876,11 @@ attention: number;
  */
 checkable: boolean; 
 /**
+ * How many clients there are, with credentials or not (the window shows the count before
+ * it lists them).
+ */
+clients: number; 
+/**
  * How many credentials match the search, per tab.
  */
 counts: Counts; 

@@ -30,19 +30,22 @@ fn cred(uid: &str, client: &str, kind: Kind, days: i64, error: Option<&str>) -> 
 
 /// Five credentials in the vault's order: Error, Lapsed, Expired, Renewal Required, Active.
 fn index() -> DashboardIndex {
-    DashboardIndex::new(vec![
-        cred(
-            "e1",
-            "Acme",
-            Kind::ServerToken,
-            200,
-            Some("Apple says the token was revoked"),
-        ),
-        cred("l1", "Bolt", Kind::PushCertificate, -45, None),
-        cred("x1", "Acme", Kind::ContentToken, -3, None),
-        cred("r1", "Cedar", Kind::PushCertificate, 10, None),
-        cred("a1", "Bolt", Kind::PushCertificate, 300, None),
-    ])
+    DashboardIndex::new(
+        vec![
+            cred(
+                "e1",
+                "Acme",
+                Kind::ServerToken,
+                200,
+                Some("Apple says the token was revoked"),
+            ),
+            cred("l1", "Bolt", Kind::PushCertificate, -45, None),
+            cred("x1", "Acme", Kind::ContentToken, -3, None),
+            cred("r1", "Cedar", Kind::PushCertificate, 10, None),
+            cred("a1", "Bolt", Kind::PushCertificate, 300, None),
+        ],
+        4,
+    )
 }
 
 fn q(tab: Tab, search: &str, offset: u32, limit: u32) -> DashboardQuery {
@@ -106,7 +109,7 @@ fn the_limit_is_capped() {
     let many: Vec<CredentialSummary> = (0..MAX_ROWS + 20)
         .map(|n| cred(&format!("c{n}"), "Acme", Kind::PushCertificate, 100, None))
         .collect();
-    let p = DashboardIndex::new(many).query(&q(Tab::All, "", 0, u32::MAX));
+    let p = DashboardIndex::new(many, 1).query(&q(Tab::All, "", 0, u32::MAX));
     assert_eq!(p.rows.len(), MAX_ROWS as usize);
     assert_eq!(p.matched, MAX_ROWS + 20);
 }
@@ -153,19 +156,16 @@ fn a_search_never_matches_across_two_fields() {
 
 #[test]
 fn non_ascii_text_is_found_whatever_its_case() {
-    let i = DashboardIndex::new(vec![cred(
-        "u1",
-        "Écoles de Zürich",
-        Kind::ContentToken,
-        90,
-        None,
-    )]);
+    let i = DashboardIndex::new(
+        vec![cred("u1", "Écoles de Zürich", Kind::ContentToken, 90, None)],
+        1,
+    );
     assert_eq!(uids(&i.query(&q(Tab::All, "ÉCOLES zÜRICH", 0, 5))), ["u1"]);
 }
 
 #[test]
 fn only_push_certificates_cannot_be_checked() {
-    let i = DashboardIndex::new(vec![cred("p", "Acme", Kind::PushCertificate, 90, None)]);
+    let i = DashboardIndex::new(vec![cred("p", "Acme", Kind::PushCertificate, 90, None)], 1);
     assert!(!i.query(&DashboardQuery::default()).checkable);
     assert!(
         !DashboardIndex::default()
@@ -194,7 +194,7 @@ fn tallies_give_each_client_its_count_attention_and_worst_state() {
 #[test]
 fn find_by_uid() {
     let i = index();
-    assert_eq!(i.find("x1").map(|c| c.client.as_str()), Some("Acme"));
+    assert_eq!(i.find("x1").map(|c| c.client), Some("Acme".to_owned()));
     assert!(i.find("nope").is_none());
     assert_eq!(i.len(), 5);
     assert!(!i.is_empty());
@@ -207,4 +207,35 @@ fn statuses_are_served_as_listed() {
     let Status { state, reason, .. } = &p.rows[0].status;
     assert_eq!(*state, State::Error);
     assert_eq!(reason.as_deref(), Some("Apple says the token was revoked"));
+}
+
+#[test]
+fn rows_come_back_exactly_as_listed() {
+    let mut listing = vec![
+        cred("e1", "Acme", Kind::ServerToken, 200, Some("revoked")),
+        cred("x1", "Acme", Kind::ContentToken, -3, None),
+        cred("p1", "Bolt", Kind::PushCertificate, 10, Some("revoked")),
+        cred("n1", "", Kind::PushCertificate, 10, None),
+    ];
+    listing[1].apple_account = None;
+    listing[1].label = String::new();
+    listing[2].expires_at = None;
+    listing[2].renewal_window_days = 45;
+    listing[2].source = crate::mdm::Source::Both;
+    listing[2].mdm = Some(crate::mdm::MdmView {
+        connection: "Intune".to_owned(),
+        vendor: crate::mdm::Vendor::Intune,
+        expires_at: None,
+        synced_at: now(),
+    });
+    let expected: Vec<String> = listing.iter().map(|c| format!("{c:?}")).collect();
+    let i = DashboardIndex::new(listing, 7);
+    let p = i.query(&q(Tab::All, "", 0, 10));
+    let got: Vec<String> = p.rows.iter().map(|c| format!("{c:?}")).collect();
+    assert_eq!(got, expected);
+    assert_eq!(p.clients, 7);
+    assert_eq!(
+        i.find("p1").map(|c| format!("{c:?}")),
+        Some(expected[2].clone())
+    );
 }

@@ -10,6 +10,7 @@ use zeroize::Zeroizing;
 
 use super::limits::{self, Field};
 use super::{Vault, events, parse_ts, ts};
+use crate::dashboard::Fields;
 use crate::error::{Error, Result};
 use crate::status::{State, Thresholds, status};
 use crate::summary::{CredentialSummary, Portal};
@@ -76,8 +77,13 @@ fn sort_by_urgency<T>(rows: &mut [(CredentialSummary, T)]) {
 /// before known (1), the expiry's seconds (44 bits hold every date chrono can) and nanoseconds
 /// (30), the client's rank (32).
 fn urgency_key(s: &CredentialSummary, rank: u32) -> u128 {
-    let urgency = u128::from(u8::MAX - s.status.state.urgency());
-    let expiry = s.expires_at.map_or(0, |at| {
+    urgency_parts(s.status.state, s.expires_at, rank)
+}
+
+/// [`urgency_key`] from the parts it reads (the dashboard's index sorts its own rows by it).
+pub(super) fn urgency_parts(state: State, expires_at: Option<DateTime<Utc>>, rank: u32) -> u128 {
+    let urgency = u128::from(u8::MAX - state.urgency());
+    let expiry = expires_at.map_or(0, |at| {
         // Biased to be positive: chrono's dates are within +/- 2^43 seconds of 1970.
         let seconds =
             u128::from(u64::try_from(at.timestamp() + (1 << 43)).unwrap_or(0)) & ((1 << 44) - 1);
@@ -119,19 +125,20 @@ pub(super) fn kind_from_id(id: &str) -> Kind {
     }
 }
 
-/// The columns of a listed row, read by [`summary_row`].
-const SUMMARY_SELECT: &str =
+/// The columns of a listed row, read by [`summary_fields`].
+pub(super) const SUMMARY_SELECT: &str =
     "SELECT cr.uid, c.name, c.portal, cr.kind, cr.label, cr.identity, cr.apple_account,
             cr.expires_at, cr.revision, cr.error, cr.last_state, c.warn_days
      FROM credentials cr JOIN clients c ON c.id = cr.client_id";
 
-/// One row of [`SUMMARY_SELECT`] as a summary (what its file says; no MDM view) with the last
-/// state recorded for it.
-fn summary_row(
-    r: &crate::db::Row<'_>,
+/// One row of [`SUMMARY_SELECT`] as its file describes it (no MDM view), its texts borrowed from
+/// the row, with its state at `now` and the last state recorded for it: read once here for the
+/// listing and for the dashboard's index, which copies the texts straight into its arena.
+pub(super) fn summary_fields<'r>(
+    r: &'r crate::db::Row<'_>,
     now: DateTime<Utc>,
     thresholds: Thresholds,
-) -> crate::db::SqlResult<(CredentialSummary, Option<State>)> {
+) -> crate::db::SqlResult<Fields<'r>> {
     let expires_at = r.get_ref(7)?.as_str_or_null()?.and_then(parse_ts);
     let error = r.get_ref(9)?.as_str_or_null()?;
     let thresholds = Thresholds {
@@ -140,24 +147,47 @@ fn summary_row(
             .unwrap_or(thresholds.renewal_window_days),
         ..thresholds
     };
+    Ok(Fields {
+        uid: r.get_ref(0)?.as_str()?,
+        client: r.get_ref(1)?.as_str()?,
+        portal: Portal::parse(r.get_ref(2)?.as_str()?).unwrap_or_default(),
+        kind: kind_from_id(r.get_ref(3)?.as_str()?),
+        label: r.get_ref(4)?.as_str()?,
+        identity: r.get_ref(5)?.as_str()?,
+        apple_account: r.get_ref(6)?.as_str_or_null()?,
+        expires_at,
+        revision: r.get(8)?,
+        status: status(expires_at, error, now, thresholds),
+        renewal_window_days: thresholds.renewal_window_days,
+        // The last state recorded, as a state (not a string per row).
+        last_state: r.get_ref(10)?.as_str_or_null()?.and_then(State::parse),
+    })
+}
+
+/// One row of [`SUMMARY_SELECT`] as an owned summary with the last state recorded for it.
+fn summary_row(
+    r: &crate::db::Row<'_>,
+    now: DateTime<Utc>,
+    thresholds: Thresholds,
+) -> crate::db::SqlResult<(CredentialSummary, Option<State>)> {
+    let f = summary_fields(r, now, thresholds)?;
     Ok((
         CredentialSummary {
-            uid: r.get(0)?,
-            client: r.get(1)?,
-            portal: Portal::parse(r.get_ref(2)?.as_str()?).unwrap_or_default(),
-            kind: kind_from_id(r.get_ref(3)?.as_str()?),
-            label: r.get(4)?,
-            identity: r.get(5)?,
-            apple_account: r.get(6)?,
-            expires_at,
-            revision: r.get(8)?,
-            status: status(expires_at, error, now, thresholds),
-            renewal_window_days: thresholds.renewal_window_days,
+            uid: f.uid.to_owned(),
+            client: f.client.to_owned(),
+            portal: f.portal,
+            kind: f.kind,
+            label: f.label.to_owned(),
+            identity: f.identity.to_owned(),
+            apple_account: f.apple_account.map(str::to_owned),
+            expires_at: f.expires_at,
+            revision: f.revision,
+            status: f.status,
+            renewal_window_days: f.renewal_window_days,
             source: crate::mdm::Source::File,
             mdm: None,
         },
-        // The last state recorded, as a state (not a string per row).
-        r.get_ref(10)?.as_str_or_null()?.and_then(State::parse),
+        f.last_state,
     ))
 }
 

@@ -43,7 +43,7 @@ impl Vault {
 
 /// Writes the state changes still unrecorded at the revision they were computed for; returns
 /// how many it wrote.
-fn record(
+pub(super) fn record(
     tx: &crate::db::Sql<'_>,
     changed: &[&CredentialSummary],
     now: DateTime<Utc>,

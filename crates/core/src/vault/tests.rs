@@ -226,3 +226,47 @@ fn typed_text_past_its_limit_is_refused_naming_the_field() {
             .is_ok()
     );
 }
+
+#[test]
+fn the_dashboard_index_read_from_the_database_is_the_listing_indexed() {
+    let mut v = memory_vault();
+    let same_day = now() + Duration::days(40);
+    for (i, client) in ["Globex", "acme", "Bolt"].into_iter().enumerate() {
+        v.add_client(client, Portal::default(), "", now())
+            .expect("client");
+        let days = [10, 40, 400][i];
+        let cert = PushCertificateSpec::new(&random_topic())
+            .expiring(now() + Duration::days(days))
+            .issue(&TestCa::new(), KeyPair::shared(0));
+        import(&mut v, client, pem(&cert)).expect("push");
+        let org = format!("Org {i}");
+        import(
+            &mut v,
+            client,
+            ContentTokenSpec::new(&org, same_day).build(),
+        )
+        .expect("vpp");
+    }
+    let later = now() + Duration::days(20);
+    let listed = v.summaries(later).expect("list");
+    let expected: Vec<String> = listed.iter().map(|c| format!("{c:?}")).collect();
+    let index = v.dashboard_index(later).expect("index");
+    let page = index.query(&crate::dashboard::DashboardQuery {
+        limit: 50,
+        ..Default::default()
+    });
+    let got: Vec<String> = page.rows.iter().map(|c| format!("{c:?}")).collect();
+    assert_eq!(got, expected);
+    assert_eq!(page.clients, 3);
+    let changes = |v: &Vault| {
+        event_kinds(v)
+            .into_iter()
+            .filter(|k| k == "state_changed")
+            .count()
+    };
+    let recorded = changes(&v);
+    assert!(recorded > 0, "the changes it saw are recorded");
+    v.dashboard_index(later).expect("again");
+    assert_eq!(changes(&v), recorded, "once");
+    assert_eq!(v.record_state_changes(later).expect("listing").1, 0);
+}

@@ -1,7 +1,8 @@
 // The app's shared data: the dashboard's page (counts, totals and the rows in view), the clients
 // and the thresholds. The shell keeps every credential indexed (commands/dashboard.rs): the
 // window asks for the rows it shows, so ten thousand credentials never cross IPC at once and the
-// page holds a few dozen rows, not ten thousand objects.
+// page holds a few dozen rows, not ten thousand objects. The list of clients comes after the
+// first rows.
 
 import * as api from '../api';
 import type { ApiError, Client, DashboardPage, Tab, Thresholds } from '../api';
@@ -15,6 +16,7 @@ const EMPTY: DashboardPage = {
   total: 0,
   attention: 0,
   checkable: false,
+  clients: 0,
   counts: { all: 0, renewal_required: 0, expired: 0, error: 0 },
   matched: 0,
   offset: 0,
@@ -31,8 +33,10 @@ class Data {
   shown = $state.raw<{ tab: Tab; search: string }>({ tab: 'all', search: '' });
   clients = $state.raw<Client[]>([]);
   settings = $state.raw<Thresholds>({ renewal_window_days: 30, grace_days: 30 });
-  /** The first load finished (successfully or not). */
+  /** The first load of the rows finished (successfully or not). */
   loaded = $state(false);
+  /** The clients are in (they come after the rows). */
+  clientsLoaded = $state(false);
   /** Why the last load failed, shown in a banner. */
   error = $state.raw<ApiError | null>(null);
   /** Bumped after every change, so open pages reload what they show. */
@@ -43,27 +47,42 @@ class Data {
   /** The window being fetched, so a scroll does not ask twice for the same rows. */
   #pending: { offset: number; end: number } | null = null;
 
-  /** Reloads everything, listing the credentials again; a slower, older reload never wins. */
-  async refresh(): Promise<void> {
+  /**
+   * Reloads everything, listing the credentials again; a slower, older reload never wins.
+   * The clients come last: the dashboard needs only their count (in its page), and the list of
+   * every client (25,000 at the scale we test) crossing with the first rows held them back.
+   * `first` (the window's first load) is told when the rows are in, and holds the clients back
+   * until the window has shown them.
+   */
+  async refresh(first?: { rowsIn: () => void; clientsAfter: Promise<void> }): Promise<void> {
     const mine = ++this.#seq;
     try {
-      const [, clients, settings] = await Promise.all([
-        this.#fetch(Math.max(0, this.page.offset), true),
-        api.listClients(),
-        api.getSettings(),
-      ]);
+      const [, settings] = await Promise.all([this.#fetch(Math.max(0, this.page.offset), true), api.getSettings()]);
       if (mine !== this.#seq) return;
-      this.clients = clients;
       this.settings = settings;
       this.error = null;
     } catch (e) {
       if (mine === this.#seq) this.error = toApiError(e);
     } finally {
-      if (mine === this.#seq) {
-        this.loaded = true;
-        this.version++;
-      }
+      if (mine === this.#seq) this.loaded = true;
+      first?.rowsIn();
     }
+    try {
+      if (first) await first.clientsAfter;
+      const clients = await api.listClients();
+      if (mine !== this.#seq) return;
+      this.clients = clients;
+      this.clientsLoaded = true;
+    } catch (e) {
+      if (mine === this.#seq) this.error = toApiError(e);
+    } finally {
+      if (mine === this.#seq) this.version++;
+    }
+  }
+
+  /** How many clients there are: the list's length once it is in, the dashboard's count before. */
+  get clientCount(): number {
+    return this.clientsLoaded ? this.clients.length : this.page.clients;
   }
 
   /** Shows another tab or search, from the top. */
