@@ -20,6 +20,10 @@ use crate::error::{Error, Result};
 use crate::secrets::SecretStore;
 use crate::vault::{parse_ts, ts};
 
+mod copy;
+
+pub use copy::{CopyReport, copy_vault};
+
 /// A technician's private key: decrypts what the team shares. Kept in the OS keychain only.
 pub struct MemberKey(age::x25519::Identity);
 

@@ -181,3 +181,96 @@ fn removal_names_what_the_member_could_have_copied() {
         e.rotate
     );
 }
+
+#[test]
+fn a_vault_moved_into_a_team_database_arrives_whole_and_its_secrets_encrypted() {
+    use crate::secrets::MemoryStore;
+    use crate::summary::Portal;
+    use crate::testing::{ContentTokenSpec, KeyPair, PushCertificateSpec, TestCa, pem};
+    use crate::vault::{Confirmation, EventFilter, ImportRequest, Vault};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let keychain = Arc::new(MemoryStore::new());
+    let mut own = Vault::new(
+        Db::open(&dir.path().join("own.db")).unwrap(),
+        Box::new(keychain.clone()),
+    );
+    let mut uids = Vec::new();
+    for (i, client) in ["Acme", "Globex", "Initech"].into_iter().enumerate() {
+        own.add_client(client, Portal::Business, "notes", now())
+            .unwrap();
+        let days = 100 + i64::try_from(i).unwrap();
+        for bytes in [
+            ContentTokenSpec::new(
+                &format!("{client} Inc"),
+                now() + chrono::Duration::days(days),
+            )
+            .build(),
+            pem(&PushCertificateSpec::new(&format!(
+                "com.apple.mgmt.External.{i:08}-1111-2222-3333-444455556666"
+            ))
+            .expiring(now() + chrono::Duration::days(days))
+            .issue(&TestCa::new(), KeyPair::shared(0))),
+        ] {
+            let key = bytes
+                .starts_with(b"-----BEGIN CERTIFICATE")
+                .then(|| zeroize::Zeroizing::new(KeyPair::shared(0).pkcs8_pem()));
+            let has_key = key.is_some();
+            let out = own
+                .import(
+                    &ImportRequest {
+                        client: client.into(),
+                        bytes,
+                        key,
+                        ..ImportRequest::default()
+                    },
+                    Confirmation::default(),
+                    now(),
+                )
+                .unwrap();
+            uids.push((out.uid, has_key));
+        }
+    }
+    let before = own.summaries(now()).unwrap();
+    let events_before = own.events(&EventFilter::default()).unwrap();
+
+    let team = Team::new();
+    let alice = MemberKey::generate();
+    start(&mut team.db(), "Alice", &alice, now()).unwrap();
+    let shared = team.store(&alice).unwrap();
+    let report = copy_vault(own_db(&dir), keychain.as_ref(), &mut team.db(), &shared).unwrap();
+    assert_eq!((report.clients, report.credentials), (3, 6));
+    assert_eq!(report.events, events_before.len() as u64);
+    assert_eq!(
+        report.secrets, 6,
+        "3 content tokens and 3 push certificates' keys"
+    );
+
+    let mut moved = Vault::new(team.db(), Box::new(team.store(&alice).unwrap()));
+    assert_eq!(
+        serde_json::to_value(moved.summaries(now()).unwrap()).unwrap(),
+        serde_json::to_value(&before).unwrap()
+    );
+    assert_eq!(
+        moved.events(&EventFilter::default()).unwrap(),
+        events_before
+    );
+    for (uid, _) in uids.iter().filter(|(_, push)| !push) {
+        assert_eq!(
+            moved.read_secret(uid, now()).unwrap(),
+            own.read_secret(uid, now()).unwrap()
+        );
+    }
+    // New rows draw ids after the copied ones.
+    moved
+        .add_client("Umbrella", Portal::School, "", now())
+        .unwrap();
+    assert_eq!(moved.clients().unwrap().len(), 4);
+    // A second copy is refused: the team database is not empty any more.
+    let again = copy_vault(own_db(&dir), keychain.as_ref(), &mut team.db(), &shared);
+    assert_eq!(again.unwrap_err().kind(), "not_empty");
+}
+
+fn own_db(dir: &tempfile::TempDir) -> &'static Db {
+    Box::leak(Box::new(Db::open(&dir.path().join("own.db")).unwrap()))
+}
