@@ -1,0 +1,479 @@
+//! TokenKeeper's PostgreSQL backend: the core's storage interface ([`Backend`]) on a team's
+//! shared server, so the vault's SQL (written once, SQLite-flavoured) runs unchanged. This crate
+//! owns the connection (URL, TLS), the translation of `?N` parameters, the mapping of values and
+//! errors, the transaction locks that make writers queue as they do on SQLite, and the
+//! PostgreSQL twin of the schema.
+
+mod placeholders;
+mod schema;
+mod url;
+mod values;
+
+use std::cell::{Cell as StdCell, RefCell};
+use std::collections::HashMap;
+use std::time::Duration;
+
+use postgres::error::SqlState;
+use postgres::{Client, Statement};
+use tokenkeeper_core::db::{
+    Arg, Backend, Db, DbError, Dialect, FailureKind, Lock, MIGRATION_COUNT, RowRef, SqlResult,
+};
+use tokenkeeper_core::{Error, Result};
+
+use values::{Param, ParamError, PgRow};
+
+/// The advisory lock every write transaction takes: writers queue, as on SQLite (`BEGIN
+/// IMMEDIATE`). "TKwrite\0" in ASCII.
+const WRITE_LOCK: i64 = 0x544b_7772_6974_6500;
+/// The advisory lock around migrations: of several processes opening a new database, one
+/// migrates and the others find the work done. "TKmigr\0\0".
+const MIGRATE_LOCK: i64 = 0x544b_6d69_6772_0000;
+/// How long a statement waits for a lock (the write lock included) before failing as busy:
+/// SQLite's busy timeout.
+const LOCK_TIMEOUT: &str = "15s";
+/// How long connecting may take when the URL does not say.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The channel a write transaction notifies when it commits.
+pub const CHANGES_CHANNEL: &str = "tokenkeeper_changes";
+
+/// Opens the PostgreSQL database named by `url`
+/// (`postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=verify-full&sslrootcert=CA.pem`),
+/// migrates it, and returns it as a [`Db`] the vault uses like the SQLite file.
+///
+/// `sslmode`: `disable`, `prefer` (the default), `require`, `verify-ca` (the certificate chain
+/// is checked against `sslrootcert`, else the system's CAs), `verify-full` (the host name too).
+///
+/// # Errors
+/// [`Error::Database`] naming the server (never the password) when the URL is not one, the
+/// server cannot be reached, TLS or the login fails, or the database was written by a newer
+/// TokenKeeper (nothing in it is changed).
+pub fn open(url: &str) -> Result<Db> {
+    let backend = Postgres::connect(url)?;
+    backend.migrate()?;
+    Ok(Db::from_backend(Box::new(backend)))
+}
+
+/// One connection to the server, behind the storage interface.
+pub struct Postgres {
+    client: RefCell<Client>,
+    /// Prepared statements by the vault's SQL text (translated once).
+    statements: RefCell<HashMap<String, Statement>>,
+    /// The open transaction's lock, if any.
+    open: StdCell<Option<Lock>>,
+    location: String,
+    secrets: Vec<String>,
+}
+
+impl std::fmt::Debug for Postgres {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Postgres")
+            .field("location", &self.location)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Postgres {
+    /// Connects without migrating (see [`open`]).
+    ///
+    /// # Errors
+    /// As [`open`].
+    pub fn connect(url: &str) -> Result<Self> {
+        let mut target = url::parse(url)?;
+        if target.config.get_connect_timeout().is_none() {
+            target.config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        if target.config.get_application_name().is_none() {
+            target.config.application_name("tokenkeeper");
+        }
+        let secrets = url::secrets(url);
+        let tls = target.tls()?;
+        let mut client = target.config.connect(tls).map_err(|e| Error::Database {
+            detail: format!(
+                "cannot connect to the PostgreSQL server {}: {}",
+                target.shown,
+                url::scrub(&describe(&e), &secrets)
+            ),
+        })?;
+        client
+            .batch_execute(&format!(
+                "SET lock_timeout = '{LOCK_TIMEOUT}'; SET TIME ZONE 'UTC'"
+            ))
+            .map_err(|e| Error::Database {
+                detail: format!("{}: {}", target.shown, url::scrub(&describe(&e), &secrets)),
+            })?;
+        Ok(Self {
+            client: RefCell::new(client),
+            statements: RefCell::new(HashMap::new()),
+            open: StdCell::new(None),
+            location: target.shown,
+            secrets,
+        })
+    }
+
+    fn fail(&self, e: &postgres::Error) -> DbError {
+        DbError::new(classify(e), url::scrub(&describe(e), &self.secrets))
+    }
+
+    fn batch(&self, sql: &str) -> SqlResult<()> {
+        self.client
+            .borrow_mut()
+            .batch_execute(sql)
+            .map_err(|e| self.fail(&e))
+    }
+
+    /// The prepared statement for the vault's `sql`, prepared (and translated) the first time.
+    fn statement(&self, sql: &str) -> SqlResult<Statement> {
+        if let Some(s) = self.statements.borrow().get(sql) {
+            return Ok(s.clone());
+        }
+        let translated = placeholders::translate(sql);
+        let statement = self
+            .client
+            .borrow_mut()
+            .prepare(&translated)
+            .map_err(|e| self.fail(&e))?;
+        self.statements
+            .borrow_mut()
+            .insert(sql.to_owned(), statement.clone());
+        Ok(statement)
+    }
+
+    fn read_version(&self) -> SqlResult<usize> {
+        let mut client = self.client.borrow_mut();
+        let exists: bool = client
+            .query_one("SELECT to_regclass('tokenkeeper_schema') IS NOT NULL", &[])
+            .and_then(|r| r.try_get(0))
+            .map_err(|e| self.fail(&e))?;
+        if !exists {
+            return Ok(0);
+        }
+        let v: i64 = client
+            .query_one("SELECT version FROM tokenkeeper_schema", &[])
+            .and_then(|r| r.try_get(0))
+            .map_err(|e| self.fail(&e))?;
+        Ok(usize::try_from(v).unwrap_or(usize::MAX))
+    }
+
+    /// Brings the schema to [`MIGRATION_COUNT`], under an advisory lock: of two processes
+    /// opening a new database at once, the second finds the work done. A current database is
+    /// only read.
+    fn migrate(&self) -> Result<()> {
+        let version = self.read_version()?;
+        refuse_newer(version)?;
+        if version == MIGRATION_COUNT {
+            return Ok(());
+        }
+        self.batch(&format!(
+            "BEGIN; SELECT pg_advisory_xact_lock({MIGRATE_LOCK})"
+        ))?;
+        let done = self.migrate_locked();
+        match done {
+            Ok(()) => Ok(self.batch("COMMIT")?),
+            Err(e) => {
+                let _ = self.batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    fn migrate_locked(&self) -> Result<()> {
+        let version = self.read_version()?;
+        refuse_newer(version)?;
+        let mut reached = version;
+        for &(target, sql) in schema::MIGRATIONS {
+            if target <= reached {
+                continue;
+            }
+            self.batch(sql)?;
+            self.batch(&format!("UPDATE tokenkeeper_schema SET version = {target}"))?;
+            reached = target;
+        }
+        if reached != MIGRATION_COUNT {
+            return Err(Error::Database {
+                detail: format!(
+                    "{}: this TokenKeeper cannot bring a PostgreSQL database past schema {reached} (it needs {MIGRATION_COUNT})",
+                    self.location
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Refuses a database written by a newer TokenKeeper, before anything in it is changed (the
+/// words of the core's SQLite check).
+fn refuse_newer(version: usize) -> Result<()> {
+    if version > MIGRATION_COUNT {
+        return Err(Error::Database {
+            detail: format!(
+                "this database was written by a newer TokenKeeper (schema {version}); update TokenKeeper"
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The driver's error in words: the server's message and SQLSTATE (never its DETAIL, which may
+/// quote the values of a row), or the driver's own failure with its cause.
+fn describe(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return format!("{} (SQLSTATE {})", db.message(), db.code().code());
+    }
+    let mut out = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let s_text = s.to_string();
+        if !out.contains(&s_text) {
+            out.push_str(": ");
+            out.push_str(&s_text);
+        }
+        source = s.source();
+    }
+    out
+}
+
+fn classify(e: &postgres::Error) -> FailureKind {
+    if let Some(code) = e.code() {
+        let c = code.code();
+        return if c.starts_with("23") {
+            FailureKind::Constraint
+        } else if *code == SqlState::T_R_SERIALIZATION_FAILURE
+            || *code == SqlState::T_R_DEADLOCK_DETECTED
+            || *code == SqlState::LOCK_NOT_AVAILABLE
+        {
+            FailureKind::Busy
+        } else if c.starts_with("08")
+            || *code == SqlState::ADMIN_SHUTDOWN
+            || *code == SqlState::CRASH_SHUTDOWN
+            || *code == SqlState::CANNOT_CONNECT_NOW
+        {
+            FailureKind::Unavailable
+        } else if c.starts_with("22") || c == "42804" {
+            // Data exceptions and datatype mismatches.
+            FailureKind::Type
+        } else {
+            FailureKind::Other
+        };
+    }
+    if e.is_closed() {
+        return FailureKind::Unavailable;
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if s.is::<std::io::Error>() {
+            return FailureKind::Unavailable;
+        }
+        if s.is::<ParamError>() {
+            return FailureKind::Type;
+        }
+        source = s.source();
+    }
+    FailureKind::Other
+}
+
+fn params<'a>(args: &'a [Arg<'a>]) -> Vec<Param<'a>> {
+    args.iter().map(|a| Param(*a)).collect()
+}
+
+fn refs<'a>(params: &'a [Param<'a>]) -> Vec<&'a (dyn postgres::types::ToSql + Sync)> {
+    params
+        .iter()
+        .map(|p| p as &(dyn postgres::types::ToSql + Sync))
+        .collect()
+}
+
+impl Backend for Postgres {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn location(&self) -> String {
+        self.location.clone()
+    }
+
+    fn execute(&self, sql: &str, args: &[Arg<'_>]) -> SqlResult<usize> {
+        let statement = self.statement(sql)?;
+        let params = params(args);
+        let n = self
+            .client
+            .borrow_mut()
+            .execute(&statement, &refs(&params))
+            .map_err(|e| self.fail(&e))?;
+        Ok(usize::try_from(n).unwrap_or(usize::MAX))
+    }
+
+    fn execute_batch(&self, sql: &str) -> SqlResult<()> {
+        self.batch(sql)
+    }
+
+    fn query(
+        &self,
+        sql: &str,
+        args: &[Arg<'_>],
+        each: &mut dyn FnMut(&dyn RowRef) -> SqlResult<bool>,
+    ) -> SqlResult<()> {
+        let statement = self.statement(sql)?;
+        let params = params(args);
+        // Every row is read before the first is handed over: the connection is free again when
+        // `each` runs (it may run statements of its own, as it can on SQLite).
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(&statement, &refs(&params))
+            .map_err(|e| self.fail(&e))?;
+        for row in &rows {
+            if !each(&PgRow(row))? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn begin(&self, lock: Lock) -> SqlResult<bool> {
+        match lock {
+            Lock::Write => {
+                let began = self.batch(&format!(
+                    "BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+                ));
+                if let Err(e) = began {
+                    // The lock timed out (busy) inside the transaction just begun.
+                    let _ = self.batch("ROLLBACK");
+                    return Err(e);
+                }
+            }
+            Lock::TryWrite => {
+                self.batch("BEGIN")?;
+                let got: SqlResult<bool> = self
+                    .client
+                    .borrow_mut()
+                    .query_one(
+                        &format!("SELECT pg_try_advisory_xact_lock({WRITE_LOCK})"),
+                        &[],
+                    )
+                    .and_then(|r| r.try_get(0))
+                    .map_err(|e| self.fail(&e));
+                if !matches!(got, Ok(true)) {
+                    let _ = self.batch("ROLLBACK");
+                    return got;
+                }
+            }
+            Lock::Read => self.batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?,
+        }
+        self.open.set(Some(lock));
+        Ok(true)
+    }
+
+    fn commit(&self) -> SqlResult<()> {
+        let Some(lock) = self.open.take() else {
+            return Ok(());
+        };
+        let sql = match lock {
+            Lock::Read => "COMMIT".to_owned(),
+            Lock::Write | Lock::TryWrite => format!(
+                "UPDATE tokenkeeper_meta SET changes = changes + 1; NOTIFY {CHANGES_CHANNEL}; COMMIT"
+            ),
+        };
+        let done = self.batch(&sql);
+        if done.is_err() {
+            let _ = self.batch("ROLLBACK");
+        }
+        done
+    }
+
+    fn rollback(&self) -> SqlResult<()> {
+        if self.open.take().is_none() {
+            return Ok(());
+        }
+        self.batch("ROLLBACK")
+    }
+
+    fn change_stamp(&self) -> SqlResult<(i64, u64)> {
+        let changes: i64 = self
+            .client
+            .borrow_mut()
+            .query_one("SELECT changes FROM tokenkeeper_meta", &[])
+            .and_then(|r| r.try_get(0))
+            .map_err(|e| self.fail(&e))?;
+        Ok((changes, 0))
+    }
+
+    fn schema_version(&self) -> SqlResult<usize> {
+        self.read_version()
+    }
+}
+
+/// Test support: databases of their own on a test server.
+#[cfg(feature = "test-support")]
+pub mod testing {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use tokenkeeper_core::{Error, Result};
+
+    /// Creates a new database with a unique name (from `name_hint`, the process and a counter)
+    /// on the server `admin_url` names, and returns `admin_url` pointing at it.
+    ///
+    /// # Errors
+    /// [`Error::Database`] when the server refuses (the role may not create databases).
+    pub fn fresh_database(admin_url: &str, name_hint: &str) -> Result<String> {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let hint: String = name_hint
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .take(30)
+            .collect();
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let name = format!(
+            "tk_{hint}_{}_{}_{nanos}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        );
+        let admin = super::Postgres::connect(admin_url)?;
+        admin
+            .batch(&format!("CREATE DATABASE \"{name}\""))
+            .map_err(Error::from)?;
+        with_database(admin_url, &name)
+    }
+
+    /// `url` with its database replaced by `name`.
+    ///
+    /// # Errors
+    /// [`Error::Database`] when `url` is not a `postgres://` URL.
+    pub fn with_database(url: &str, name: &str) -> Result<String> {
+        let not_url = || Error::Database {
+            detail: "not a postgres:// URL".to_owned(),
+        };
+        let (scheme, rest) = url.split_once("://").ok_or_else(not_url)?;
+        let (before_query, query) = match rest.split_once('?') {
+            Some((b, q)) => (b, Some(q)),
+            None => (rest, None),
+        };
+        let authority = before_query.split('/').next().ok_or_else(not_url)?;
+        let mut out = format!("{scheme}://{authority}/{name}");
+        if let Some(q) = query {
+            out.push('?');
+            out.push_str(q);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_last_migration_reaches_the_core_schema() {
+        assert_eq!(
+            super::schema::MIGRATIONS.last().map(|m| m.0),
+            Some(tokenkeeper_core::db::MIGRATION_COUNT),
+            "a SQLite migration was added without its PostgreSQL twin (crates/store-postgres/src/schema.rs)"
+        );
+    }
+}
