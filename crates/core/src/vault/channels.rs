@@ -374,7 +374,7 @@ fn set_clients(tx: &crate::db::Sql<'_>, uid: &str, ids: Option<&[i64]>) -> Resul
     )?;
     for client in ids.unwrap_or_default() {
         tx.execute(
-            "INSERT OR IGNORE INTO channel_clients (channel_id, client_id) VALUES (?1, ?2)",
+            "INSERT INTO channel_clients (channel_id, client_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
             args![id, client],
         )?;
     }

@@ -126,8 +126,8 @@ impl Vault {
         }
         self.db.write(|tx| {
             let mut record = tx.prepare(
-                "INSERT OR IGNORE INTO alerts (credential_uid, revision, milestone, queued_at)
-                 VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO alerts (credential_uid, revision, milestone, queued_at)
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
             )?;
             let queued_at = ts(now);
             let mut due = Vec::with_capacity(candidates.len());

@@ -52,7 +52,7 @@ fn record(
     for s in changed {
         let updated = tx.execute(
             "UPDATE credentials SET last_state = ?1
-             WHERE uid = ?2 AND revision = ?3 AND last_state IS NOT ?1",
+             WHERE uid = ?2 AND revision = ?3 AND last_state IS DISTINCT FROM ?1",
             args![s.status.state.id(), s.uid, s.revision],
         )?;
         if updated == 0 {
