@@ -5,6 +5,8 @@
 mod backend;
 mod vault;
 
+use std::io::Write;
+
 use tokenkeeper_store_postgres::testing::fresh_database;
 
 /// The test server's URL, or `None` (and a notice) when there is none and none is required.
@@ -16,9 +18,14 @@ pub fn server() -> Option<String> {
                 std::env::var("TOKENKEEPER_REQUIRE_POSTGRES").as_deref() != Ok("1"),
                 "TOKENKEEPER_REQUIRE_POSTGRES=1 but TOKENKEEPER_TEST_POSTGRES is not set: run the tests through scripts/with-postgres.sh"
             );
-            eprintln!(
-                "skipped: no PostgreSQL server (run through scripts/with-postgres.sh to test the PostgreSQL backend)"
-            );
+            // Written to stderr itself, past the harness's capture, once per run.
+            static NOTICE: std::sync::Once = std::sync::Once::new();
+            NOTICE.call_once(|| {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "skipped: TOKENKEEPER_TEST_POSTGRES is not set, the PostgreSQL backend's tests do not run (run them through scripts/with-postgres.sh)"
+                );
+            });
             None
         }
     }
