@@ -33,6 +33,9 @@ const MIGRATE_LOCK: i64 = 0x544b_6d69_6772_0000;
 const LOCK_TIMEOUT: &str = "15s";
 /// How long connecting may take when the URL does not say.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How many prepared statements a connection keeps (every statement the vault runs fits; SQL
+/// built at run time cannot grow the cache, or the server's memory, without bound).
+const STATEMENT_CACHE: usize = 256;
 /// The channel a write transaction notifies when it commits.
 pub const CHANGES_CHANNEL: &str = "tokenkeeper_changes";
 
@@ -132,9 +135,12 @@ impl Postgres {
             .borrow_mut()
             .prepare(&translated)
             .map_err(|e| self.fail(&e))?;
-        self.statements
-            .borrow_mut()
-            .insert(sql.to_owned(), statement.clone());
+        let mut statements = self.statements.borrow_mut();
+        if statements.len() >= STATEMENT_CACHE {
+            // Dropping a statement closes it on the server.
+            statements.clear();
+        }
+        statements.insert(sql.to_owned(), statement.clone());
         Ok(statement)
     }
 

@@ -550,3 +550,53 @@ fn no_message_shows_the_password() {
     assert!(!e.detail.contains(&password), "{e}");
     assert!(!format!("{pg:?}").contains(&password));
 }
+
+/// Timings on the test server, printed (`--ignored --nocapture`): what a statement costs.
+#[test]
+#[ignore = "figures, not a check: run with --ignored --nocapture"]
+fn figures() {
+    use std::time::Instant;
+    let Some(url) = fresh("figures") else {
+        return;
+    };
+    let started = Instant::now();
+    drop(open(&url).expect("migrates"));
+    let migrate = started.elapsed();
+    let started = Instant::now();
+    let pg = Postgres::connect(&url).expect("connects");
+    let connect = started.elapsed();
+    let sql = Sql::new(&pg);
+    let n = 2000;
+    let started = Instant::now();
+    for i in 0..n {
+        let _: i64 = sql
+            .query_row("SELECT ?1 + 1", args![i], |r| r.get(0))
+            .expect("select");
+    }
+    let select = started.elapsed() / n;
+    let started = Instant::now();
+    for i in 0..n / 4 {
+        assert!(pg.begin(Lock::Write).expect("begins"));
+        sql.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, 'v')",
+            args![format!("k{i}")],
+        )
+        .expect("insert");
+        pg.commit().expect("commits");
+    }
+    let write = started.elapsed() / (n / 4);
+    let started = Instant::now();
+    for _ in 0..n / 4 {
+        assert!(pg.begin(Lock::Read).expect("begins"));
+        let _: i64 = sql
+            .query_row("SELECT count(*) FROM settings", args![], |r| r.get(0))
+            .expect("count");
+        pg.commit().expect("ends");
+    }
+    let read = started.elapsed() / (n / 4);
+    println!(
+        "fresh database migrated: {migrate:?}; connect (TLS verify-full, SCRAM): {connect:?}; \
+         prepared SELECT: {select:?}; write transaction (lock, 1 insert, stamp, NOTIFY, commit): \
+         {write:?}; read snapshot (begin, 1 query, commit): {read:?}"
+    );
+}
