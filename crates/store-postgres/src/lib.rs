@@ -33,6 +33,8 @@ const MIGRATE_LOCK: i64 = 0x544b_6d69_6772_0000;
 const LOCK_TIMEOUT: &str = "15s";
 /// How long connecting may take when the URL does not say.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Takes the write lock if it is free (a constant: prepared once).
+const TRY_WRITE_LOCK: &str = "SELECT pg_try_advisory_xact_lock(6074079855718458624)";
 /// How many prepared statements a connection keeps (every statement the vault runs fits; SQL
 /// built at run time cannot grow the cache, or the server's memory, without bound).
 const STATEMENT_CACHE: usize = 256;
@@ -144,20 +146,47 @@ impl Postgres {
         Ok(statement)
     }
 
-    fn read_version(&self) -> SqlResult<usize> {
-        let mut client = self.client.borrow_mut();
-        let exists: bool = client
-            .query_one("SELECT to_regclass('tokenkeeper_schema') IS NOT NULL", &[])
-            .and_then(|r| r.try_get(0))
+    /// One value of the first row of a query without parameters (prepared once).
+    fn scalar<T: for<'r> postgres::types::FromSql<'r>>(&self, sql: &str) -> SqlResult<T> {
+        let statement = self.statement(sql)?;
+        let row = self
+            .client
+            .borrow_mut()
+            .query_one(&statement, &[])
             .map_err(|e| self.fail(&e))?;
-        if !exists {
+        row.try_get(0).map_err(|e| self.fail(&e))
+    }
+
+    fn read_version(&self) -> SqlResult<usize> {
+        if !self.scalar::<bool>("SELECT to_regclass('tokenkeeper_schema') IS NOT NULL")? {
             return Ok(0);
         }
-        let v: i64 = client
-            .query_one("SELECT version FROM tokenkeeper_schema", &[])
-            .and_then(|r| r.try_get(0))
-            .map_err(|e| self.fail(&e))?;
+        let v: i64 = self.scalar("SELECT version FROM tokenkeeper_schema")?;
         Ok(usize::try_from(v).unwrap_or(usize::MAX))
+    }
+
+    /// Runs `run` with the prepared statement for `sql`. A statement the server no longer
+    /// accepts as prepared (another process changed a table under it: "cached plan must not
+    /// change result type") is prepared again and, outside a transaction, run once more.
+    fn with_statement<T>(
+        &self,
+        sql: &str,
+        run: impl Fn(&mut Client, &Statement) -> Result<T, postgres::Error>,
+    ) -> SqlResult<T> {
+        let statement = self.statement(sql)?;
+        let first = run(&mut self.client.borrow_mut(), &statement);
+        match first {
+            Err(e) if is_stale(&e) => {
+                self.statements.borrow_mut().remove(sql);
+                if self.open.get().is_some() {
+                    return Err(self.fail(&e));
+                }
+                let statement = self.statement(sql)?;
+                let second = run(&mut self.client.borrow_mut(), &statement);
+                second.map_err(|e| self.fail(&e))
+            }
+            other => other.map_err(|e| self.fail(&e)),
+        }
     }
 
     /// Brings the schema to [`MIGRATION_COUNT`], under an advisory lock: of two processes
@@ -169,9 +198,12 @@ impl Postgres {
         if version == MIGRATION_COUNT {
             return Ok(());
         }
-        self.batch(&format!(
+        if let Err(e) = self.batch(&format!(
             "BEGIN; SELECT pg_advisory_xact_lock({MIGRATE_LOCK})"
-        ))?;
+        )) {
+            let _ = self.batch("ROLLBACK");
+            return Err(e.into());
+        }
         let done = self.migrate_locked();
         match done {
             Ok(()) => Ok(self.batch("COMMIT")?),
@@ -238,6 +270,14 @@ fn describe(e: &postgres::Error) -> String {
     out
 }
 
+/// Whether the server refused a prepared statement that went stale (a table changed under it).
+fn is_stale(e: &postgres::Error) -> bool {
+    (e.code() == Some(&SqlState::FEATURE_NOT_SUPPORTED)
+        && e.as_db_error()
+            .is_some_and(|d| d.message().contains("cached plan")))
+        || e.code() == Some(&SqlState::INVALID_SQL_STATEMENT_NAME)
+}
+
 fn classify(e: &postgres::Error) -> FailureKind {
     if let Some(code) = e.code() {
         let c = code.code();
@@ -298,13 +338,9 @@ impl Backend for Postgres {
     }
 
     fn execute(&self, sql: &str, args: &[Arg<'_>]) -> SqlResult<usize> {
-        let statement = self.statement(sql)?;
         let params = params(args);
-        let n = self
-            .client
-            .borrow_mut()
-            .execute(&statement, &refs(&params))
-            .map_err(|e| self.fail(&e))?;
+        let params = refs(&params);
+        let n = self.with_statement(sql, |client, statement| client.execute(statement, &params))?;
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
 
@@ -318,15 +354,12 @@ impl Backend for Postgres {
         args: &[Arg<'_>],
         each: &mut dyn FnMut(&dyn RowRef) -> SqlResult<bool>,
     ) -> SqlResult<()> {
-        let statement = self.statement(sql)?;
         let params = params(args);
+        let params = refs(&params);
         // Every row is read before the first is handed over: the connection is free again when
         // `each` runs (it may run statements of its own, as it can on SQLite).
-        let rows = self
-            .client
-            .borrow_mut()
-            .query(&statement, &refs(&params))
-            .map_err(|e| self.fail(&e))?;
+        let rows =
+            self.with_statement(sql, |client, statement| client.query(statement, &params))?;
         for row in &rows {
             if !each(&PgRow(row))? {
                 break;
@@ -349,15 +382,7 @@ impl Backend for Postgres {
             }
             Lock::TryWrite => {
                 self.batch("BEGIN")?;
-                let got: SqlResult<bool> = self
-                    .client
-                    .borrow_mut()
-                    .query_one(
-                        &format!("SELECT pg_try_advisory_xact_lock({WRITE_LOCK})"),
-                        &[],
-                    )
-                    .and_then(|r| r.try_get(0))
-                    .map_err(|e| self.fail(&e));
+                let got: SqlResult<bool> = self.scalar(TRY_WRITE_LOCK);
                 if !matches!(got, Ok(true)) {
                     let _ = self.batch("ROLLBACK");
                     return got;
@@ -394,12 +419,7 @@ impl Backend for Postgres {
     }
 
     fn change_stamp(&self) -> SqlResult<(i64, u64)> {
-        let changes: i64 = self
-            .client
-            .borrow_mut()
-            .query_one("SELECT changes FROM tokenkeeper_meta", &[])
-            .and_then(|r| r.try_get(0))
-            .map_err(|e| self.fail(&e))?;
+        let changes: i64 = self.scalar("SELECT changes FROM tokenkeeper_meta")?;
         Ok((changes, 0))
     }
 
@@ -474,6 +494,14 @@ pub mod testing {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn try_write_takes_the_write_lock() {
+        assert_eq!(
+            super::TRY_WRITE_LOCK,
+            format!("SELECT pg_try_advisory_xact_lock({})", super::WRITE_LOCK)
+        );
+    }
+
     #[test]
     fn the_last_migration_reaches_the_core_schema() {
         assert_eq!(

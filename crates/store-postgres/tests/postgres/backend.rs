@@ -416,6 +416,23 @@ fn writers_queue() {
 }
 
 #[test]
+fn a_statement_prepared_before_another_process_changed_its_table_runs_again() {
+    let Some((url, a)) = connection("stale") else {
+        return;
+    };
+    let sql = Sql::new(&a);
+    sql.execute_batch("CREATE TABLE t (x BIGINT); INSERT INTO t VALUES (1)")
+        .expect("table");
+    let read = |sql: &Sql<'_>| sql.query_map("SELECT * FROM t", args![], |r| r.get::<i64>(0));
+    assert_eq!(read(&sql).expect("first"), [1]);
+    let b = Postgres::connect(&url).expect("second connection");
+    Sql::new(&b)
+        .execute_batch("ALTER TABLE t ADD COLUMN y TEXT")
+        .expect("altered");
+    assert_eq!(read(&sql).expect("prepared again"), [1]);
+}
+
+#[test]
 fn several_processes_opening_a_new_database_migrate_it_once() {
     let Some(url) = fresh("race") else {
         return;
