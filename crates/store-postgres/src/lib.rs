@@ -4,8 +4,12 @@
 //! errors, the transaction locks that make writers queue as they do on SQLite, and the
 //! PostgreSQL twin of the schema.
 
+mod backend;
+mod errors;
 mod placeholders;
 mod schema;
+#[cfg(feature = "test-support")]
+pub mod testing;
 mod url;
 mod values;
 
@@ -13,14 +17,11 @@ use std::cell::{Cell as StdCell, RefCell};
 use std::collections::HashMap;
 use std::time::Duration;
 
-use postgres::error::SqlState;
 use postgres::{Client, Statement};
-use tokenkeeper_core::db::{
-    Arg, Backend, Db, DbError, Dialect, FailureKind, Lock, MIGRATION_COUNT, RowRef, SqlResult,
-};
+use tokenkeeper_core::db::{Db, DbError, Lock, MIGRATION_COUNT, SqlResult};
 use tokenkeeper_core::{Error, Result};
 
-use values::{Param, ParamError, PgRow};
+use errors::{classify, describe, is_stale};
 
 /// The advisory lock every write transaction takes: writers queue, as on SQLite (`BEGIN
 /// IMMEDIATE`). "TKwrite\0" in ASCII.
@@ -249,247 +250,6 @@ fn refuse_newer(version: usize) -> Result<()> {
         });
     }
     Ok(())
-}
-
-/// The driver's error in words: the server's message and SQLSTATE (never its DETAIL, which may
-/// quote the values of a row), or the driver's own failure with its cause.
-fn describe(e: &postgres::Error) -> String {
-    if let Some(db) = e.as_db_error() {
-        return format!("{} (SQLSTATE {})", db.message(), db.code().code());
-    }
-    let mut out = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        let s_text = s.to_string();
-        if !out.contains(&s_text) {
-            out.push_str(": ");
-            out.push_str(&s_text);
-        }
-        source = s.source();
-    }
-    out
-}
-
-/// Whether the server refused a prepared statement that went stale (a table changed under it).
-fn is_stale(e: &postgres::Error) -> bool {
-    (e.code() == Some(&SqlState::FEATURE_NOT_SUPPORTED)
-        && e.as_db_error()
-            .is_some_and(|d| d.message().contains("cached plan")))
-        || e.code() == Some(&SqlState::INVALID_SQL_STATEMENT_NAME)
-}
-
-fn classify(e: &postgres::Error) -> FailureKind {
-    if let Some(code) = e.code() {
-        let c = code.code();
-        return if c.starts_with("23") {
-            FailureKind::Constraint
-        } else if *code == SqlState::T_R_SERIALIZATION_FAILURE
-            || *code == SqlState::T_R_DEADLOCK_DETECTED
-            || *code == SqlState::LOCK_NOT_AVAILABLE
-        {
-            FailureKind::Busy
-        } else if c.starts_with("08")
-            || *code == SqlState::ADMIN_SHUTDOWN
-            || *code == SqlState::CRASH_SHUTDOWN
-            || *code == SqlState::CANNOT_CONNECT_NOW
-        {
-            FailureKind::Unavailable
-        } else if c.starts_with("22") || c == "42804" {
-            // Data exceptions and datatype mismatches.
-            FailureKind::Type
-        } else {
-            FailureKind::Other
-        };
-    }
-    if e.is_closed() {
-        return FailureKind::Unavailable;
-    }
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        if s.is::<std::io::Error>() {
-            return FailureKind::Unavailable;
-        }
-        if s.is::<ParamError>() {
-            return FailureKind::Type;
-        }
-        source = s.source();
-    }
-    FailureKind::Other
-}
-
-fn params<'a>(args: &'a [Arg<'a>]) -> Vec<Param<'a>> {
-    args.iter().map(|a| Param(*a)).collect()
-}
-
-fn refs<'a>(params: &'a [Param<'a>]) -> Vec<&'a (dyn postgres::types::ToSql + Sync)> {
-    params
-        .iter()
-        .map(|p| p as &(dyn postgres::types::ToSql + Sync))
-        .collect()
-}
-
-impl Backend for Postgres {
-    fn dialect(&self) -> Dialect {
-        Dialect::Postgres
-    }
-
-    fn location(&self) -> String {
-        self.location.clone()
-    }
-
-    fn execute(&self, sql: &str, args: &[Arg<'_>]) -> SqlResult<usize> {
-        let params = params(args);
-        let params = refs(&params);
-        let n = self.with_statement(sql, |client, statement| client.execute(statement, &params))?;
-        Ok(usize::try_from(n).unwrap_or(usize::MAX))
-    }
-
-    fn execute_batch(&self, sql: &str) -> SqlResult<()> {
-        self.batch(sql)
-    }
-
-    fn query(
-        &self,
-        sql: &str,
-        args: &[Arg<'_>],
-        each: &mut dyn FnMut(&dyn RowRef) -> SqlResult<bool>,
-    ) -> SqlResult<()> {
-        let params = params(args);
-        let params = refs(&params);
-        // Every row is read before the first is handed over: the connection is free again when
-        // `each` runs (it may run statements of its own, as it can on SQLite).
-        let rows =
-            self.with_statement(sql, |client, statement| client.query(statement, &params))?;
-        for row in &rows {
-            if !each(&PgRow(row))? {
-                break;
-            }
-        }
-        Ok(())
-    }
-
-    fn begin(&self, lock: Lock) -> SqlResult<bool> {
-        match lock {
-            Lock::Write => {
-                let began = self.batch(&format!(
-                    "BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
-                ));
-                if let Err(e) = began {
-                    // The lock timed out (busy) inside the transaction just begun.
-                    let _ = self.batch("ROLLBACK");
-                    return Err(e);
-                }
-            }
-            Lock::TryWrite => {
-                self.batch("BEGIN")?;
-                let got: SqlResult<bool> = self.scalar(TRY_WRITE_LOCK);
-                if !matches!(got, Ok(true)) {
-                    let _ = self.batch("ROLLBACK");
-                    return got;
-                }
-            }
-            Lock::Read => self.batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?,
-        }
-        self.open.set(Some(lock));
-        Ok(true)
-    }
-
-    fn commit(&self) -> SqlResult<()> {
-        let Some(lock) = self.open.take() else {
-            return Ok(());
-        };
-        let sql = match lock {
-            Lock::Read => "COMMIT".to_owned(),
-            Lock::Write | Lock::TryWrite => format!(
-                "UPDATE tokenkeeper_meta SET changes = changes + 1; NOTIFY {CHANGES_CHANNEL}; COMMIT"
-            ),
-        };
-        let done = self.batch(&sql);
-        if done.is_err() {
-            let _ = self.batch("ROLLBACK");
-        }
-        done
-    }
-
-    fn rollback(&self) -> SqlResult<()> {
-        if self.open.take().is_none() {
-            return Ok(());
-        }
-        self.batch("ROLLBACK")
-    }
-
-    fn change_stamp(&self) -> SqlResult<(i64, u64)> {
-        let changes: i64 = self.scalar("SELECT changes FROM tokenkeeper_meta")?;
-        Ok((changes, 0))
-    }
-
-    fn schema_version(&self) -> SqlResult<usize> {
-        self.read_version()
-    }
-}
-
-/// Test support: databases of their own on a test server.
-#[cfg(feature = "test-support")]
-pub mod testing {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    use tokenkeeper_core::{Error, Result};
-
-    /// Creates a new database with a unique name (from `name_hint`, the process and a counter)
-    /// on the server `admin_url` names, and returns `admin_url` pointing at it.
-    ///
-    /// # Errors
-    /// [`Error::Database`] when the server refuses (the role may not create databases).
-    pub fn fresh_database(admin_url: &str, name_hint: &str) -> Result<String> {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let hint: String = name_hint
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '_'
-                }
-            })
-            .take(30)
-            .collect();
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let name = format!(
-            "tk_{hint}_{}_{}_{nanos}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        );
-        let admin = super::Postgres::connect(admin_url)?;
-        admin
-            .batch(&format!("CREATE DATABASE \"{name}\""))
-            .map_err(Error::from)?;
-        with_database(admin_url, &name)
-    }
-
-    /// `url` with its database replaced by `name`.
-    ///
-    /// # Errors
-    /// [`Error::Database`] when `url` is not a `postgres://` URL.
-    pub fn with_database(url: &str, name: &str) -> Result<String> {
-        let not_url = || Error::Database {
-            detail: "not a postgres:// URL".to_owned(),
-        };
-        let (scheme, rest) = url.split_once("://").ok_or_else(not_url)?;
-        let (before_query, query) = match rest.split_once('?') {
-            Some((b, q)) => (b, Some(q)),
-            None => (rest, None),
-        };
-        let authority = before_query.split('/').next().ok_or_else(not_url)?;
-        let mut out = format!("{scheme}://{authority}/{name}");
-        if let Some(q) = query {
-            out.push('?');
-            out.push_str(q);
-        }
-        Ok(out)
-    }
 }
 
 #[cfg(test)]

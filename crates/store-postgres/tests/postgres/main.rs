@@ -2,12 +2,15 @@
 //! `scripts/with-postgres.sh`); each test makes a database of its own. Without the variable the
 //! tests say so and pass, unless `TOKENKEEPER_REQUIRE_POSTGRES=1` (CI), where they fail.
 
-mod backend;
+mod connection;
+mod statements;
+mod transactions;
 mod vault;
 
 use std::io::Write;
 
 use tokenkeeper_store_postgres::testing::fresh_database;
+use tokenkeeper_store_postgres::{Postgres, open};
 
 /// The test server's URL, or `None` (and a notice) when there is none and none is required.
 pub fn server() -> Option<String> {
@@ -35,6 +38,14 @@ pub fn server() -> Option<String> {
 pub fn fresh(hint: &str) -> Option<String> {
     let admin = server()?;
     Some(fresh_database(&admin, hint).expect("the test server creates a database"))
+}
+
+/// A migrated database and a raw connection to it.
+pub fn connection(hint: &str) -> Option<(String, Postgres)> {
+    let url = fresh(hint)?;
+    drop(open(&url).expect("opens and migrates"));
+    let pg = Postgres::connect(&url).expect("connects");
+    Some((url, pg))
 }
 
 /// The password in a URL, to check that no message shows it.
