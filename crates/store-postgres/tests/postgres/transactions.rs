@@ -1,6 +1,7 @@
 //! Transactions and their locks (writers queue, a try gives way, reads see one snapshot),
 //! migrations, and statements prepared before a table changed.
 
+use postgres::fallible_iterator::FallibleIterator;
 use tokenkeeper_core::args;
 use tokenkeeper_core::db::{Backend, Lock, MIGRATION_COUNT, Sql};
 use tokenkeeper_store_postgres::{Postgres, open};
@@ -177,4 +178,44 @@ fn a_newer_schema_is_refused_untouched() {
         "{e}"
     );
     assert_eq!(pg.schema_version().expect("version"), newer);
+}
+
+#[test]
+fn a_committed_write_notifies_listeners() {
+    let Some((url, a)) = connection("notify") else {
+        return;
+    };
+    // A listener of its own, without TLS (the test server allows it on loopback).
+    let (base, _) = url.split_once('?').expect("a query");
+    let mut listener =
+        postgres::Client::connect(&format!("{base}?sslmode=disable"), postgres::NoTls)
+            .expect("listener connects");
+    listener
+        .batch_execute(&format!(
+            "LISTEN {}",
+            tokenkeeper_store_postgres::CHANGES_CHANNEL
+        ))
+        .expect("listens");
+    // A read ends without a word; a write's commit is announced.
+    assert!(a.begin(Lock::Read).expect("reads"));
+    a.commit().expect("read ends");
+    assert!(a.begin(Lock::Write).expect("writes"));
+    Sql::new(&a)
+        .execute(
+            "INSERT INTO settings (key, value) VALUES ('n', '1')",
+            args![],
+        )
+        .expect("insert");
+    a.commit().expect("commits");
+    let mut notes = listener.notifications();
+    let first = notes
+        .timeout_iter(std::time::Duration::from_secs(5))
+        .next()
+        .expect("reads notifications")
+        .expect("one came");
+    assert_eq!(first.channel(), "tokenkeeper_changes");
+    assert!(
+        notes.iter().next().expect("reads").is_none(),
+        "one commit, one notice"
+    );
 }
