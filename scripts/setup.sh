@@ -6,12 +6,13 @@ set -euo pipefail
 # libdbus-1-dev: the keyring crate talks to the Secret Service through libdbus. dbus, gnome-keyring
 # and libsecret-tools: scripts/with-keychain.sh runs the tests against a private, unlocked keyring.
 # python3-aiosmtpd: the real SMTP server of the channel delivery tests (crates/channels);
-# prometheus: its promtool checks `status --format prometheus` (crates/cli/tests).
+# prometheus: its promtool checks `status --format prometheus` (crates/cli/tests);
+# postgresql: the throwaway server of scripts/with-postgres.sh (crates/store-postgres's tests).
 # dbus-x11 is the light provider of the session bus gnome-keyring depends on (apt would otherwise
 # pick dbus-user-session, which brings systemd).
 TK_APT_PACKAGES=(build-essential pkg-config libssl-dev openssl ca-certificates
   libdbus-1-dev dbus dbus-x11 gnome-keyring libsecret-tools
-  python3-aiosmtpd prometheus)
+  python3-aiosmtpd prometheus postgresql)
 # The desktop app (Tauri v2 on WebKitGTK): needed to build src-tauri, so also by `cargo test`.
 # Debian 12 has no libappindicator3-dev; Tauri picks up the Ayatana one.
 TK_APP_APT_PACKAGES=(file libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev

@@ -23,8 +23,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "==> cargo test"
 if [ "$(uname -s)" = "Linux" ]; then
   # A private D-Bus session and unlocked gnome-keyring: the keychain tests use a real keyring,
-  # never the user's own.
-  scripts/with-keychain.sh cargo test --workspace --locked --no-fail-fast
+  # never the user's own; a throwaway PostgreSQL server for the PostgreSQL backend's tests,
+  # which must not skip here.
+  TOKENKEEPER_REQUIRE_POSTGRES=1 scripts/with-keychain.sh scripts/with-postgres.sh \
+    cargo test --workspace --locked --no-fail-fast
 else
   # The native keychain is there; the test entries go under a service name of their own.
   TOKENKEEPER_REAL_KEYCHAIN=1 TOKENKEEPER_KEYCHAIN_SERVICE="TokenKeeper-test-$$" \

@@ -188,7 +188,7 @@ impl Vault {
              WHERE {filter} ORDER BY k.created_at DESC, k.id DESC"
         );
         let mut stmt = self.db.sql().prepare(&sql)?;
-        let rows = stmt.query_map(&crate::db::args_from(&values), |r| {
+        let rows = stmt.query_map(&crate::db::args_from(values), |r| {
             Ok(PendingKey {
                 uid: r.get(0)?,
                 account: r.get(1)?,

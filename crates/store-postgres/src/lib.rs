@@ -1,0 +1,273 @@
+//! TokenKeeper's PostgreSQL backend: the core's storage interface ([`Backend`]) on a team's
+//! shared server, so the vault's SQL (written once, SQLite-flavoured) runs unchanged. This crate
+//! owns the connection (URL, TLS), the translation of `?N` parameters, the mapping of values and
+//! errors, the transaction locks that make writers queue as they do on SQLite, and the
+//! PostgreSQL twin of the schema.
+
+mod backend;
+mod errors;
+mod placeholders;
+mod schema;
+#[cfg(feature = "test-support")]
+pub mod testing;
+mod url;
+mod values;
+
+use std::cell::{Cell as StdCell, RefCell};
+use std::collections::HashMap;
+use std::time::Duration;
+
+use postgres::{Client, Statement};
+use tokenkeeper_core::db::{Db, DbError, Lock, MIGRATION_COUNT, SqlResult};
+use tokenkeeper_core::{Error, Result};
+
+use errors::{classify, describe, is_stale};
+
+/// The advisory lock every write transaction takes: writers queue, as on SQLite (`BEGIN
+/// IMMEDIATE`). "TKwrite\0" in ASCII.
+const WRITE_LOCK: i64 = 0x544b_7772_6974_6500;
+/// The advisory lock around migrations: of several processes opening a new database, one
+/// migrates and the others find the work done. "TKmigr\0\0".
+const MIGRATE_LOCK: i64 = 0x544b_6d69_6772_0000;
+/// How long a statement waits for a lock (the write lock included) before failing as busy:
+/// SQLite's busy timeout.
+const LOCK_TIMEOUT: &str = "15s";
+/// How long connecting may take when the URL does not say.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Takes the write lock if it is free (a constant: prepared once).
+const TRY_WRITE_LOCK: &str = "SELECT pg_try_advisory_xact_lock(6074079855718458624)";
+/// How many prepared statements a connection keeps (every statement the vault runs fits; SQL
+/// built at run time cannot grow the cache, or the server's memory, without bound).
+const STATEMENT_CACHE: usize = 256;
+/// The channel a write transaction notifies when it commits.
+pub const CHANGES_CHANNEL: &str = "tokenkeeper_changes";
+
+/// Opens the PostgreSQL database named by `url`
+/// (`postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=verify-full&sslrootcert=CA.pem`),
+/// migrates it, and returns it as a [`Db`] the vault uses like the SQLite file.
+///
+/// `sslmode`: `disable`, `prefer` (the default), `require`, `verify-ca` (the certificate chain
+/// is checked against `sslrootcert`, else the system's CAs), `verify-full` (the host name too).
+///
+/// # Errors
+/// [`Error::Database`] naming the server (never the password) when the URL is not one, the
+/// server cannot be reached, TLS or the login fails, or the database was written by a newer
+/// TokenKeeper (nothing in it is changed).
+pub fn open(url: &str) -> Result<Db> {
+    let backend = Postgres::connect(url)?;
+    backend.migrate()?;
+    Ok(Db::from_backend(Box::new(backend)))
+}
+
+/// One connection to the server, behind the storage interface.
+pub struct Postgres {
+    client: RefCell<Client>,
+    /// Prepared statements by the vault's SQL text (translated once).
+    statements: RefCell<HashMap<String, Statement>>,
+    /// The open transaction's lock, if any.
+    open: StdCell<Option<Lock>>,
+    location: String,
+    secrets: Vec<String>,
+}
+
+impl std::fmt::Debug for Postgres {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Postgres")
+            .field("location", &self.location)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Postgres {
+    /// Connects without migrating (see [`open`]).
+    ///
+    /// # Errors
+    /// As [`open`].
+    pub fn connect(url: &str) -> Result<Self> {
+        let mut target = url::parse(url)?;
+        if target.config.get_connect_timeout().is_none() {
+            target.config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        if target.config.get_application_name().is_none() {
+            target.config.application_name("tokenkeeper");
+        }
+        let secrets = url::secrets(url);
+        let tls = target.tls()?;
+        let mut client = target.config.connect(tls).map_err(|e| Error::Database {
+            detail: format!(
+                "cannot connect to the PostgreSQL server {}: {}",
+                target.shown,
+                url::scrub(&describe(&e), &secrets)
+            ),
+        })?;
+        client
+            .batch_execute(&format!(
+                "SET lock_timeout = '{LOCK_TIMEOUT}'; SET TIME ZONE 'UTC'"
+            ))
+            .map_err(|e| Error::Database {
+                detail: format!("{}: {}", target.shown, url::scrub(&describe(&e), &secrets)),
+            })?;
+        Ok(Self {
+            client: RefCell::new(client),
+            statements: RefCell::new(HashMap::new()),
+            open: StdCell::new(None),
+            location: target.shown,
+            secrets,
+        })
+    }
+
+    fn fail(&self, e: &postgres::Error) -> DbError {
+        DbError::new(classify(e), url::scrub(&describe(e), &self.secrets))
+    }
+
+    fn batch(&self, sql: &str) -> SqlResult<()> {
+        self.client
+            .borrow_mut()
+            .batch_execute(sql)
+            .map_err(|e| self.fail(&e))
+    }
+
+    /// The prepared statement for the vault's `sql`, prepared (and translated) the first time.
+    fn statement(&self, sql: &str) -> SqlResult<Statement> {
+        if let Some(s) = self.statements.borrow().get(sql) {
+            return Ok(s.clone());
+        }
+        let translated = placeholders::translate(sql);
+        let statement = self
+            .client
+            .borrow_mut()
+            .prepare(&translated)
+            .map_err(|e| self.fail(&e))?;
+        let mut statements = self.statements.borrow_mut();
+        if statements.len() >= STATEMENT_CACHE {
+            // Dropping a statement closes it on the server.
+            statements.clear();
+        }
+        statements.insert(sql.to_owned(), statement.clone());
+        Ok(statement)
+    }
+
+    /// One value of the first row of a query without parameters (prepared once).
+    fn scalar<T: for<'r> postgres::types::FromSql<'r>>(&self, sql: &str) -> SqlResult<T> {
+        let statement = self.statement(sql)?;
+        let row = self
+            .client
+            .borrow_mut()
+            .query_one(&statement, &[])
+            .map_err(|e| self.fail(&e))?;
+        row.try_get(0).map_err(|e| self.fail(&e))
+    }
+
+    fn read_version(&self) -> SqlResult<usize> {
+        if !self.scalar::<bool>("SELECT to_regclass('tokenkeeper_schema') IS NOT NULL")? {
+            return Ok(0);
+        }
+        let v: i64 = self.scalar("SELECT version FROM tokenkeeper_schema")?;
+        Ok(usize::try_from(v).unwrap_or(usize::MAX))
+    }
+
+    /// Runs `run` with the prepared statement for `sql`. A statement the server no longer
+    /// accepts as prepared (another process changed a table under it: "cached plan must not
+    /// change result type") is prepared again and, outside a transaction, run once more.
+    fn with_statement<T>(
+        &self,
+        sql: &str,
+        run: impl Fn(&mut Client, &Statement) -> Result<T, postgres::Error>,
+    ) -> SqlResult<T> {
+        let statement = self.statement(sql)?;
+        let first = run(&mut self.client.borrow_mut(), &statement);
+        match first {
+            Err(e) if is_stale(&e) => {
+                self.statements.borrow_mut().remove(sql);
+                if self.open.get().is_some() {
+                    return Err(self.fail(&e));
+                }
+                let statement = self.statement(sql)?;
+                let second = run(&mut self.client.borrow_mut(), &statement);
+                second.map_err(|e| self.fail(&e))
+            }
+            other => other.map_err(|e| self.fail(&e)),
+        }
+    }
+
+    /// Brings the schema to [`MIGRATION_COUNT`], under an advisory lock: of two processes
+    /// opening a new database at once, the second finds the work done. A current database is
+    /// only read.
+    fn migrate(&self) -> Result<()> {
+        let version = self.read_version()?;
+        refuse_newer(version)?;
+        if version == MIGRATION_COUNT {
+            return Ok(());
+        }
+        if let Err(e) = self.batch(&format!(
+            "BEGIN; SELECT pg_advisory_xact_lock({MIGRATE_LOCK})"
+        )) {
+            let _ = self.batch("ROLLBACK");
+            return Err(e.into());
+        }
+        let done = self.migrate_locked();
+        match done {
+            Ok(()) => Ok(self.batch("COMMIT")?),
+            Err(e) => {
+                let _ = self.batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    fn migrate_locked(&self) -> Result<()> {
+        let version = self.read_version()?;
+        refuse_newer(version)?;
+        let mut reached = version;
+        for &(target, sql) in schema::MIGRATIONS {
+            if target <= reached {
+                continue;
+            }
+            self.batch(sql)?;
+            self.batch(&format!("UPDATE tokenkeeper_schema SET version = {target}"))?;
+            reached = target;
+        }
+        if reached != MIGRATION_COUNT {
+            return Err(Error::Database {
+                detail: format!(
+                    "{}: this TokenKeeper cannot bring a PostgreSQL database past schema {reached} (it needs {MIGRATION_COUNT})",
+                    self.location
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Refuses a database written by a newer TokenKeeper, before anything in it is changed (the
+/// words of the core's SQLite check).
+fn refuse_newer(version: usize) -> Result<()> {
+    if version > MIGRATION_COUNT {
+        return Err(Error::Database {
+            detail: format!(
+                "this database was written by a newer TokenKeeper (schema {version}); update TokenKeeper"
+            ),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn try_write_takes_the_write_lock() {
+        assert_eq!(
+            super::TRY_WRITE_LOCK,
+            format!("SELECT pg_try_advisory_xact_lock({})", super::WRITE_LOCK)
+        );
+    }
+
+    #[test]
+    fn the_last_migration_reaches_the_core_schema() {
+        assert_eq!(
+            super::schema::MIGRATIONS.last().map(|m| m.0),
+            Some(tokenkeeper_core::db::MIGRATION_COUNT),
+            "a SQLite migration was added without its PostgreSQL twin (crates/store-postgres/src/schema.rs)"
+        );
+    }
+}
