@@ -25,8 +25,12 @@ if [ "$(uname -s)" = "Linux" ]; then
   # A private D-Bus session and unlocked gnome-keyring: the keychain tests use a real keyring,
   # never the user's own; a throwaway PostgreSQL server for the PostgreSQL backend's tests,
   # which must not skip here.
-  TOKENKEEPER_REQUIRE_POSTGRES=1 scripts/with-keychain.sh scripts/with-postgres.sh \
-    cargo test --workspace --locked --no-fail-fast
+  # The core's vault tests run twice: on SQLite files, then each on a database of its own on
+  # that server (the test binary is already built).
+  TOKENKEEPER_REQUIRE_POSTGRES=1 scripts/with-keychain.sh scripts/with-postgres.sh bash -c \
+    'cargo test --workspace --locked --no-fail-fast &&
+     echo "==> the core vault tests again, on PostgreSQL" &&
+     TOKENKEEPER_TEST_BACKEND=postgres cargo test -p tokenkeeper-core --test core --locked'
 else
   # The native keychain is there; the test entries go under a service name of their own.
   TOKENKEEPER_REAL_KEYCHAIN=1 TOKENKEEPER_KEYCHAIN_SERVICE="TokenKeeper-test-$$" \

@@ -49,7 +49,7 @@ pub fn open_vault() -> tokenkeeper_core::Result<Vault> {
             "this system has no app-data folder: set TOKENKEEPER_DB to the database file",
         ),
     })?;
-    Ok(Vault::new(Db::open(&path)?, secret_store()))
+    tokenkeeper_store_postgres::open_location(&path, secret_store())
 }
 
 /// The commands, one list for the IPC handler and for the TypeScript bindings.

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use tokenkeeper_core::db::Db;
 use tokenkeeper_core::secrets::SecretStore;
 use tokenkeeper_core::{Error, Vault};
 
@@ -107,10 +106,7 @@ impl VaultFile {
         let path = self.path.as_deref().ok_or_else(|| Error::Database {
             detail: "this vault lives in memory only and cannot be opened a second time".to_owned(),
         })?;
-        Ok(Vault::new(
-            Db::open(path)?,
-            Box::new(Arc::clone(&self.secrets)),
-        ))
+        tokenkeeper_store_postgres::open_location(path, Box::new(Arc::clone(&self.secrets)))
     }
 }
 

@@ -16,6 +16,7 @@ mod secret;
 mod settings;
 mod status;
 mod status_json;
+mod team;
 mod vault;
 mod verify;
 mod watch;
@@ -38,8 +39,10 @@ const EXIT_USAGE: u8 = 64;
 #[derive(Debug, Parser)]
 #[command(name = "tokenkeeper", version, about, long_about = None)]
 struct Cli {
-    /// The TokenKeeper database (default: the desktop app's own, in the OS app-data directory).
-    #[arg(long, global = true, value_name = "PATH")]
+    /// The TokenKeeper database: a file, or a team's PostgreSQL server as
+    /// `postgres://USER@HOST/DB?sslmode=verify-full&sslrootcert=CA.pem` (default: `TOKENKEEPER_DB`,
+    /// else the desktop app's own file in the OS app-data directory).
+    #[arg(long, global = true, value_name = "PATH|URL")]
     db: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -98,6 +101,10 @@ enum Command {
     Channel(channel::Args),
     /// Run the scheduler without a window: alerts queued and delivered, checks at Apple.
     Watch(watch::Args),
+    /// Share one inventory with your team on PostgreSQL: init, join, members (add, remove,
+    /// list). Secrets are encrypted to each member's key; the server never sees one.
+    #[command(subcommand)]
+    Team(team::Args),
 }
 
 fn main() -> ExitCode {
@@ -132,9 +139,12 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
     if let Command::Inspect(args) = &cli.command {
         return inspect::run(args);
     }
+    if let Command::Team(args) = &cli.command {
+        return team::run(args, cli.db.as_deref()).map(|()| ExitCode::SUCCESS);
+    }
     let mut vault = vault::open(cli.db.as_deref())?;
     match &cli.command {
-        Command::Inspect(_) => Ok(ExitCode::SUCCESS),
+        Command::Inspect(_) | Command::Team(_) => Ok(ExitCode::SUCCESS),
         Command::Client(args) => client::run(args, &mut vault).map(|()| ExitCode::SUCCESS),
         Command::Import(args) => import::run(args, &mut vault).map(|()| ExitCode::SUCCESS),
         Command::Status(args) => status::run(args, &mut vault),
@@ -180,6 +190,7 @@ impl Command {
             | Command::CertExport(_) => false,
             Command::Check(args) => args.json,
             Command::Mdm(args) => args.json(),
+            Command::Team(args) => args.json(),
         }
     }
 }

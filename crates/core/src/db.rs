@@ -39,6 +39,9 @@ pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 /// another engine behind the storage interface ([`Backend`]).
 pub struct Db {
     inner: Inner,
+    actor: Option<String>,
+    /// How another engine's database is opened again (its URL, password included: never shown).
+    reopen: Option<String>,
 }
 
 enum Inner {
@@ -223,6 +226,8 @@ impl Db {
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
         let mut db = Self {
             inner: Inner::Sqlite(conn),
+            actor: None,
+            reopen: None,
         };
         if version < schema::MIGRATIONS.len() {
             db.migrate_schema()?;
@@ -283,11 +288,37 @@ impl Db {
         Ok(self.sql().0.change_stamp()?)
     }
 
-    /// Wraps another engine's connection, opened and migrated by its own crate.
-    pub fn from_backend(backend: Box<dyn Backend>) -> Self {
+    /// Wraps another engine's connection, opened and migrated by its own crate; `reopen` is
+    /// how it was opened (see [`Db::reopen_location`]).
+    pub fn from_backend(backend: Box<dyn Backend>, reopen: String) -> Self {
         Self {
             inner: Inner::Other(backend),
+            actor: None,
+            reopen: Some(reopen),
         }
+    }
+
+    /// Where to open this database again: its file, or the server's URL as it was given
+    /// (password included: for opening, never for showing).
+    pub fn reopen_location(&self) -> Option<PathBuf> {
+        self.path()
+            .or_else(|| self.reopen.clone().map(PathBuf::from))
+    }
+
+    /// Where the data is, for messages and for naming it: the file's path, or the server's URL
+    /// without its password.
+    pub fn location(&self) -> String {
+        self.sql().0.location()
+    }
+
+    /// Records `actor` (a team member's name) as who made every change from now on.
+    pub fn set_actor(&mut self, actor: Option<String>) {
+        self.actor = actor;
+    }
+
+    /// Who the changes made here are recorded as made by.
+    pub fn actor(&self) -> Option<&str> {
+        self.actor.as_deref()
     }
 
     /// Which engine holds the data.
@@ -297,9 +328,10 @@ impl Db {
 
     /// Statements outside a transaction, for reads.
     pub fn sql(&self) -> Sql<'_> {
+        let actor = self.actor.as_deref();
         match &self.inner {
-            Inner::Sqlite(conn) => Sql(conn),
-            Inner::Other(backend) => Sql(backend.as_ref()),
+            Inner::Sqlite(conn) => Sql(conn, actor),
+            Inner::Other(backend) => Sql(backend.as_ref(), actor),
         }
     }
 

@@ -126,9 +126,21 @@ impl Vault {
         Self { db, secrets }
     }
 
-    /// The database file, to open a second vault on the same data; `None` in memory.
+    /// Where to open a second vault on the same data: the database file, or a team server's
+    /// URL as given (password included: for opening, never for showing); `None` in memory.
     pub fn database_path(&self) -> Option<std::path::PathBuf> {
-        self.db.path()
+        self.db.reopen_location()
+    }
+
+    /// Where the data is, for showing: the file's path, or the server's URL without its
+    /// password.
+    pub fn database_location(&self) -> String {
+        self.db.location()
+    }
+
+    /// The team member this vault records changes as made by (`None`: one technician's own).
+    pub fn actor(&self) -> Option<&str> {
+        self.db.actor()
     }
 
     /// The renewal window and grace period the user chose (defaults 30 and 30 days).

@@ -8,6 +8,7 @@ mod backend;
 mod errors;
 mod placeholders;
 mod schema;
+mod team;
 #[cfg(feature = "test-support")]
 pub mod testing;
 mod url;
@@ -22,6 +23,8 @@ use tokenkeeper_core::db::{Db, DbError, Lock, MIGRATION_COUNT, SqlResult};
 use tokenkeeper_core::{Error, Result};
 
 use errors::{classify, describe, is_stale};
+
+pub use team::{is_server_url, member_key, member_key_or_new, open_location, open_vault};
 
 /// The advisory lock every write transaction takes: writers queue, as on SQLite (`BEGIN
 /// IMMEDIATE`). "TKwrite\0" in ASCII.
@@ -56,7 +59,7 @@ pub const CHANGES_CHANNEL: &str = "tokenkeeper_changes";
 pub fn open(url: &str) -> Result<Db> {
     let backend = Postgres::connect(url)?;
     backend.migrate()?;
-    Ok(Db::from_backend(Box::new(backend)))
+    Ok(Db::from_backend(Box::new(backend), url.to_owned()))
 }
 
 /// One connection to the server, behind the storage interface.
@@ -116,15 +119,20 @@ impl Postgres {
         })
     }
 
+    /// The connection, for one call. OpenSSL keeps failures on a queue per thread: one left
+    /// there by unrelated work on this thread (a signature that did not verify) would be taken
+    /// by the TLS stream for its own and fail the call, so the queue is emptied first.
+    fn client(&self) -> std::cell::RefMut<'_, Client> {
+        drop(openssl::error::ErrorStack::get());
+        self.client.borrow_mut()
+    }
+
     fn fail(&self, e: &postgres::Error) -> DbError {
         DbError::new(classify(e), url::scrub(&describe(e), &self.secrets))
     }
 
     fn batch(&self, sql: &str) -> SqlResult<()> {
-        self.client
-            .borrow_mut()
-            .batch_execute(sql)
-            .map_err(|e| self.fail(&e))
+        self.client().batch_execute(sql).map_err(|e| self.fail(&e))
     }
 
     /// The prepared statement for the vault's `sql`, prepared (and translated) the first time.
@@ -134,8 +142,7 @@ impl Postgres {
         }
         let translated = placeholders::translate(sql);
         let statement = self
-            .client
-            .borrow_mut()
+            .client()
             .prepare(&translated)
             .map_err(|e| self.fail(&e))?;
         let mut statements = self.statements.borrow_mut();
@@ -151,8 +158,7 @@ impl Postgres {
     fn scalar<T: for<'r> postgres::types::FromSql<'r>>(&self, sql: &str) -> SqlResult<T> {
         let statement = self.statement(sql)?;
         let row = self
-            .client
-            .borrow_mut()
+            .client()
             .query_one(&statement, &[])
             .map_err(|e| self.fail(&e))?;
         row.try_get(0).map_err(|e| self.fail(&e))
@@ -175,7 +181,7 @@ impl Postgres {
         run: impl Fn(&mut Client, &Statement) -> Result<T, postgres::Error>,
     ) -> SqlResult<T> {
         let statement = self.statement(sql)?;
-        let first = run(&mut self.client.borrow_mut(), &statement);
+        let first = run(&mut self.client(), &statement);
         match first {
             Err(e) if is_stale(&e) => {
                 self.statements.borrow_mut().remove(sql);
@@ -183,7 +189,7 @@ impl Postgres {
                     return Err(self.fail(&e));
                 }
                 let statement = self.statement(sql)?;
-                let second = run(&mut self.client.borrow_mut(), &statement);
+                let second = run(&mut self.client(), &statement);
                 second.map_err(|e| self.fail(&e))
             }
             other => other.map_err(|e| self.fail(&e)),

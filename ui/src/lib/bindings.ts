@@ -1082,7 +1082,11 @@ label: string | null;
 /**
  * What happened, in words.
  */
-message: string }
+message: string; 
+/**
+ * The team member who did it (absent on one technician's own vault).
+ */
+actor?: string | null }
 /**
  * What an audit-log entry records. Stored as its id; the UI's filter offers [`EventKind::ALL`].
  */

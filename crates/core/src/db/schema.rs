@@ -322,6 +322,11 @@ pub const MIGRATIONS: &[&str] = &[
         written_by  TEXT
     );
     "#,
+    // 12: who made each change, for a team (issue 18): the member's name; NULL on one
+    // technician's own vault and for everything before.
+    r#"
+    ALTER TABLE events ADD COLUMN actor TEXT;
+    "#,
 ];
 
 /// SQL functions the migrations use, registered on every connection before migrating:

@@ -456,9 +456,10 @@ pub trait Backend: Send {
     fn schema_version(&self) -> SqlResult<usize>;
 }
 
-/// Statements on one connection or inside one transaction: what the vault's code is handed.
+/// Statements on one connection or inside one transaction: what the vault's code is handed,
+/// with who is making them (a team member's name; `None` on one technician's own vault).
 #[derive(Clone, Copy)]
-pub struct Sql<'c>(pub(crate) &'c dyn Backend);
+pub struct Sql<'c>(pub(crate) &'c dyn Backend, pub(crate) Option<&'c str>);
 
 impl fmt::Debug for Sql<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -469,7 +470,12 @@ impl fmt::Debug for Sql<'_> {
 impl<'c> Sql<'c> {
     /// Wraps a backend.
     pub fn new(backend: &'c dyn Backend) -> Self {
-        Self(backend)
+        Self(backend, None)
+    }
+
+    /// Who makes these statements: the team member recorded with each event.
+    pub fn actor(&self) -> Option<&'c str> {
+        self.1
     }
 
     /// Which engine answers.

@@ -16,7 +16,7 @@ fn migrates_a_new_file_and_reopens_it() {
     let db = Db::open(&path).expect("reopen");
     let mode: String = db
         .sqlite()
-        .unwrap()
+        .expect("a SQLite file")
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .expect("mode");
     assert_eq!(mode, "wal");
@@ -64,7 +64,7 @@ fn the_change_stamp_moves_for_every_commit_and_not_for_reads() {
     let start = me.change_stamp().expect("stamp");
     let _: i64 = me
         .sqlite()
-        .unwrap()
+        .expect("a SQLite file")
         .query_row("SELECT count(*) FROM settings", [], |r| r.get(0))
         .expect("read");
     assert_eq!(me.change_stamp().expect("stamp"), start, "a read");
@@ -86,7 +86,7 @@ fn refuses_a_newer_schema() {
     let path = dir.join("t.db");
     let db = Db::open(&path).expect("open");
     db.sqlite()
-        .unwrap()
+        .expect("a SQLite file")
         .pragma_update(None, "user_version", 999)
         .expect("bump");
     drop(db);
@@ -98,7 +98,7 @@ fn refuses_a_newer_schema() {
 #[test]
 fn event_log_is_append_only() {
     let db = Db::open_in_memory().expect("db");
-    db.sqlite().unwrap()
+    db.sqlite().expect("a SQLite file")
         .execute(
             "INSERT INTO events (at, kind, message) VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'test', 'x')",
             [],
@@ -106,13 +106,13 @@ fn event_log_is_append_only() {
         .expect("insert");
     assert!(
         db.sqlite()
-            .unwrap()
+            .expect("a SQLite file")
             .execute("UPDATE events SET message = 'y'", [])
             .is_err()
     );
     assert!(
         db.sqlite()
-            .unwrap()
+            .expect("a SQLite file")
             .execute("DELETE FROM events", [])
             .is_err()
     );
@@ -169,7 +169,7 @@ fn opening_does_not_wait_for_another_process_writing() {
     let mut reader = Db::open(&path).expect("open while another connection writes");
     let n: i64 = reader
         .sqlite()
-        .unwrap()
+        .expect("a SQLite file")
         .query_row("SELECT count(*) FROM settings", [], |r| r.get(0))
         .expect("read");
     assert_eq!(n, 0, "reads the committed data");
@@ -219,7 +219,7 @@ fn connections_opening_a_new_file_at_once_migrate_it_once() {
     let db = Db::open(&path).expect("reopen");
     let tables: i64 = db
         .sqlite()
-        .unwrap()
+        .expect("a SQLite file")
         .query_row(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'clients'",
             [],
@@ -246,7 +246,7 @@ fn integrity_check_finds_a_damaged_index_and_broken_references() {
     let path = scratch("integrity");
     let db = Db::open(&path).expect("open");
     assert!(db.check_integrity().expect("check").is_ok());
-    db.sqlite().unwrap()
+    db.sqlite().expect("a SQLite file")
         .execute_batch(
             "PRAGMA foreign_keys = OFF;
              INSERT INTO keys (uid, client_id, purpose, label, key_ref, public_key_sha256, created_at)
@@ -264,12 +264,12 @@ fn integrity_check_finds_a_damaged_index_and_broken_references() {
         }]
     );
     db.sqlite()
-        .unwrap()
+        .expect("a SQLite file")
         .execute("DELETE FROM keys", [])
         .expect("clean");
     let page: i64 = db
         .sqlite()
-        .unwrap()
+        .expect("a SQLite file")
         .query_row(
             "SELECT rootpage FROM sqlite_master WHERE name = 'keys_by_recipient'",
             [],

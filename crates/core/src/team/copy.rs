@@ -109,8 +109,12 @@ pub fn copy_vault(
     let copied = stored.and_then(|()| {
         to.write(|tx| {
             let mut report = CopyReport::default();
+            let mut numbered = Vec::new();
             for table in TABLES {
-                let rows = copy_table(&source, tx, table)?;
+                let (rows, has_id) = copy_table(&source, tx, table)?;
+                if has_id {
+                    numbered.push(*table);
+                }
                 report.rows += rows;
                 match *table {
                     "clients" => report.clients = rows,
@@ -121,11 +125,10 @@ pub fn copy_vault(
             }
             if tx.dialect() == Dialect::Postgres {
                 // Ids were given, not drawn: the next one drawn must come after them.
-                for table in TABLES {
+                for table in numbered {
                     tx.execute_batch(&format!(
                         "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
-                                       GREATEST((SELECT MAX(id) FROM {table}), 1))
-                         WHERE pg_get_serial_sequence('{table}', 'id') IS NOT NULL"
+                                       GREATEST((SELECT MAX(id) FROM {table}), 1))"
                     ))?;
                 }
             }
@@ -146,12 +149,13 @@ pub fn copy_vault(
     }
 }
 
-/// Copies one table's rows, column by column by name.
+/// Copies one table's rows, column by column by name; how many, and whether the table has
+/// an `id` column.
 fn copy_table(
     source: &crate::db::Sql<'_>,
     target: &crate::db::Sql<'_>,
     table: &str,
-) -> Result<u64> {
+) -> Result<(u64, bool)> {
     let columns: Vec<String> = source.query_map(
         &format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"),
         args![],
@@ -160,11 +164,8 @@ fn copy_table(
     let list = columns.join(", ");
     let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
     let insert = format!("INSERT INTO {table} ({list}) VALUES ({})", marks.join(", "));
-    let order = if columns.iter().any(|c| c == "id") {
-        " ORDER BY id"
-    } else {
-        ""
-    };
+    let has_id = columns.iter().any(|c| c == "id");
+    let order = if has_id { " ORDER BY id" } else { "" };
     let mut copied = 0u64;
     source.query_each(
         &format!("SELECT {list} FROM {table}{order}"),
@@ -185,5 +186,5 @@ fn copy_table(
             Ok(true)
         },
     )?;
-    Ok(copied)
+    Ok((copied, has_id))
 }

@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used)]
+
 use chrono::TimeZone;
 
 use super::*;
@@ -273,4 +275,36 @@ fn a_vault_moved_into_a_team_database_arrives_whole_and_its_secrets_encrypted() 
 
 fn own_db(dir: &tempfile::TempDir) -> &'static Db {
     Box::leak(Box::new(Db::open(&dir.path().join("own.db")).unwrap()))
+}
+
+#[test]
+fn every_event_records_the_member_who_made_the_change() {
+    use crate::secrets::MemoryStore;
+    use crate::summary::Portal;
+    use crate::vault::{EventFilter, Vault};
+    let team = Team::new();
+    let mut db = team.db();
+    db.set_actor(Some("Alice".to_owned()));
+    let mut alices = Vault::new(db, Box::new(MemoryStore::new()));
+    alices
+        .add_client("Acme", Portal::Business, "", now())
+        .unwrap();
+    let mut own = Vault::new(team.db(), Box::new(MemoryStore::new()));
+    own.add_client("Globex", Portal::Business, "", now())
+        .unwrap();
+    let events = own.events(&EventFilter::default()).unwrap();
+    let by = |client: &str| {
+        events
+            .iter()
+            .find(|e| e.client.as_deref() == Some(client))
+            .map(|e| e.actor.clone())
+    };
+    assert_eq!(by("Acme"), Some(Some("Alice".to_owned())));
+    assert_eq!(
+        by("Globex"),
+        Some(None),
+        "one technician's own vault names nobody"
+    );
+    let json = serde_json::to_value(&events).unwrap();
+    assert!(json.to_string().contains(r#""actor":"Alice""#));
 }

@@ -26,6 +26,9 @@ pub struct Event {
     pub label: Option<String>,
     /// What happened, in words.
     pub message: String,
+    /// The team member who did it (absent on one technician's own vault).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
 }
 
 /// Which events to list.
@@ -52,15 +55,16 @@ pub(crate) fn append(
     message: &str,
 ) -> Result<()> {
     tx.execute(
-        "INSERT INTO events (at, kind, client, credential_uid, label, message)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO events (at, kind, client, credential_uid, label, message, actor)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         args![
             ts(now),
             kind.id(),
             client,
             credential.map(|c| c.0),
             credential.map(|c| c.1),
-            message
+            message,
+            tx.actor()
         ],
     )?;
     Ok(())
@@ -85,10 +89,10 @@ impl Vault {
     /// [`crate::Error::Database`].
     pub fn events(&self, filter: &EventFilter) -> Result<Vec<Event>> {
         let mut stmt = self.db.sql().prepare(
-            "SELECT at, kind, client, credential_uid, label, message FROM events
-             WHERE (?1 IS NULL OR client = ?1 COLLATE NOCASE)
-               AND (?2 IS NULL OR credential_uid = ?2)
-               AND (?3 IS NULL OR at >= ?3)
+            "SELECT at, kind, client, credential_uid, label, message, actor FROM events
+             WHERE (CAST(?1 AS TEXT) IS NULL OR client = ?1 COLLATE NOCASE)
+               AND (CAST(?2 AS TEXT) IS NULL OR credential_uid = ?2)
+               AND (CAST(?3 AS TEXT) IS NULL OR at >= ?3)
              ORDER BY at DESC, id DESC",
         )?;
         let rows = stmt.query_map(
@@ -101,6 +105,7 @@ impl Vault {
                     credential_uid: r.get(3)?,
                     label: r.get(4)?,
                     message: r.get(5)?,
+                    actor: r.get(6)?,
                 })
             },
         )?;

@@ -220,8 +220,8 @@ impl Vault {
             "SELECT k.uid, c.name, k.purpose, k.label, k.subject, k.public_key_sha256,
                     k.recipient_issuer, k.recipient_serial, k.expires_at, k.created_at
              FROM keys k LEFT JOIN clients c ON c.id = k.client_id
-             WHERE (?1 IS NULL OR c.name = ?1 COLLATE NOCASE)
-               AND (?2 IS NULL OR k.purpose = ?2)
+             WHERE (CAST(?1 AS TEXT) IS NULL OR c.name = ?1 COLLATE NOCASE)
+               AND (CAST(?2 AS TEXT) IS NULL OR k.purpose = ?2)
              ORDER BY k.created_at DESC, k.id DESC",
         )?;
         let rows = stmt.query_map(args![client, purpose.map(KeyPurpose::id)], |r| {

@@ -2,7 +2,6 @@
 //! identity (push topic, the MDM server's certificate or consumer key, the organisation), so the
 //! app can open the right renewal, or ask when it cannot tell.
 
-use crate::db::Dialect;
 use serde::Serialize;
 
 use super::Vault;
@@ -60,25 +59,15 @@ impl Vault {
         };
         // Only the candidates, from the indexes (a vault of 100,000 is not read to place one
         // file); the test below is the rule.
-        let mut stmt = self.db.sql().prepare(match self.db.dialect() {
-            // `+cr.kind`: SQLite then picks the identity and recipient indexes, not the kind's.
-            Dialect::Sqlite => {
-                "SELECT c.name, cr.label, cr.identity, cr.recipient_issuer, cr.recipient_serial
-                 FROM credentials cr JOIN clients c ON c.id = cr.client_id
-                 WHERE +cr.kind = ?1
-                   AND ((cr.kind = ?1 AND cr.identity IN (SELECT value FROM json_each(?2)))
-                        OR (cr.recipient_issuer = ?3 AND cr.recipient_serial = ?4))
-                 ORDER BY cr.id"
-            }
-            Dialect::Postgres => {
-                "SELECT c.name, cr.label, cr.identity, cr.recipient_issuer, cr.recipient_serial
-                 FROM credentials cr JOIN clients c ON c.id = cr.client_id
-                 WHERE cr.kind = ?1
-                   AND (cr.identity IN (SELECT value FROM json_array_elements_text(?2::json))
-                        OR (cr.recipient_issuer = ?3 AND cr.recipient_serial = ?4))
-                 ORDER BY cr.id"
-            }
-        })?;
+        // `cr.kind || ''`: SQLite then picks the identity and recipient indexes, not the kind's.
+        let mut stmt = self.db.sql().prepare(
+            "SELECT c.name, cr.label, cr.identity, cr.recipient_issuer, cr.recipient_serial
+             FROM credentials cr JOIN clients c ON c.id = cr.client_id
+             WHERE (cr.kind || '') = ?1
+               AND ((cr.kind = ?1 AND cr.identity IN (SELECT value FROM json_each(?2)))
+                    OR (cr.recipient_issuer = ?3 AND cr.recipient_serial = ?4))
+             ORDER BY cr.id",
+        )?;
         let wanted = serde_json::to_string(&identities).map_err(|e| crate::Error::Database {
             detail: e.to_string(),
         })?;

@@ -193,7 +193,7 @@ impl Vault {
             "SELECT m.uid, m.name, c.name, m.vendor, m.url, m.tenant, m.oauth_client_id, m.ca_pem,
                     m.secret_ref
              FROM mdm_connections m JOIN clients c ON c.id = m.client_id
-             WHERE ?1 IS NULL OR m.name = ?1 COLLATE NOCASE
+             WHERE CAST(?1 AS TEXT) IS NULL OR m.name = ?1 COLLATE NOCASE
              ORDER BY m.name COLLATE NOCASE",
         )?;
         let rows = stmt.query_map(args![name.map(str::trim)], |r| {

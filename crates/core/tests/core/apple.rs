@@ -570,16 +570,7 @@ fn no_secret_reaches_results_the_database_or_the_log() {
         env.vault.events(&EventFilter::default()).unwrap()
     ));
     assert!(seen.contains("[redacted]"), "{seen}");
-    let db = {
-        let path = env.dir.path().join("tk.db");
-        let mut all = std::fs::read(&path).unwrap();
-        for ext in ["-wal", "-shm"] {
-            if let Ok(b) = std::fs::read(format!("{}{ext}", path.display())) {
-                all.extend(b);
-            }
-        }
-        all
-    };
+    let db = crate::backend::stored_bytes(&env.dir.path().join("tk.db"));
     let db = String::from_utf8_lossy(&db);
     for secret in SECRET_MARKERS.iter().chain([&CONTENT_SECRET_MARKER]) {
         assert!(!seen.contains(secret), "{secret} in {seen}");

@@ -8,7 +8,6 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use tokenkeeper_core::alerts::{AlertMessage, CLAIM_LEASE};
-use tokenkeeper_core::db::Db;
 use tokenkeeper_core::secrets::{MemoryStore, SecretStore};
 use tokenkeeper_core::testing::ContentTokenSpec;
 use tokenkeeper_core::vault::{
@@ -49,7 +48,7 @@ impl Setup {
 
     fn vault(&self) -> Vault {
         Vault::new(
-            Db::open(&self.path).expect("db"),
+            crate::open_db(&self.path).expect("db"),
             Box::new(Shared(self.store.clone())),
         )
     }

@@ -2,7 +2,6 @@
 //! each with its versions and its own events, and refuses an unknown client.
 
 use chrono::Duration;
-use tokenkeeper_core::db::Db;
 use tokenkeeper_core::renewal::Decision;
 use tokenkeeper_core::secrets::MemoryStore;
 use tokenkeeper_core::testing::{KeyPair, PushCertificateSpec, TestCa, pem, random_topic};
@@ -21,7 +20,7 @@ fn push_cert(topic: &str, days: i64) -> Vec<u8> {
 fn client_credentials_carry_their_history() {
     let dir = tempfile::tempdir().unwrap();
     let mut vault = Vault::new(
-        Db::open(&dir.path().join("tk.db")).unwrap(),
+        crate::open_db(&dir.path().join("tk.db")).unwrap(),
         Box::new(MemoryStore::default()),
     );
     for name in ["Acme", "Globex"] {

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod apple;
+mod backend;
 mod channels;
 mod detail;
 mod external;
@@ -17,6 +18,8 @@ mod saved;
 mod vault;
 
 use std::sync::Arc;
+
+pub use backend::{on_postgres, open_db};
 
 /// The secret store of integration tests: the real OS keychain (see `keychain.rs`).
 pub fn keychain_store() -> Arc<dyn tokenkeeper_core::secrets::SecretStore> {

@@ -6,7 +6,6 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 
 use chrono::Duration;
-use tokenkeeper_core::db::Db;
 use tokenkeeper_core::secrets::SecretStore;
 use tokenkeeper_core::testing::ContentTokenSpec;
 use tokenkeeper_core::vault::Confirmation;
@@ -47,13 +46,14 @@ fn token(days: i64) -> Vec<u8> {
 }
 
 fn staged_rows(path: &std::path::Path) -> Vec<(String, i64)> {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    let mut stmt = conn
-        .prepare("SELECT account, retired FROM staged_secrets ORDER BY account")
-        .unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+    crate::open_db(path)
         .unwrap()
-        .collect::<Result<_, _>>()
+        .sql()
+        .query_map(
+            "SELECT account, retired FROM staged_secrets ORDER BY account",
+            tokenkeeper_core::args![],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap()
 }
 
@@ -67,7 +67,10 @@ fn acme() -> (
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("tk.db");
     let secrets = store();
-    let mut vault = Vault::new(Db::open(&path).unwrap(), Box::new(Shared(secrets.clone())));
+    let mut vault = Vault::new(
+        crate::open_db(&path).unwrap(),
+        Box::new(Shared(secrets.clone())),
+    );
     vault
         .add_client("Acme", Portal::Business, "", now())
         .unwrap();
@@ -109,7 +112,7 @@ fn interleave_with(
     };
     let slow_path = path.clone();
     let slow = std::thread::spawn(move || {
-        let mut slow = Vault::new(Db::open(&slow_path).unwrap(), Box::new(paused));
+        let mut slow = Vault::new(crate::open_db(&slow_path).unwrap(), Box::new(paused));
         slow.import(&slow_import, Confirmation::default(), now())
             .map(|o| o.revision)
     });
@@ -189,12 +192,14 @@ fn the_sweep_removes_what_a_killed_attempt_left_only_after_the_grace_period() {
     // What a process killed between staging and committing leaves: a journal row and an item.
     let leftover = format!("{}/secret/2/deadbeef{}", outcome.uid, std::process::id());
     {
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute(
-            "INSERT INTO staged_secrets (account, staged_at, retired) VALUES (?1, ?2, 0)",
-            rusqlite::params![leftover, now().to_rfc3339()],
-        )
-        .unwrap();
+        crate::open_db(&path)
+            .unwrap()
+            .sql()
+            .execute(
+                "INSERT INTO staged_secrets (account, staged_at, retired) VALUES (?1, ?2, 0)",
+                tokenkeeper_core::args![leftover, now().to_rfc3339()],
+            )
+            .unwrap();
     }
     secrets
         .put(&leftover, b"a secret nobody references")
@@ -233,13 +238,15 @@ fn renewals_and_removals_retire_what_they_replace_and_leave_no_journal_behind() 
         .import(&req("Acme", token(100)), Confirmation::default(), now())
         .unwrap();
     let account_of = |uid: &str| -> String {
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.query_row(
-            "SELECT secret_ref FROM credentials WHERE uid = ?1",
-            [uid],
-            |r| r.get(0),
-        )
-        .unwrap()
+        crate::open_db(&path)
+            .unwrap()
+            .sql()
+            .query_row(
+                "SELECT secret_ref FROM credentials WHERE uid = ?1",
+                tokenkeeper_core::args![uid],
+                |r| r.get(0),
+            )
+            .unwrap()
     };
     let old = account_of(&first.uid);
     vault

@@ -2,7 +2,6 @@
 //! rule once, in the core: a blank common name means the default, a file that cannot be saved
 //! takes its new key away again, a PKCS#12 needs a password, chain files must hold certificates.
 
-use tokenkeeper_core::db::Db;
 use tokenkeeper_core::vault::{CertExport, CertFormat, chain_pem};
 use tokenkeeper_core::{Portal, Vault};
 
@@ -11,7 +10,7 @@ use super::vault::now;
 
 fn vault(dir: &tempfile::TempDir) -> Vault {
     let mut v = Vault::new(
-        Db::open(&dir.path().join("tk.db")).unwrap(),
+        crate::open_db(&dir.path().join("tk.db")).unwrap(),
         Box::new(Shared(super::keychain_store())),
     );
     v.add_client("Acme Corp", Portal::Business, "", now())

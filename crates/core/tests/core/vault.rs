@@ -2,13 +2,12 @@
 //! says; imports are atomic when the keychain or the database fails; stored secrets are checked;
 //! nothing secret reaches the database file.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::Shared;
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use tokenkeeper_core::db::Db;
 use tokenkeeper_core::renewal::{Decision, WarningKind};
 use tokenkeeper_core::secrets::SecretStore;
 use tokenkeeper_core::testing::{
@@ -63,7 +62,7 @@ impl Env {
         let dir = tempfile::tempdir().unwrap();
         let secrets = store();
         let vault = Vault::new(
-            Db::open(&dir.path().join("tk.db")).unwrap(),
+            crate::open_db(&dir.path().join("tk.db")).unwrap(),
             Box::new(Shared(secrets.clone())),
         );
         Self {
@@ -79,17 +78,18 @@ impl Env {
 
     /// The keychain account the credential's secret is stored under.
     fn secret_ref(&self, uid: &str) -> String {
-        let conn = rusqlite::Connection::open(self.db_path()).unwrap();
-        conn.query_row(
-            "SELECT secret_ref FROM credentials WHERE uid = ?1",
-            [uid],
-            |r| r.get(0),
-        )
-        .unwrap()
+        let db = crate::open_db(&self.db_path()).unwrap();
+        db.sql()
+            .query_row(
+                "SELECT secret_ref FROM credentials WHERE uid = ?1",
+                tokenkeeper_core::args![uid],
+                |r| r.get(0),
+            )
+            .unwrap()
     }
 
     fn reopen_with(&mut self, store: Box<dyn SecretStore>) {
-        self.vault = Vault::new(Db::open(&self.db_path()).unwrap(), store);
+        self.vault = Vault::new(crate::open_db(&self.db_path()).unwrap(), store);
     }
 
     fn client(&mut self, name: &str) {
@@ -144,16 +144,6 @@ fn push_cert(topic: &str, expires: DateTime<Utc>, key: &KeyPair) -> Vec<u8> {
     pem(&PushCertificateSpec::new(topic)
         .expiring(expires)
         .issue(&TestCa::new(), key))
-}
-
-fn db_bytes(path: &Path) -> Vec<u8> {
-    let mut all = std::fs::read(path).unwrap();
-    for ext in ["-wal", "-shm"] {
-        if let Ok(b) = std::fs::read(format!("{}{ext}", path.display())) {
-            all.extend(b);
-        }
-    }
-    all
 }
 
 #[test]
@@ -531,18 +521,20 @@ fn database_failure_removes_the_new_keychain_entries() {
         .unwrap();
     let before = env.snapshot();
     // Inject a failure inside the import's transaction, after the keychain writes.
-    let conn = rusqlite::Connection::open(env.db_path()).unwrap();
-    conn.execute_batch(
-        "CREATE TRIGGER fail_versions BEFORE INSERT ON versions BEGIN SELECT RAISE(ABORT, 'injected'); END;",
-    )
-    .unwrap();
+    crate::backend::fail_inserts_into(&env.db_path(), "versions");
     let renewal = ContentTokenSpec::new("Acme Inc", now() + Duration::days(375)).build();
     let e = env.import("Acme", renewal).unwrap_err();
     assert_eq!(e.kind(), "database");
     assert_eq!(env.snapshot(), before);
     // The staged entry (revision 2) is gone, journal row and all; revision 1's secret is intact.
-    let staged: i64 = conn
-        .query_row("SELECT count(*) FROM staged_secrets", [], |r| r.get(0))
+    let staged: i64 = crate::open_db(&env.db_path())
+        .unwrap()
+        .sql()
+        .query_row(
+            "SELECT count(*) FROM staged_secrets",
+            tokenkeeper_core::args![],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(staged, 0);
     assert!(env.vault.read_secret(&first.uid, now()).is_ok());
@@ -596,7 +588,7 @@ fn no_secret_reaches_the_database_file() {
     );
     r.key = Some(Zeroizing::new(KeyPair::shared(0).pkcs8_pem()));
     env.import_with(r, Confirmation::default()).unwrap();
-    let bytes = db_bytes(&env.db_path());
+    let bytes = crate::backend::stored_bytes(&env.db_path());
     let contains = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
     for secret in SECRET_MARKERS.iter().chain([&CONTENT_SECRET_MARKER]) {
         assert!(

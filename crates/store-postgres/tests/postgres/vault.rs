@@ -46,7 +46,6 @@ fn push_request(client: &str, topic: &str, days: i64) -> ImportRequest {
 }
 
 #[test]
-#[ignore = "the vault's import SQL still uses SQLite's unary + (see KNOWN below): run with --ignored once fixed"]
 fn a_client_and_a_push_certificate_go_in_and_come_out() {
     let Some(mut v) = vault("vault") else {
         return;
@@ -333,26 +332,6 @@ fn survey_of_the_vaults_sql_on_postgres() {
     );
 }
 
-/// Vault operations whose SQL does not run on PostgreSQL yet, and why:
-/// - the imports and `identify`: `+cr.kind = ?1` (SQLite's unary plus, to keep an index out of
-///   the plan) in `vault/import/guard.rs` (CONCERNS), `vault/lookup.rs` and
-///   `vault/import/keys.rs`: PostgreSQL has no unary `+` for text;
-/// - client_credentials (its events), events, keys, mdm_access: `?1 IS NULL OR x = ?1`
-///   (`vault/events.rs`, `vault/keys.rs`, `vault/mdm.rs`): PostgreSQL cannot type a parameter
-///   first seen in `IS NULL` (`CAST(?1 AS TEXT) IS NULL` runs on both engines);
-/// - remove_credential: only because nothing was imported.
-///
-/// With those two changes made (tried, not committed: the core's SQL is not this crate's),
-/// every operation here runs on PostgreSQL and the list is empty.
-const KNOWN: &[&str] = &[
-    "import push certificate",
-    "renew push certificate",
-    "import content token",
-    "identify",
-    "client_credentials",
-    "events",
-    "events of a client",
-    "keys",
-    "mdm_access",
-    "remove_credential",
-];
+/// What fails on PostgreSQL: nothing. The vault writes one SQL for both engines
+/// (CONTRIBUTING.md says what PostgreSQL refuses).
+const KNOWN: &[&str] = &[];

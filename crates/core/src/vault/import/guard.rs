@@ -44,9 +44,9 @@ struct Row {
 /// The credentials (`cr`) of kind `?1` that concern a [`Focus`] (`?2` to `?7`, from
 /// [`Focus::params`]): the client's own and those holding the same identity, file or content. Every term is indexed (migration 9), so that SQLite answers it from the indexes
 /// and a vault of 100,000 hands back a handful of rows without being read whole.
-/// (`+cr.kind` keeps SQLite from reading every credential of the kind through the kind's
+/// (`cr.kind || ''` keeps SQLite from reading every credential of the kind through the kind's
 /// index: each term of the OR is then looked up in its own index.)
-pub(in crate::vault) const CONCERNS: &str = "+cr.kind = ?1
+pub(in crate::vault) const CONCERNS: &str = "(cr.kind || '') = ?1
     AND (cr.client_id = (SELECT id FROM clients WHERE name = ?2 COLLATE NOCASE)
          OR (cr.kind = ?1 AND cr.identity = ?3) OR cr.file_sha256 = ?4
          OR cr.content_sha256 = ?5)";
@@ -110,10 +110,14 @@ impl Seen {
         let what = self.kind.display_name();
         let message = match changed {
             Some((uid, row, existed)) => {
-                let (at, expires) = when(tx, uid)?;
+                let (at, expires, by) = when(tx, uid)?;
                 let done = if existed { "changed" } else { "added" };
+                let elsewhere = by.map_or_else(
+                    || "elsewhere (another TokenKeeper window or the command line)".to_owned(),
+                    |who| format!("by {who}"),
+                );
                 format!(
-                    "the {what} \"{}\" of {} was {done} elsewhere (another TokenKeeper window or the command line) at {at}, while this file was being checked: it is now revision {}{expires}. Nothing was saved: look at it again, then import the file again if it is still needed",
+                    "the {what} \"{}\" of {} was {done} {elsewhere} at {at}, while this file was being checked: it is now revision {}{expires}. Nothing was saved: look at it again, then import the file again if it is still needed",
                     row.label, row.client, row.revision
                 )
             }
@@ -131,8 +135,16 @@ impl Seen {
     }
 }
 
-/// When a credential last changed and, if known, its expiry, as words for the message.
-fn when(tx: &crate::db::Sql<'_>, uid: &str) -> Result<(String, String)> {
+/// When a credential last changed and, if known, its expiry, as words for the message, and
+/// the team member who changed it when a team shares the vault.
+fn when(tx: &crate::db::Sql<'_>, uid: &str) -> Result<(String, String, Option<String>)> {
+    let by: Option<String> = tx
+        .query_opt(
+            "SELECT actor FROM events WHERE credential_uid = ?1 ORDER BY id DESC LIMIT 1",
+            args![uid],
+            |r| r.get(0),
+        )?
+        .flatten();
     let found: Option<(String, Option<String>)> = tx
         .query_row(
             "SELECT updated_at, expires_at FROM credentials WHERE uid = ?1",
@@ -149,7 +161,8 @@ fn when(tx: &crate::db::Sql<'_>, uid: &str) -> Result<(String, String)> {
                 .map_or_else(String::new, |e| {
                     format!(", expiring {}", e.format("%-d %b %Y"))
                 }),
+            by,
         ),
-        None => ("a moment ago".to_owned(), String::new()),
+        None => ("a moment ago".to_owned(), String::new(), by),
     })
 }

@@ -48,7 +48,7 @@ impl Vault {
                 .query_row(
                     "SELECT cr.key_ref FROM credentials cr JOIN clients c ON c.id = cr.client_id
                      WHERE cr.recipient_issuer = ?1 AND cr.recipient_serial = ?2
-                       AND +cr.kind = 'server_token' AND cr.key_ref IS NOT NULL
+                       AND (cr.kind || '') = 'server_token' AND cr.key_ref IS NOT NULL
                        AND c.name <> ?3 COLLATE NOCASE
                      ORDER BY cr.id LIMIT 1",
                     crate::args![locked.recipient.issuer, locked.recipient.serial, client],

@@ -1,0 +1,233 @@
+//! Two technicians, one team database: each with a real keychain of their own (two private
+//! D-Bus sessions with gnome-keyring), the team's PostgreSQL server started by
+//! `scripts/with-postgres.sh`. Secrets travel only encrypted to the members.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+use std::time::{Duration as StdDuration, Instant};
+
+use chrono::{Duration, Utc};
+use common::Env;
+use tokenkeeper_core::testing::{CONTENT_SECRET_MARKER, ContentTokenSpec};
+
+/// The test server, or `None` (with a notice) when there is none and none is required.
+fn server() -> Option<String> {
+    match std::env::var("TOKENKEEPER_TEST_POSTGRES") {
+        Ok(url) if cfg!(target_os = "linux") => Some(url),
+        _ => {
+            assert!(
+                std::env::var("TOKENKEEPER_REQUIRE_POSTGRES").is_err(),
+                "no test server: run under scripts/with-postgres.sh (Linux)"
+            );
+            eprintln!("skipped: no PostgreSQL test server (scripts/with-postgres.sh)");
+            None
+        }
+    }
+}
+
+fn wait_for(path: &Path, what: &str) {
+    let deadline = Instant::now() + StdDuration::from_secs(120);
+    while !path.exists() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(StdDuration::from_millis(50));
+    }
+}
+
+fn scripts() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts")
+}
+
+#[test]
+fn two_technicians_share_the_teams_secrets_and_a_removed_one_loses_them() {
+    let Some(admin) = server() else {
+        return;
+    };
+    let url = tokenkeeper_store_postgres::testing::fresh_database(&admin, "cli_team").unwrap();
+    let alice = Env::new();
+    // Alice's commands on the team database, with her keychain (the harness's).
+    let team = |args: &[&str]| {
+        let mut c = assert_cmd::Command::cargo_bin("tokenkeeper").unwrap();
+        c.args(["--db", &url]).args(args);
+        c
+    };
+
+    // Alice's own vault, with a content token, moves into the team database.
+    alice
+        .tk()
+        .args(["client", "add", "Acme"])
+        .assert()
+        .success();
+    let token = ContentTokenSpec::new("Acme Inc", Utc::now() + Duration::days(50)).build();
+    let file = alice.file("a.vpptoken", &token);
+    alice
+        .tk()
+        .args(["import", file.to_str().unwrap(), "--client", "Acme"])
+        .assert()
+        .success();
+    let from = alice.db();
+    let out = team(&[
+        "team",
+        "init",
+        "--name",
+        "Alice",
+        "--from",
+        from.to_str().unwrap(),
+        "--json",
+    ])
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let init: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(init["copied"]["credentials"], 1);
+    assert_eq!(init["copied"]["secrets"], 1);
+
+    // Bob, on his own keychain (a second private session bus and keyring), joins and waits.
+    let dir = alice.dir.path();
+    let bob = r#"set -u
+tk() { "$TK" --db "$URL" "$@"; }
+tk team join --name Bob --json > "$DIR/bob-join.json.part" && mv "$DIR/bob-join.json.part" "$DIR/bob-join.json"
+while [ ! -e "$DIR/added" ]; do sleep 0.05; done
+tk verify --json > "$DIR/bob-verify.json"; echo $? > "$DIR/bob-verify.code"
+tk status --json > "$DIR/bob-status.json"
+touch "$DIR/verified"
+while [ ! -e "$DIR/removed" ]; do sleep 0.05; done
+tk status --json > "$DIR/bob-after.json" 2> "$DIR/bob-after.err"; echo $? > "$DIR/bob-after.code"
+"#;
+    let mut bob = Process::new(scripts().join("with-keychain.sh"))
+        .args(["bash", "-c", bob])
+        .env_remove("_TK_KEYCHAIN_INNER")
+        .env("TK", assert_cmd::cargo::cargo_bin("tokenkeeper"))
+        .env("URL", &url)
+        .env("DIR", dir)
+        .spawn()
+        .unwrap();
+    wait_for(&dir.join("bob-join.json"), "Bob's key");
+    let join: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("bob-join.json")).unwrap()).unwrap();
+    assert_eq!(join["member"], false);
+    let key = join["key"].as_str().unwrap().to_owned();
+    assert!(key.starts_with("age1"), "{key}");
+
+    let out = team(&["team", "members", "add", "Bob", &key, "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let added: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(added["fingerprint"], join["fingerprint"]);
+    std::fs::write(dir.join("added"), b"").unwrap();
+
+    // Bob reads Alice's secret back (verify compares every secret with its recorded hash).
+    wait_for(&dir.join("verified"), "Bob's verify");
+    let verify = std::fs::read_to_string(dir.join("bob-verify.json")).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(dir.join("bob-verify.code"))
+            .unwrap()
+            .trim(),
+        "0",
+        "{verify}"
+    );
+    let status = std::fs::read_to_string(dir.join("bob-status.json")).unwrap();
+    assert!(status.contains("Acme"), "{status}");
+
+    // Alice removes Bob: told what he could have copied; then a new secret is shared.
+    let out = team(&["team", "members", "remove", "bob", "--yes", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let removal: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(removal["member"]["name"], "Bob");
+    assert_eq!(removal["exposed"][0]["client"], "Acme");
+    assert!(
+        removal["exposed"][0]["rotate"]
+            .as_str()
+            .unwrap()
+            .contains("download the token again")
+    );
+    let later = alice.file(
+        "b.vpptoken",
+        &ContentTokenSpec::new("Acme West", Utc::now() + Duration::days(80)).build(),
+    );
+    team(&[
+        "import",
+        later.to_str().unwrap(),
+        "--client",
+        "Acme",
+        "--label",
+        "West",
+    ])
+    .assert()
+    .success();
+    let events = team(&["events", "--json"]).output().unwrap();
+    let events = String::from_utf8_lossy(&events.stdout).into_owned();
+    assert!(
+        events.contains(r#""actor": "Alice""#) || events.contains(r#""actor":"Alice""#),
+        "{events}"
+    );
+    std::fs::write(dir.join("removed"), b"").unwrap();
+    assert!(bob.wait().unwrap().success());
+    assert_ne!(
+        std::fs::read_to_string(dir.join("bob-after.code"))
+            .unwrap()
+            .trim(),
+        "0"
+    );
+    let refused = std::fs::read_to_string(dir.join("bob-after.err")).unwrap();
+    assert!(refused.contains("team"), "{refused}");
+
+    // Alice still reads everything; the server holds no secret.
+    let (v, code) = {
+        let out = team(&["verify", "--json"]).output().unwrap();
+        (
+            serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(),
+            out.status.code().unwrap(),
+        )
+    };
+    assert_eq!(code, 0, "{v}");
+    let dump = pg_dump(&url);
+    for needle in [
+        CONTENT_SECRET_MARKER.as_bytes(),
+        b"AGE-SECRET-KEY",
+        b"PRIVATE KEY",
+    ] {
+        assert!(
+            !dump.windows(needle.len()).any(|w| w == needle),
+            "{} in the database dump",
+            String::from_utf8_lossy(needle)
+        );
+    }
+    assert!(dump.windows(4).any(|w| w == b"Acme"), "names are there");
+}
+
+fn pg_dump(url: &str) -> Vec<u8> {
+    let bin = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()
+        .and_then(|d| {
+            d.flatten()
+                .map(|v| v.path().join("bin/pg_dump"))
+                .filter(|p| p.exists())
+                .max()
+        })
+        .unwrap_or_else(|| PathBuf::from("pg_dump"));
+    let out = Process::new(bin).arg("--dbname").arg(url).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
