@@ -116,6 +116,23 @@ fi
 
 export TOKENKEEPER_TEST_POSTGRES="postgres://$user:$password@127.0.0.1:$port/postgres?sslmode=verify-full&sslrootcert=$tk_pg/tls/ca.pem"
 
+# `$TOKENKEEPER_TEST_POSTGRES_CTL stop|start`: the server going away and coming back, for the
+# tests of reconnection (each in a test binary of its own: the others share the server).
+if [ "$(id -u)" -eq 0 ]; then run_as="runuser -u postgres --"; else run_as=""; fi
+cat > "$tk_pg/ctl" <<CTL
+#!/usr/bin/env bash
+set -euo pipefail
+case "\${1:-}" in
+  stop) $run_as "$pg_bin/pg_ctl" -D "$tk_pg/data" -m fast -w stop >/dev/null ;;
+  start) $run_as "$pg_bin/pg_ctl" -D "$tk_pg/data" -l "$tk_pg/run/server.log" -w -t 30 \\
+      -o "-p $port -k $tk_pg/run -c listen_addresses=127.0.0.1 -c ssl=on -c ssl_cert_file=$tk_pg/tls/server.pem -c ssl_key_file=$tk_pg/tls/server.key -c ssl_ca_file=$tk_pg/tls/ca.pem -c max_connections=200 -c fsync=off" \\
+      start >/dev/null ;;
+  *) echo "usage: \$0 stop|start" >&2; exit 2 ;;
+esac
+CTL
+chmod 755 "$tk_pg/ctl"
+export TOKENKEEPER_TEST_POSTGRES_CTL="$tk_pg/ctl"
+
 status=0
 "$@" || status=$?
 if [ "$status" -ne 0 ] && [ -n "${TK_POSTGRES_LOG:-}" ]; then

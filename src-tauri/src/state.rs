@@ -14,6 +14,9 @@ use tokenkeeper_core::{Error, Vault};
 pub enum Wake {
     /// Something may have changed: look at the data version, recompute if it moved.
     MaybeChanged,
+    /// The team's server said someone committed a change (another desktop, maybe this one):
+    /// recompute and refresh the window if the data moved.
+    Notified,
     /// The user asked: check with Apple and recompute now ("Check now").
     CheckNow,
 }

@@ -6,6 +6,7 @@
 
 mod backend;
 mod errors;
+mod listen;
 mod placeholders;
 mod schema;
 mod team;
@@ -19,11 +20,12 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use postgres::{Client, Statement};
-use tokenkeeper_core::db::{Db, DbError, Lock, MIGRATION_COUNT, SqlResult};
+use tokenkeeper_core::db::{Db, DbError, FailureKind, Lock, MIGRATION_COUNT, SqlResult};
 use tokenkeeper_core::{Error, Result};
 
 use errors::{classify, describe, is_stale};
 
+pub use listen::listen;
 pub use team::{is_server_url, member_key, member_key_or_new, open_location, open_vault};
 
 /// The advisory lock every write transaction takes: writers queue, as on SQLite (`BEGIN
@@ -71,6 +73,8 @@ pub struct Postgres {
     open: StdCell<Option<Lock>>,
     location: String,
     secrets: Vec<String>,
+    /// How to connect again after the server went away (password included: never shown).
+    url: String,
 }
 
 impl std::fmt::Debug for Postgres {
@@ -116,15 +120,33 @@ impl Postgres {
             open: StdCell::new(None),
             location: target.shown,
             secrets,
+            url: url.to_owned(),
         })
     }
 
     /// The connection, for one call. OpenSSL keeps failures on a queue per thread: one left
     /// there by unrelated work on this thread (a signature that did not verify) would be taken
     /// by the TLS stream for its own and fail the call, so the queue is emptied first.
+    ///
+    /// A connection the server closed (restarted, network lost) is replaced by a new one
+    /// first, when no transaction was open on it: a transaction lost with its connection is
+    /// the caller's to retry, since nothing of it was committed. When the server is still
+    /// away, the call fails on the closed connection as unavailable.
     fn client(&self) -> std::cell::RefMut<'_, Client> {
         drop(openssl::error::ErrorStack::get());
+        if self.client.borrow().is_closed() && self.open.get().is_none() {
+            if let Ok(fresh) = Self::connect(&self.url) {
+                // Statements prepared on the old connection do not exist on the new one.
+                self.statements.borrow_mut().clear();
+                *self.client.borrow_mut() = fresh.into_client();
+            }
+        }
         self.client.borrow_mut()
+    }
+
+    /// The connection itself, for a listener that needs nothing else.
+    pub(crate) fn into_client(self) -> Client {
+        self.client.into_inner()
     }
 
     fn fail(&self, e: &postgres::Error) -> DbError {
@@ -175,10 +197,28 @@ impl Postgres {
     /// Runs `run` with the prepared statement for `sql`. A statement the server no longer
     /// accepts as prepared (another process changed a table under it: "cached plan must not
     /// change result type") is prepared again and, outside a transaction, run once more.
+    ///
+    /// Outside a transaction, a call that finds the connection closed by the server (a
+    /// restart) is made once more on a new connection: it had not reached the server, or it
+    /// was a read or an idempotent journal write (the vault's changes run in transactions,
+    /// which are never replayed here).
     fn with_statement<T>(
         &self,
         sql: &str,
         run: impl Fn(&mut Client, &Statement) -> Result<T, postgres::Error>,
+    ) -> SqlResult<T> {
+        match self.with_statement_once(sql, &run) {
+            Err(e) if e.kind == FailureKind::Unavailable && self.open.get().is_none() => {
+                self.with_statement_once(sql, &run)
+            }
+            other => other,
+        }
+    }
+
+    fn with_statement_once<T>(
+        &self,
+        sql: &str,
+        run: &impl Fn(&mut Client, &Statement) -> Result<T, postgres::Error>,
     ) -> SqlResult<T> {
         let statement = self.statement(sql)?;
         let first = run(&mut self.client(), &statement);

@@ -25,6 +25,10 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, vault: Vault) {
         window::open_credential(&clicked, &uid);
     });
     let refreshed = app.clone();
+    let team_url = vault
+        .database_path()
+        .and_then(|p| p.to_str().map(str::to_owned))
+        .filter(|l| tokenkeeper_store_postgres::is_server_url(l));
     let scheduler = scheduler::Scheduler::new(vault, notifier, move |pass| {
         tray::update(&refreshed, &pass.overview);
         if pass.external_change || pass.checked > 0 || pass.delivered.is_some() {
@@ -32,6 +36,18 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, vault: Vault) {
         }
     });
     let bell = app.state::<VaultState>().bell().clone();
+    if let Some(url) = team_url {
+        // Other desktops' changes arrive within a moment, without polling the server.
+        let ringer = bell.clone();
+        let listening = tokenkeeper_store_postgres::listen(
+            &url,
+            move || ringer.ring(crate::state::Wake::Notified),
+            |_| {},
+        );
+        if let Err(e) = listening {
+            eprintln!("tokenkeeper: other desktops' changes will show within a minute: {e}");
+        }
+    }
     let handle = app.clone();
     let spawned = std::thread::Builder::new()
         .name("scheduler".to_owned())

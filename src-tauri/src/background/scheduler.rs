@@ -197,8 +197,9 @@ impl<D: Deliver> Scheduler<D> {
             }
             if self.vault.data_version().ok() != version {
                 // Rung by a command of this app, whose window already shows the change; found
-                // on its own, the change came from elsewhere (the command line).
-                return if rung.is_some() {
+                // on its own, or told by the team's server, the change came from elsewhere
+                // (the command line, another desktop).
+                return if rung.is_some() && rung != Some(Wake::Notified) {
                     Woke::ChangedHere
                 } else {
                     Woke::ChangedElsewhere
