@@ -37,6 +37,8 @@ hyperfine --warmup 2 --runs 15 -N -i \
   "$big status --format prometheus" \
   "$big export --format csv"
 cargo run --release -q -p tokenkeeper-mdm --features test-support --example bench -- 500 5 3 32
+# The team database: status --json on PostgreSQL beside SQLite, and a change heard elsewhere.
+bash scripts/bench-team.sh
 # The dashboard at 100,000 credentials in headless Chromium (npm run bench:ui), when Chromium and
 # Node are here; skipped otherwise, as it needs neither Rust nor the release build.
 if command -v "${CHROMIUM_PATH:-chromium}" >/dev/null && command -v node >/dev/null; then

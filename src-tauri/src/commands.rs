@@ -295,6 +295,15 @@ pub async fn list_events(
     with_vault(&vault, |v| v.events(&query.into()))
 }
 
+/// Which database holds the vault and, for a team's shared server, who is in the team.
+#[tauri::command]
+#[specta::specta]
+pub async fn get_team(
+    vault: State<'_, VaultState>,
+) -> Result<tokenkeeper_core::team::TeamView, ErrorBody> {
+    with_vault(&vault, |v| v.team_view())
+}
+
 /// The renewal window and grace period.
 #[tauri::command]
 #[specta::specta]

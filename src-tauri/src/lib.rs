@@ -76,6 +76,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::update_credential,
             commands::list_events,
             commands::get_settings,
+            commands::get_team,
             commands::set_settings,
             desktop::get_reminders,
             desktop::set_milestones,

@@ -72,3 +72,16 @@ fn settings_round_trip_and_refuse_nonsense() {
         "invalid_input"
     );
 }
+
+#[test]
+fn the_team_section_names_this_computers_file_and_no_members() {
+    let h = Harness::start();
+    let team = h.ok("get_team", json!({}));
+    assert_eq!(team["shared"], false);
+    assert_eq!(team["me"], serde_json::Value::Null);
+    assert_eq!(team["members"], json!([]));
+    assert!(
+        team["database"].as_str().is_some_and(|d| !d.is_empty()),
+        "{team}"
+    );
+}

@@ -56,6 +56,10 @@
       channelSecrets: {},
       // Each client's warning threshold and contact, by uid.
       alerting: {},
+      // Where the vault is, and the team when it is a shared server (config.team).
+      team: config.team
+        ? { shared: true, me: null, members: [], ...config.team }
+        : { database: '/home/tech/.local/share/app.tokenkeeper.desktop/tokenkeeper.db', shared: false, me: null, members: [] },
     };
     const files = {};
     for (const [path, f] of Object.entries(config.files || {})) {
@@ -362,7 +366,7 @@
       }
       return [...by.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, t]) => t);
     }
-    const READS = new Set(['dashboard', 'take_opened_files', 'get_reminders', 'client_tallies', 'find_credential', 'list_credentials', 'list_clients', 'client_credentials', 'expected_renewal', 'identify_file', 'plan_import', 'list_events', 'get_settings', 'last_checks', 'get_check_settings', 'get_reminders', 'get_autostart', 'list_keys', 'mdm_connections', 'list_channels', 'client_alerting']);
+    const READS = new Set(['dashboard', 'take_opened_files', 'get_reminders', 'client_tallies', 'find_credential', 'list_credentials', 'list_clients', 'client_credentials', 'expected_renewal', 'identify_file', 'plan_import', 'list_events', 'get_settings', 'get_team', 'last_checks', 'get_check_settings', 'get_reminders', 'get_autostart', 'list_keys', 'mdm_connections', 'list_channels', 'client_alerting']);
 
     // MDM connections, as the core keeps them: the secret is taken and never given back.
     const VENDOR_NAMES = { intune: 'Intune', jamf: 'Jamf Pro', fleet: 'Fleet', kandji: 'Kandji', simplemdm: 'SimpleMDM', jumpcloud: 'JumpCloud' };
@@ -706,6 +710,7 @@
         return query.limit ? list.slice(0, query.limit) : list;
       },
       get_settings: () => ({ ...db.settings }),
+      get_team: () => structuredClone(db.team),
       set_settings: ({ thresholds }) => {
         if (thresholds.renewal_window_days > 365 || thresholds.grace_days > 365) return fail('invalid_input', 'the renewal window and the grace period must be 365 days or fewer');
         db.settings = { ...thresholds };

@@ -808,3 +808,38 @@ describe('channels', () => {
     await context.close();
   });
 });
+
+describe('team', () => {
+  test('Settings → Team: this computer’s file, then a team’s server with its members and fingerprints; no password shown', async () => {
+    let { page, context, errors } = await openApp(env.browser, env.server.url, { clients, credentials, files }, { hash: '#/settings' });
+    let section = page.getByTestId('team-settings');
+    await section.getByText('This computer’s own file').waitFor();
+    await section.getByText('team init --name YOUR-NAME').waitFor();
+    assert.equal(await section.getByTestId('team-members').count(), 0);
+    assert.deepEqual(errors, []);
+    await context.close();
+
+    const team = {
+      database: 'postgres://tk@db.example.org:5432/tokenkeeper?sslmode=verify-full',
+      me: 'Alice Martin',
+      members: [
+        { name: 'Alice Martin', recipient: 'age1alice', fingerprint: 'A1B2 C3D4 E5F6 0718 293A', added_at: '2026-11-02T09:00:00Z', added_by: null },
+        { name: 'Bob Okafor', recipient: 'age1bob', fingerprint: '9F8E 7D6C 5B4A 3928 1706', added_at: '2026-11-20T14:30:00Z', added_by: 'Alice Martin' },
+      ],
+    };
+    ({ page, context, errors } = await openApp(env.browser, env.server.url, { clients, credentials, files, team }, { hash: '#/settings' }));
+    section = page.getByTestId('team-settings');
+    await section.getByTestId('team-members').waitFor();
+    assert.equal(await section.getByTestId('team-database').textContent(), team.database);
+    assert.equal(await section.getByTestId('team-me').textContent(), 'Alice Martin');
+    const rows = section.getByTestId('team-members').locator('tbody tr');
+    assert.equal(await rows.count(), 2);
+    assert.match(await rows.nth(0).textContent(), /Alice Martin \(you\).*A1B2 C3D4 E5F6 0718 293A/);
+    assert.match(await rows.nth(1).textContent(), /Bob Okafor.*9F8E 7D6C.*by Alice Martin/);
+    await section.getByText('2 members').waitFor();
+    await section.scrollIntoViewIfNeeded();
+    await both(page, '60-team-settings');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});

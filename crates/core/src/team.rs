@@ -111,6 +111,20 @@ pub struct Member {
     pub added_by: Option<String>,
 }
 
+/// What the app's settings show of the team: which database holds the vault, and who is in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TeamView {
+    /// Where the data is: the file's path, or the server's URL without its password.
+    pub database: String,
+    /// Whether it is a team's shared server (else this computer's own file).
+    pub shared: bool,
+    /// The member this desktop acts as (`None` on one technician's own file).
+    pub me: Option<String>,
+    /// The current members, by name (none on one technician's own file).
+    pub members: Vec<Member>,
+}
+
 /// A secret a removed member could read while they were in, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -138,6 +138,19 @@ impl Vault {
         self.db.location()
     }
 
+    /// Which database holds this vault and, for a team's, who is in it.
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn team_view(&self) -> Result<crate::team::TeamView> {
+        Ok(crate::team::TeamView {
+            database: self.db.location(),
+            shared: self.db.dialect() != crate::db::Dialect::Sqlite,
+            me: self.db.actor().map(str::to_owned),
+            members: crate::team::members(&self.db.sql())?,
+        })
+    }
+
     /// The team member this vault records changes as made by (`None`: one technician's own).
     pub fn actor(&self) -> Option<&str> {
         self.db.actor()

@@ -52,6 +52,8 @@ export type {
   PushRequestSaved,
   Recipient,
   ReminderSettings,
+  TeamView,
+  Member as TeamMember,
   Service,
   Tab,
   Status,
@@ -153,6 +155,7 @@ export const updateCredential = (uid: string, label: string, appleAccount: strin
   call(() => commands.updateCredential(uid, label, appleAccount));
 export const listEvents = (query: B.EventQuery) => call(() => commands.listEvents(query));
 export const getSettings = () => call(() => commands.getSettings());
+export const getTeam = () => call(() => commands.getTeam());
 export const setSettings = (thresholds: B.Thresholds) => call(() => commands.setSettings(thresholds));
 
 // Keys: every file by the path the user picked; key material stays in the shell.

@@ -121,6 +121,12 @@ async getSettings() : Promise<Thresholds> {
     return await TAURI_INVOKE("get_settings");
 },
 /**
+ * Which database holds the vault and, for a team's shared server, who is in the team.
+ */
+async getTeam() : Promise<TeamView> {
+    return await TAURI_INVOKE("get_team");
+},
+/**
  * Saves the renewal window and grace period (365 days at most) and returns them.
  */
 async setSettings(thresholds: Thresholds) : Promise<Thresholds> {
@@ -1692,6 +1698,30 @@ expires_at: string | null;
  */
 synced_at: string }
 /**
+ * One member of the team.
+ */
+export type Member = { 
+/**
+ * How the team calls them (unique among current members, case-insensitive).
+ */
+name: string; 
+/**
+ * Their public key (`age1…`).
+ */
+recipient: string; 
+/**
+ * [`fingerprint`] of it.
+ */
+fingerprint: string; 
+/**
+ * When they were added.
+ */
+added_at: string; 
+/**
+ * Who added them (`None`: they started the team).
+ */
+added_by: string | null }
+/**
  * The reminder settings.
  */
 export type Milestones = { 
@@ -1883,6 +1913,26 @@ export type Tab =
  * In Error.
  */
 "error"
+/**
+ * What the app's settings show of the team: which database holds the vault, and who is in.
+ */
+export type TeamView = { 
+/**
+ * Where the data is: the file's path, or the server's URL without its password.
+ */
+database: string; 
+/**
+ * Whether it is a team's shared server (else this computer's own file).
+ */
+shared: boolean; 
+/**
+ * The member this desktop acts as (`None` on one technician's own file).
+ */
+me: string | null; 
+/**
+ * The current members, by name (none on one technician's own file).
+ */
+members: Member[] }
 /**
  * The user's thresholds.
  */
