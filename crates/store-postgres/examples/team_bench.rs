@@ -67,7 +67,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let _ = link.send(up);
         },
     )?;
-    while links.recv_timeout(Duration::from_secs(30))? != true {}
+    while !links.recv_timeout(Duration::from_secs(30))? {}
     let mut vault = Vault::new(tokenkeeper_store_postgres::open(&url)?, Box::new(shared));
     let mut delays = Vec::new();
     for i in 0..50 {

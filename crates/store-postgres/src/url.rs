@@ -2,14 +2,18 @@
 //! (the `sslmode` values it does not know, `sslrootcert`), and the URL as it may be shown (no
 //! password, ever).
 
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use openssl::ssl::{SslConnector, SslMethod, SslVerifyMode};
+use openssl::x509::X509;
+use openssl::x509::store::X509StoreBuilder;
 use postgres_openssl::MakeTlsConnector;
 use tokenkeeper_core::{Error, Result};
 
 /// How much of the server's TLS is required and checked (libpq's `sslmode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum SslMode {
     /// Never TLS.
     Disable,
@@ -225,16 +229,49 @@ impl Target {
     /// The TLS connector the mode asks for: the CA file the URL names (else the system's), the
     /// chain checked for verify-ca and verify-full (and require with a CA, as libpq does), the
     /// host name for verify-full only.
+    ///
+    /// One connector per mode and CA file in a process: setting one up reads the system's CA
+    /// store, most of a connection's cost (a process that opens the vault and its secrets
+    /// connects twice). With `sslrootcert`, only that CA is trusted, as libpq does.
     pub(crate) fn tls(&self) -> Result<MakeTlsConnector> {
+        type Key = (SslMode, Option<String>);
+        static MADE: OnceLock<Mutex<HashMap<Key, MakeTlsConnector>>> = OnceLock::new();
+        let key = (self.ssl_mode, self.root_cert.clone());
+        let made = MADE.get_or_init(Mutex::default);
+        if let Some(c) = made
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+        {
+            return Ok(c.clone());
+        }
+        let connector = self.new_tls()?;
+        made.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, connector.clone());
+        Ok(connector)
+    }
+
+    fn new_tls(&self) -> Result<MakeTlsConnector> {
         let failed = |what: &str, e: &dyn std::fmt::Display| Error::Database {
             detail: format!("{}: {what}: {e}", self.shown),
         };
         let mut builder = SslConnector::builder(SslMethod::tls_client())
             .map_err(|e| failed("cannot set up TLS", &e))?;
         if let Some(ca) = &self.root_cert {
-            builder
-                .set_ca_file(ca)
+            // The CA named replaces the system's: trusting both would let any public CA vouch
+            // for the team's server.
+            let pem = std::fs::read(ca)
                 .map_err(|e| failed(&format!("cannot read the CA file {ca}"), &e))?;
+            let certs = X509::stack_from_pem(&pem)
+                .map_err(|e| failed(&format!("the CA file {ca} holds no PEM certificate"), &e))?;
+            let mut store = X509StoreBuilder::new().map_err(|e| failed("cannot set up TLS", &e))?;
+            for cert in certs {
+                store
+                    .add_cert(cert)
+                    .map_err(|e| failed(&format!("cannot use the CA file {ca}"), &e))?;
+            }
+            builder.set_cert_store(store.build());
         }
         let check_chain = match self.ssl_mode {
             SslMode::VerifyCa | SslMode::VerifyFull => true,
