@@ -231,3 +231,126 @@ fn pg_dump(url: &str) -> Vec<u8> {
     );
     out.stdout
 }
+
+/// How many credentials the team's vault lists, and how many renewals its log records.
+fn credentials_and_renewals(url: &str) -> (usize, usize) {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = assert_cmd::Command::cargo_bin("tokenkeeper")
+            .unwrap()
+            .args(["--db", url])
+            .args(args)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let status = json(&["status", "--json"]);
+    let rows = status
+        .as_array()
+        .or_else(|| status["credentials"].as_array())
+        .map_or(0, Vec::len);
+    let events = json(&["events", "--json"]);
+    let renewals = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "renewed")
+        .count();
+    (rows, renewals)
+}
+
+#[test]
+fn parallel_renewals_on_the_team_server_land_once_each_and_the_others_are_told() {
+    let Some(admin) = server() else {
+        return;
+    };
+    let url = tokenkeeper_store_postgres::testing::fresh_database(&admin, "cli_race").unwrap();
+    let me = Env::new();
+    let team = |args: &[&str]| {
+        let mut c = assert_cmd::Command::cargo_bin("tokenkeeper").unwrap();
+        c.args(["--db", &url]).args(args);
+        c
+    };
+    let from = me.db();
+    me.tk().args(["client", "add", "Acme"]).assert().success();
+    team(&[
+        "team",
+        "init",
+        "--name",
+        "Alice",
+        "--from",
+        from.to_str().unwrap(),
+    ])
+    .assert()
+    .success();
+    let first = me.file(
+        "first.vpptoken",
+        &ContentTokenSpec::new("Main Street School", Utc::now() + Duration::days(100)).build(),
+    );
+    team(&["import", first.to_str().unwrap(), "--client", "Acme"])
+        .assert()
+        .success();
+    let mut days = 100;
+    let mut conflicts = 0;
+    for round in 0..3 {
+        let files: Vec<PathBuf> = (0..4)
+            .map(|i| {
+                days += 10;
+                me.file(
+                    &format!("r{round}-{i}.vpptoken"),
+                    &ContentTokenSpec::new("Main Street School", Utc::now() + Duration::days(days))
+                        .build(),
+                )
+            })
+            .collect();
+        let (_, before) = credentials_and_renewals(&url);
+        let children: Vec<std::process::Child> = files
+            .iter()
+            .map(|f| {
+                Process::new(assert_cmd::cargo::cargo_bin("tokenkeeper"))
+                    .args(["--db", &url, "import", f.to_str().unwrap()])
+                    .args(["--client", "Acme", "--yes", "--json"])
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let mut landed = 0;
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            if out.status.success() {
+                landed += 1;
+                continue;
+            }
+            let v: serde_json::Value =
+                serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+            let kind = v["error"]["kind"].as_str().unwrap_or_default();
+            assert!(
+                kind == "conflict" || kind == "older_file",
+                "round {round}: {v} {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            if kind == "conflict" {
+                conflicts += 1;
+                let message = v["error"]["message"].as_str().unwrap_or_default();
+                assert!(message.contains("by Alice"), "who renewed first: {message}");
+                assert!(message.contains("revision"), "{message}");
+            }
+        }
+        let (credentials, after) = credentials_and_renewals(&url);
+        assert_eq!(credentials, 1, "one credential, never a second");
+        assert!(landed >= 1, "round {round}: one renewal lands");
+        assert_eq!(
+            after,
+            before + landed,
+            "round {round}: each landing is one renewal"
+        );
+        let out = team(&["verify", "--json"]).output().unwrap();
+        assert!(
+            out.status.success(),
+            "round {round}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    eprintln!("parallel renewals on PostgreSQL: {conflicts} conflict(s) told");
+}
