@@ -135,13 +135,19 @@ impl Postgres {
     fn client(&self) -> std::cell::RefMut<'_, Client> {
         drop(openssl::error::ErrorStack::get());
         if self.client.borrow().is_closed() && self.open.get().is_none() {
-            if let Ok(fresh) = Self::connect(&self.url) {
-                // Statements prepared on the old connection do not exist on the new one.
-                self.statements.borrow_mut().clear();
-                *self.client.borrow_mut() = fresh.into_client();
-            }
+            self.reconnect();
         }
         self.client.borrow_mut()
+    }
+
+    /// Replaces the connection with a new one (the server ended the old one); keeps the old
+    /// one when the server cannot be reached.
+    fn reconnect(&self) {
+        if let Ok(fresh) = Self::connect(&self.url) {
+            // Statements prepared on the old connection do not exist on the new one.
+            self.statements.borrow_mut().clear();
+            *self.client.borrow_mut() = fresh.into_client();
+        }
     }
 
     /// The connection itself, for a listener that needs nothing else.
@@ -209,6 +215,8 @@ impl Postgres {
     ) -> SqlResult<T> {
         match self.with_statement_once(sql, &run) {
             Err(e) if e.kind == FailureKind::Unavailable && self.open.get().is_none() => {
+                // The failure may come before the connection reports itself closed.
+                self.reconnect();
                 self.with_statement_once(sql, &run)
             }
             other => other,
