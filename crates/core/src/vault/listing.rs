@@ -238,15 +238,15 @@ impl Vault {
                 .sql()
                 .query_row("SELECT COUNT(*) FROM credentials", args![], |r| r.get(0))?;
         let count = usize::try_from(count).unwrap_or(0);
-        let mut stmt = self.db.sql().prepare(SUMMARY_SELECT)?;
-        let rows = stmt.query_map(args![], |r| summary_row(r, now, thresholds))?;
-        // Sized once: a vector doubling as it fills holds both its halves for a moment (55 MB
-        // for 100,000 rows instead of 28).
+        // Sized once and filled straight from the rows: a vector doubling as it fills holds
+        // both its halves for a moment (55 MB for 100,000 rows instead of 28).
         let mut out = Vec::with_capacity(count);
-        for row in rows {
-            out.push(row?);
-        }
-        drop(stmt);
+        self.db
+            .sql()
+            .query_each(SUMMARY_SELECT, args![], |r| -> crate::db::SqlResult<bool> {
+                out.push(summary_row(r, now, thresholds)?);
+                Ok(true)
+            })?;
         self.apply_mdm(&mut out, now, thresholds)?;
         sort_by_urgency(&mut out);
         Ok(out)
