@@ -315,12 +315,6 @@ fn myself(db: &Db, keychain: &dyn SecretStore) -> Result<(Member, team::MemberKe
             what: format!("your team key for {}", db.location()),
             hint: ": only a member can add or remove members".to_owned(),
         })?;
-    let me = team::members(&db.sql())?
-        .into_iter()
-        .find(|m| m.recipient == key.recipient())
-        .ok_or_else(|| Error::NotFound {
-            what: "you among the team's members".to_owned(),
-            hint: ": only a member can add or remove members".to_owned(),
-        })?;
+    let me = team::member_holding(&db.sql(), &key)?;
     Ok((me, key))
 }

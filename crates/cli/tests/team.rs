@@ -36,6 +36,13 @@ fn wait_for(path: &Path, what: &str) {
     }
 }
 
+/// `tokenkeeper --db URL ARGS…` on the team server, with this harness's keychain.
+fn on(url: &str, args: &[&str]) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("tokenkeeper").unwrap();
+    c.args(["--db", url]).args(args);
+    c
+}
+
 fn scripts() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts")
 }
@@ -48,11 +55,7 @@ fn two_technicians_share_the_teams_secrets_and_a_removed_one_loses_them() {
     let url = tokenkeeper_store_postgres::testing::fresh_database(&admin, "cli_team").unwrap();
     let alice = Env::new();
     // Alice's commands on the team database, with her keychain (the harness's).
-    let team = |args: &[&str]| {
-        let mut c = assert_cmd::Command::cargo_bin("tokenkeeper").unwrap();
-        c.args(["--db", &url]).args(args);
-        c
-    };
+    let team = |args: &[&str]| on(&url, args);
 
     // Alice's own vault, with a content token, moves into the team database.
     alice
@@ -235,13 +238,7 @@ fn pg_dump(url: &str) -> Vec<u8> {
 /// How many credentials the team's vault lists, and how many renewals its log records.
 fn credentials_and_renewals(url: &str) -> (usize, usize) {
     let json = |args: &[&str]| -> serde_json::Value {
-        let out = assert_cmd::Command::cargo_bin("tokenkeeper")
-            .unwrap()
-            .args(["--db", url])
-            .args(args)
-            .output()
-            .unwrap();
-        serde_json::from_slice(&out.stdout).unwrap()
+        serde_json::from_slice(&on(url, args).output().unwrap().stdout).unwrap()
     };
     let status = json(&["status", "--json"]);
     let rows = status
@@ -265,11 +262,7 @@ fn parallel_renewals_on_the_team_server_land_once_each_and_the_others_are_told()
     };
     let url = tokenkeeper_store_postgres::testing::fresh_database(&admin, "cli_race").unwrap();
     let me = Env::new();
-    let team = |args: &[&str]| {
-        let mut c = assert_cmd::Command::cargo_bin("tokenkeeper").unwrap();
-        c.args(["--db", &url]).args(args);
-        c
-    };
+    let team = |args: &[&str]| on(&url, args);
     let from = me.db();
     me.tk().args(["client", "add", "Acme"]).assert().success();
     team(&[

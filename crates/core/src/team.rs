@@ -173,6 +173,24 @@ pub fn members(sql: &Sql<'_>) -> Result<Vec<Member>> {
     )?)
 }
 
+/// The current member whose key is `key`.
+///
+/// # Errors
+/// [`Error::NotFound`] (saying how to be added) when `key` is no current member's;
+/// [`Error::Database`].
+pub fn member_holding(sql: &Sql<'_>, key: &MemberKey) -> Result<Member> {
+    let recipient = key.recipient();
+    members(sql)?
+        .into_iter()
+        .find(|m| m.recipient == recipient)
+        .ok_or_else(|| Error::NotFound {
+            what: "your team key among the team's members".to_owned(),
+            hint: format!(
+                ": ask a member to add you with `tokenkeeper team members add NAME {recipient}`"
+            ),
+        })
+}
+
 fn recipients(sql: &Sql<'_>) -> Result<Vec<age::x25519::Recipient>> {
     members(sql)?
         .iter()
@@ -468,17 +486,7 @@ impl TeamSecrets {
     /// # Errors
     /// [`Error::NotFound`] when `key` is not a current member's; [`Error::Database`].
     pub fn open(db: Db, key: MemberKey) -> Result<Self> {
-        let recipient = key.recipient();
-        let me = members(&db.sql())?
-            .into_iter()
-            .find(|m| m.recipient == recipient)
-            .map(|m| m.name)
-            .ok_or_else(|| Error::NotFound {
-                what: "your team key among the team's members".to_owned(),
-                hint: format!(
-                    ": ask a member to add you with `tokenkeeper team members add NAME {recipient}`"
-                ),
-            })?;
+        let me = member_holding(&db.sql(), &key)?.name;
         Ok(Self {
             db: Mutex::new(Some(db)),
             opener: None,

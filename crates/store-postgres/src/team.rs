@@ -49,17 +49,7 @@ pub fn open_vault(url: &str, keychain: &dyn SecretStore) -> Result<Vault> {
         hint: ": run `tokenkeeper team join --db URL --name YOUR-NAME` and ask a member to add you"
             .to_owned(),
     })?;
-    let recipient = key.recipient();
-    let me = team::members(&db.sql())?
-        .into_iter()
-        .find(|m| m.recipient == recipient)
-        .map(|m| m.name)
-        .ok_or_else(|| Error::NotFound {
-            what: "your team key among the team's members".to_owned(),
-            hint: format!(
-                ": ask a member to add you with `tokenkeeper team members add NAME {recipient}`"
-            ),
-        })?;
+    let me = team::member_holding(&db.sql(), &key)?.name;
     let url = url.to_owned();
     let secrets = TeamSecrets::lazy(key, me.clone(), Box::new(move || crate::open(&url)));
     let mut db = db;
