@@ -6,6 +6,9 @@ mod integrity;
 mod schema;
 mod sql;
 mod sqlite;
+mod values;
+
+use sqlite::NotReady;
 
 pub(crate) use schema::STAGED_SECRETS;
 
@@ -17,10 +20,8 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use crate::error::{Error, Result};
 
 pub use integrity::{DatabaseProblem, IntegrityReport};
-pub use sql::{
-    Arg, Backend, Cell, DbError, Dialect, FailureKind, FromCell, Lock, OptionalRow, Row, RowRef,
-    Sql, SqlResult, Stmt, ToArg, args_from,
-};
+pub use sql::{Backend, DbError, Dialect, FailureKind, Lock, OptionalRow, Sql, SqlResult, Stmt};
+pub use values::{Arg, Cell, FromCell, Row, RowRef, ToArg, args_from};
 
 /// The app's bundle identifier: the app-data folder the desktop app and the CLI share.
 pub const APP_IDENTIFIER: &str = "app.tokenkeeper.desktop";
@@ -69,68 +70,6 @@ impl Drop for Open<'_> {
             let _ = self.backend.rollback();
         }
     }
-}
-
-impl From<rusqlite::Error> for Error {
-    fn from(e: rusqlite::Error) -> Self {
-        if is_damage(&e) {
-            return Error::DatabaseDamaged {
-                detail: e.to_string(),
-            };
-        }
-        Error::Database {
-            detail: e.to_string(),
-        }
-    }
-}
-
-/// Whether SQLite says the file itself is damaged (a bad page, not a database at all), as
-/// opposed to a failure the next attempt may not meet (busy, full disk).
-fn is_damage(e: &rusqlite::Error) -> bool {
-    matches!(
-        e.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
-    )
-}
-
-/// Why a connection could not be readied: SQLite answered busy (a new connection may succeed
-/// where this one would deadlock), or anything else.
-enum NotReady {
-    Busy(rusqlite::Error),
-    Failed(Error),
-}
-
-impl From<rusqlite::Error> for NotReady {
-    fn from(e: rusqlite::Error) -> Self {
-        if is_busy(&e) {
-            NotReady::Busy(e)
-        } else {
-            NotReady::Failed(e.into())
-        }
-    }
-}
-
-impl From<Error> for NotReady {
-    fn from(e: Error) -> Self {
-        NotReady::Failed(e)
-    }
-}
-
-impl From<NotReady> for Error {
-    fn from(e: NotReady) -> Self {
-        match e {
-            NotReady::Busy(e) => e.into(),
-            NotReady::Failed(e) => e,
-        }
-    }
-}
-
-/// Whether another connection holds the lock this statement needed.
-fn is_busy(e: &rusqlite::Error) -> bool {
-    matches!(
-        e.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-    )
 }
 
 impl Db {

@@ -237,21 +237,8 @@ impl Rows {
                 })
                 .then(a.1.cmp(&b.1))
         });
-        // Position k takes the row at keys[k].1: each cycle of the permutation followed with
-        // swaps, in place (a sorted copy of the rows would be 10 MB more at 100,000).
-        let mut from: Vec<u32> = keys.into_iter().map(|k| k.1).collect();
-        for start in 0..from.len() {
-            let mut at = start;
-            loop {
-                let next = from[at] as usize;
-                from[at] = u32::MAX;
-                if next == start || next == u32::MAX as usize {
-                    break;
-                }
-                self.rows.swap(at, next);
-                at = next;
-            }
-        }
+        // In place: a sorted copy of the rows would be 10 MB more at 100,000.
+        crate::vault::put_in_order(&mut self.rows, keys.into_iter().map(|k| k.1).collect());
     }
 
     /// The row at `i` as the listing had it.

@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use super::{Db, is_damage};
+use super::Db;
+use super::sqlite::is_damage;
 use crate::error::Result;
 
 /// How many problems `integrity_check` lists at most: enough to say what is damaged, not a

@@ -6,7 +6,9 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode};
 
 use super::BUSY_TIMEOUT;
-use super::sql::{Arg, Backend, Cell, DbError, Dialect, FailureKind, Lock, RowRef, SqlResult};
+use super::sql::{Backend, DbError, Dialect, FailureKind, Lock, SqlResult};
+use super::values::{Arg, Cell, RowRef};
+use crate::error::Error;
 
 /// How many prepared statements a connection keeps: every statement the vault runs, so none is
 /// parsed twice.
@@ -143,4 +145,66 @@ impl Backend for Connection {
         let v: i64 = self.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         Ok(usize::try_from(v).unwrap_or(usize::MAX))
     }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        if is_damage(&e) {
+            return Error::DatabaseDamaged {
+                detail: e.to_string(),
+            };
+        }
+        Error::Database {
+            detail: e.to_string(),
+        }
+    }
+}
+
+/// Whether SQLite says the file itself is damaged (a bad page, not a database at all), as
+/// opposed to a failure the next attempt may not meet (busy, full disk).
+pub(super) fn is_damage(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
+/// Why a connection could not be readied: SQLite answered busy (a new connection may succeed
+/// where this one would deadlock), or anything else.
+pub(super) enum NotReady {
+    Busy(rusqlite::Error),
+    Failed(Error),
+}
+
+impl From<rusqlite::Error> for NotReady {
+    fn from(e: rusqlite::Error) -> Self {
+        if is_busy(&e) {
+            NotReady::Busy(e)
+        } else {
+            NotReady::Failed(e.into())
+        }
+    }
+}
+
+impl From<Error> for NotReady {
+    fn from(e: Error) -> Self {
+        NotReady::Failed(e)
+    }
+}
+
+impl From<NotReady> for Error {
+    fn from(e: NotReady) -> Self {
+        match e {
+            NotReady::Busy(e) => e.into(),
+            NotReady::Failed(e) => e,
+        }
+    }
+}
+
+/// Whether another connection holds the lock this statement needed.
+pub(super) fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }

@@ -3,6 +3,7 @@
 use chrono::TimeZone;
 
 use super::*;
+use crate::secrets::SecretStore;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, 6, 9, 0, 0).unwrap()
