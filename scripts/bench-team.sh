@@ -30,4 +30,5 @@ url="$("$CARGO_TARGET_DIR/release/examples/team_bench" "$TOKENKEEPER_TEST_POSTGR
 tk="$CARGO_TARGET_DIR/release/tokenkeeper"
 hyperfine --warmup 3 --runs 30 -N -i \
   -n "SQLite file: status --json" "$tk --db $local_db status --json" \
-  -n "PostgreSQL team: status --json" "$tk --db $url status --json"
+  -n "PostgreSQL team, local copy current: status --json" "$tk --db $url status --json" \
+  -n "PostgreSQL team, no local copy: status --json" "env XDG_DATA_HOME=$work/no-copy $tk --db $url status --json"

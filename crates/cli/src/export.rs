@@ -28,7 +28,13 @@ pub fn run(args: &Args, vault: &Vault) -> Result<(), Error> {
         _ => ExportFormat::Json,
     };
     let now = Utc::now();
-    let text = export(&vault.summaries(now)?, format, now);
+    // A team's vault: its copy on this computer answers when the server holds nothing newer.
+    let copy = vault.current_local_copy()?;
+    let text = export(&copy.as_ref().unwrap_or(vault).summaries(now)?, format, now);
+    if copy.is_none() && vault.has_local_copy() {
+        // The copy this computer keeps is behind: taken again, for the next report.
+        let _ = vault.save_local_copy(now);
+    }
     match &args.out {
         Some(path) => std::fs::write(path, text).map_err(|source| Error::Io {
             path: path.display().to_string(),

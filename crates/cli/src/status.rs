@@ -98,10 +98,33 @@ pub fn exit_code(rows: &[CredentialSummary]) -> u8 {
 
 /// Runs `status`.
 pub fn run(args: &Args, vault: &mut Vault) -> Result<ExitCode, Error> {
-    let rows = match args.at {
-        Some(at) => vault.summaries(at)?,
-        None => vault.record_state_changes(Utc::now())?.0,
+    // A team's vault: its copy on this computer answers when the server holds nothing newer,
+    // and no state change is left to record (the server records those).
+    let mut copy = vault.current_local_copy()?;
+    let rows = match (args.at, &copy) {
+        (Some(at), Some(copy)) => copy.summaries(at)?,
+        (Some(at), None) => vault.summaries(at)?,
+        (None, Some(c)) => match c.summaries_unrecorded(Utc::now())? {
+            (rows, 0) => rows,
+            _ => {
+                copy = None;
+                vault.record_state_changes(Utc::now())?.0
+            }
+        },
+        (None, None) => vault.record_state_changes(Utc::now())?.0,
     };
+    let code = report(args, copy.as_ref().unwrap_or(vault), &rows);
+    if copy.is_none() && vault.has_local_copy() {
+        // The copy this computer keeps is behind: taken again once the answer is out, for the
+        // next report (and the app's last known state).
+        let _ = std::io::stdout().flush();
+        let _ = vault.save_local_copy(Utc::now());
+    }
+    code
+}
+
+/// Prints the report of `rows`, read from `vault`.
+fn report(args: &Args, vault: &Vault, rows: &[CredentialSummary]) -> Result<ExitCode, Error> {
     let mut out = std::io::stdout().lock();
     let channels = vault.channels()?;
     let failing: Vec<&Channel> = channels.iter().filter(|c| c.health.problem).collect();
@@ -116,17 +139,17 @@ pub fn run(args: &Args, vault: &mut Vault) -> Result<ExitCode, Error> {
             last_checks: &last_checks,
         };
         if format == "prometheus" {
-            let _ = out.write_all(monitoring::prometheus(&rows, &extras).as_bytes());
+            let _ = out.write_all(monitoring::prometheus(rows, &extras).as_bytes());
             return Ok(ExitCode::SUCCESS);
         }
-        let plugin = monitoring::nagios(&rows, &extras);
+        let plugin = monitoring::nagios(rows, &extras);
         let _ = writeln!(out, "{}", plugin.line);
         return Ok(ExitCode::from(plugin.code));
     }
     if format == "json" {
         // Written as it is made, not built whole first: 100,000 rows are 24 MB of JSON.
         let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut out);
-        let _ = crate::status_json::write(&mut buffered, &rows);
+        let _ = crate::status_json::write(&mut buffered, rows);
         let _ = buffered.flush();
     } else if rows.is_empty() {
         let _ = writeln!(
@@ -135,7 +158,7 @@ pub fn run(args: &Args, vault: &mut Vault) -> Result<ExitCode, Error> {
         );
     } else {
         let thresholds = vault.thresholds()?;
-        for r in &rows {
+        for r in rows {
             let mut line = format!(
                 "{:<17} {:<24} {:<22} {:<18} {}",
                 r.status.state.label(),
@@ -165,7 +188,7 @@ pub fn run(args: &Args, vault: &mut Vault) -> Result<ExitCode, Error> {
         }
     }
     // A channel that keeps failing needs attention like a renewal does.
-    let code = exit_code(&rows).max(u8::from(!failing.is_empty()));
+    let code = exit_code(rows).max(u8::from(!failing.is_empty()));
     Ok(ExitCode::from(code))
 }
 

@@ -41,6 +41,14 @@ pub enum Args {
     /// The team's members: list, add, remove.
     #[command(subcommand)]
     Members(MembersArgs),
+    /// Keep a copy of the team vault on this computer, without its secrets: the last known
+    /// state while the server is away, and what reports (`status`, `export`) read while the
+    /// server changed nothing since. Reports keep it up to date from then on.
+    Copy {
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `team members` subcommands.
@@ -81,7 +89,7 @@ impl Args {
     /// Whether the output is JSON.
     pub fn json(&self) -> bool {
         match self {
-            Args::Init { json, .. } | Args::Join { json, .. } => *json,
+            Args::Init { json, .. } | Args::Join { json, .. } | Args::Copy { json } => *json,
             Args::Members(
                 MembersArgs::List { json }
                 | MembersArgs::Add { json, .. }
@@ -215,6 +223,26 @@ pub fn run(args: &Args, db: Option<&Path>) -> Result<(), Error> {
             Ok(())
         }
         Args::Members(members) => run_members(members, &url, &keychain, now),
+        Args::Copy { json } => {
+            let vault = tokenkeeper_store_postgres::open_vault(&url, Box::new(keychain))?;
+            let copy = vault.save_local_copy(now)?;
+            let path = vault.local_copy_path()?;
+            if *json {
+                return print_json(&serde_json::json!({
+                    "database": vault.database_location(),
+                    "copy": path,
+                    "changes": copy.changes,
+                    "taken_at": copy.taken_at,
+                }));
+            }
+            let _ = writeln!(
+                std::io::stdout().lock(),
+                "The team vault on {} is copied to {} (no secret): reports read it while the server changes nothing, and keep it up to date.",
+                vault.database_location(),
+                path.display()
+            );
+            Ok(())
+        }
     }
 }
 
@@ -282,7 +310,7 @@ fn run_members(
             let mut out = std::io::stdout().lock();
             let _ = writeln!(
                 out,
-                "{} removed; {} shared secret(s) encrypted again without them.",
+                "{} removed; {} shared secret(s) encrypted again without them. Their login to the database, if they had one of their own, is for its administrator to revoke.",
                 removal.member.name, removal.rewrapped
             );
             if !removal.exposed.is_empty() {

@@ -11,22 +11,8 @@ use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{Duration, Utc};
 use common::Env;
+use common::server::{on, server};
 use tokenkeeper_core::testing::{CONTENT_SECRET_MARKER, ContentTokenSpec};
-
-/// The test server, or `None` (with a notice) when there is none and none is required.
-fn server() -> Option<String> {
-    match std::env::var("TOKENKEEPER_TEST_POSTGRES") {
-        Ok(url) if cfg!(target_os = "linux") => Some(url),
-        _ => {
-            assert!(
-                std::env::var("TOKENKEEPER_REQUIRE_POSTGRES").is_err(),
-                "no test server: run under scripts/with-postgres.sh (Linux)"
-            );
-            eprintln!("skipped: no PostgreSQL test server (scripts/with-postgres.sh)");
-            None
-        }
-    }
-}
 
 fn wait_for(path: &Path, what: &str) {
     let deadline = Instant::now() + StdDuration::from_secs(120);
@@ -34,13 +20,6 @@ fn wait_for(path: &Path, what: &str) {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         std::thread::sleep(StdDuration::from_millis(50));
     }
-}
-
-/// `tokenkeeper --db URL ARGS…` on the team server, with this harness's keychain.
-fn on(url: &str, args: &[&str]) -> assert_cmd::Command {
-    let mut c = assert_cmd::Command::cargo_bin("tokenkeeper").unwrap();
-    c.args(["--db", url]).args(args);
-    c
 }
 
 fn scripts() -> PathBuf {
@@ -101,7 +80,8 @@ tk verify --json > "$DIR/bob-verify.json"; echo $? > "$DIR/bob-verify.code"
 tk status --json > "$DIR/bob-status.json"
 touch "$DIR/verified"
 while [ ! -e "$DIR/removed" ]; do sleep 0.05; done
-tk status --json > "$DIR/bob-after.json" 2> "$DIR/bob-after.err"; echo $? > "$DIR/bob-after.code"
+tk verify --json > "$DIR/bob-after.json" 2> "$DIR/bob-after.err"; echo $? > "$DIR/bob-after.code"
+tk client add "Bob's own" > /dev/null 2> "$DIR/bob-write.err"; echo $? > "$DIR/bob-write.code"
 "#;
     let mut bob = Process::new(scripts().join("with-keychain.sh"))
         .args(["bash", "-c", bob])
@@ -189,8 +169,19 @@ tk status --json > "$DIR/bob-after.json" 2> "$DIR/bob-after.err"; echo $? > "$DI
             .trim(),
         "0"
     );
-    let refused = std::fs::read_to_string(dir.join("bob-after.err")).unwrap();
+    // Removed, Bob reads no secret and changes nothing (the records stay readable to whoever
+    // holds a login to the database: revoking it is the database administrator's part).
+    let refused = std::fs::read_to_string(dir.join("bob-after.json")).unwrap()
+        + &std::fs::read_to_string(dir.join("bob-after.err")).unwrap();
     assert!(refused.contains("team"), "{refused}");
+    assert_ne!(
+        std::fs::read_to_string(dir.join("bob-write.code"))
+            .unwrap()
+            .trim(),
+        "0"
+    );
+    let refused = std::fs::read_to_string(dir.join("bob-write.err")).unwrap();
+    assert!(refused.contains("ask a member to add you"), "{refused}");
 
     // Alice still reads everything; the server holds no secret.
     let (v, code) = {

@@ -3,6 +3,7 @@
 //! and the audit log; never a secret.
 
 mod integrity;
+mod read_only;
 mod schema;
 mod sql;
 mod sqlite;
@@ -23,6 +24,9 @@ pub use integrity::{DatabaseProblem, IntegrityReport};
 pub use sql::{Backend, DbError, Dialect, FailureKind, Lock, OptionalRow, Sql, SqlResult, Stmt};
 pub use values::{Arg, Cell, FromCell, Row, RowRef, ToArg, args_from};
 
+/// Finds who a database's changes are recorded as made by, on its connection.
+pub type ActorSource = Box<dyn Fn(&Sql<'_>) -> Result<String> + Send + Sync>;
+
 /// The app's bundle identifier: the app-data folder the desktop app and the CLI share.
 pub const APP_IDENTIFIER: &str = "app.tokenkeeper.desktop";
 
@@ -41,6 +45,11 @@ pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 pub struct Db {
     inner: Inner,
     actor: Option<String>,
+    /// Finds the actor the first time a change needs it (a team member's name, read with
+    /// their key from the keychain): a command that only reads never asks.
+    actor_source: Option<ActorSource>,
+    /// Why nothing may be written (a copy shown while the team's server is away).
+    read_only: Option<String>,
     /// How another engine's database is opened again (its URL, password included: never shown).
     reopen: Option<String>,
 }
@@ -166,6 +175,8 @@ impl Db {
         let mut db = Self {
             inner: Inner::Sqlite(conn),
             actor: None,
+            actor_source: None,
+            read_only: None,
             reopen: None,
         };
         if version < schema::MIGRATIONS.len() {
@@ -233,6 +244,8 @@ impl Db {
         Self {
             inner: Inner::Other(backend),
             actor: None,
+            actor_source: None,
+            read_only: None,
             reopen: Some(reopen),
         }
     }
@@ -255,9 +268,30 @@ impl Db {
         self.actor = actor;
     }
 
-    /// Who the changes made here are recorded as made by.
+    /// Finds the actor with `source` the first time a change is made (or
+    /// [`Db::resolve_actor`] asks), instead of now.
+    pub fn set_actor_source(&mut self, source: ActorSource) {
+        self.actor = None;
+        self.actor_source = Some(source);
+    }
+
+    /// Who the changes made here are recorded as made by, if known yet.
     pub fn actor(&self) -> Option<&str> {
         self.actor.as_deref()
+    }
+
+    /// Who the changes made here are recorded as made by, found now if it has a source.
+    ///
+    /// # Errors
+    /// What the source returns (a team key missing from the keychain, or no member's).
+    pub fn resolve_actor(&mut self) -> Result<Option<&str>> {
+        if self.actor.is_none() {
+            if let Some(source) = &self.actor_source {
+                let actor = source(&self.sql())?;
+                self.actor = Some(actor);
+            }
+        }
+        Ok(self.actor.as_deref())
     }
 
     /// Which engine holds the data.
@@ -327,6 +361,18 @@ impl Db {
         lock: Lock,
         f: impl FnOnce(&Sql<'_>) -> Result<T>,
     ) -> Result<Option<T>> {
+        if lock != Lock::Read {
+            if let Some(reason) = &self.read_only {
+                // Bookkeeping a read can do without waits for the data to be writable again.
+                return match lock {
+                    Lock::TryWrite => Ok(None),
+                    _ => Err(Error::ReadOnly {
+                        reason: reason.clone(),
+                    }),
+                };
+            }
+            self.resolve_actor()?;
+        }
         let sql = self.sql();
         if !sql.0.begin(lock)? {
             return Ok(None);

@@ -248,6 +248,24 @@ pub enum Error {
         detail: String,
     },
 
+    /// The team's database server cannot be reached: stopped, the network down, the
+    /// connection lost. Nothing was changed.
+    #[error(
+        "the team's database server cannot be reached ({detail}); nothing was changed: check the network or ask whoever runs the server, then try again"
+    )]
+    ServerUnavailable {
+        /// What failed, naming the server (never its password).
+        detail: String,
+    },
+
+    /// The vault shows a copy of the team's data while its server is away, and changes
+    /// nothing until it is back.
+    #[error("{reason}")]
+    ReadOnly {
+        /// Since when, and what to expect.
+        reason: String,
+    },
+
     /// SQLite reports the database file itself damaged (a bad page, or not a database at all):
     /// a disk fault, a crash on unreliable storage, or a file changed by another program. The
     /// user runs `tokenkeeper verify` to see what is affected and restores a backup.
@@ -312,6 +330,8 @@ impl Error {
             Error::VendorRequired { .. } => ErrorKind::VendorRequired,
             Error::Database { .. } => ErrorKind::Database,
             Error::DatabaseDamaged { .. } => ErrorKind::DatabaseDamaged,
+            Error::ServerUnavailable { .. } => ErrorKind::ServerUnavailable,
+            Error::ReadOnly { .. } => ErrorKind::ReadOnly,
             Error::KeychainUnavailable { .. } => ErrorKind::KeychainUnavailable,
             Error::Io { .. } => ErrorKind::Io,
         }

@@ -17,11 +17,15 @@ use crate::vault::{parse_ts, ts};
 mod copy;
 mod exposure;
 mod key;
+mod local_copy;
+mod me;
 mod store;
 
 pub use copy::{CopyReport, copy_vault};
 pub use exposure::Exposure;
 pub use key::{MemberKey, fingerprint, key_account};
+pub use local_copy::{LocalCopy, local_copy_path, open_local_copy, save_local_copy};
+pub use me::Me;
 pub use store::{Opener, TeamSecrets};
 
 use exposure::exposures;
@@ -91,6 +95,19 @@ pub fn members(sql: &Sql<'_>) -> Result<Vec<Member>> {
         args![],
         member_row,
     )?)
+}
+
+/// Whether the database has a team: at least one current member.
+///
+/// # Errors
+/// [`Error::Database`].
+pub fn has_members(sql: &Sql<'_>) -> Result<bool> {
+    let count: i64 = sql.query_row(
+        "SELECT COUNT(*) FROM team_members WHERE removed_at IS NULL",
+        args![],
+        |r| r.get(0),
+    )?;
+    Ok(count > 0)
 }
 
 /// The current member whose key is `key`.

@@ -13,6 +13,7 @@ mod import;
 mod keys;
 mod limits;
 mod listing;
+mod local_copy;
 mod lookup;
 mod mdm;
 mod notify;
@@ -143,18 +144,20 @@ impl Vault {
     ///
     /// # Errors
     /// [`Error::Database`].
-    pub fn team_view(&self) -> Result<crate::team::TeamView> {
+    /// Reads this technician's key from the keychain the first time (to name them); one not
+    /// (yet) in the team sees the members without a name of their own.
+    pub fn team_view(&mut self) -> Result<crate::team::TeamView> {
+        let me = match self.db.resolve_actor() {
+            Ok(me) => me.map(str::to_owned),
+            Err(Error::NotFound { .. }) => None,
+            Err(e) => return Err(e),
+        };
         Ok(crate::team::TeamView {
             database: self.db.location(),
-            shared: self.db.dialect() != crate::db::Dialect::Sqlite,
-            me: self.db.actor().map(str::to_owned),
+            shared: self.is_shared(),
+            me,
             members: crate::team::members(&self.db.sql())?,
         })
-    }
-
-    /// The team member this vault records changes as made by (`None`: one technician's own).
-    pub fn actor(&self) -> Option<&str> {
-        self.db.actor()
     }
 
     /// The renewal window and grace period the user chose (defaults 30 and 30 days).

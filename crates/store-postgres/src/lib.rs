@@ -12,6 +12,7 @@ mod schema;
 mod team;
 #[cfg(feature = "test-support")]
 pub mod testing;
+mod tls;
 mod url;
 mod values;
 
@@ -100,12 +101,18 @@ impl Postgres {
         }
         let secrets = url::secrets(url);
         let tls = target.tls()?;
-        let mut client = target.config.connect(tls).map_err(|e| Error::Database {
-            detail: format!(
+        let mut client = target.config.connect(tls).map_err(|e| {
+            let detail = format!(
                 "cannot connect to the PostgreSQL server {}: {}",
                 target.shown,
                 url::scrub(&describe(&e), &secrets)
-            ),
+            );
+            // Away (refused, timed out, shut down) rather than refusing this login or TLS.
+            if classify(&e) == FailureKind::Unavailable {
+                Error::ServerUnavailable { detail }
+            } else {
+                Error::Database { detail }
+            }
         })?;
         client
             .batch_execute(&format!(

@@ -1,9 +1,11 @@
 //! Opening a team's vault: the shared database for the records, and the team's encrypted
 //! secrets read with this technician's key from their OS keychain.
 
+use std::sync::Arc;
 use tokenkeeper_core::db::Db;
 use tokenkeeper_core::secrets::SecretStore;
-use tokenkeeper_core::team::{self, MemberKey, TeamSecrets};
+
+use tokenkeeper_core::team::{self, Me, MemberKey, TeamSecrets};
 use tokenkeeper_core::{Error, Result, Vault};
 
 /// This technician's team key for the database at `db`, from `keychain`.
@@ -31,29 +33,26 @@ pub fn member_key_or_new(db: &Db, keychain: &dyn SecretStore) -> Result<MemberKe
 }
 
 /// Opens the vault of the team database at `url` for the technician whose keychain is
-/// `keychain`: the records on the server, the secrets shared encrypted to the team.
+/// `keychain`: the records on the server, the secrets shared encrypted to the team. Who this
+/// technician is (their key, their member name) is found the first time a change or a secret
+/// needs it: a report reads the server only.
 ///
 /// # Errors
-/// [`Error::NotFound`] when the database has no team yet or this technician is not in it
-/// (saying which command sets it up); what [`crate::open`] returns.
-pub fn open_vault(url: &str, keychain: &dyn SecretStore) -> Result<Vault> {
-    let db = crate::open(url)?;
-    if team::members(&db.sql())?.is_empty() {
+/// [`Error::NotFound`] when the database has no team yet (saying which command sets it up);
+/// what [`crate::open`] returns.
+pub fn open_vault(url: &str, keychain: Box<dyn SecretStore>) -> Result<Vault> {
+    let mut db = crate::open(url)?;
+    if !team::has_members(&db.sql())? {
         return Err(Error::NotFound {
             what: format!("a team on the database {}", db.location()),
             hint: ": start one there with `tokenkeeper team init --db URL --name YOUR-NAME` (it moves this computer's vault into it)".to_owned(),
         });
     }
-    let key = member_key(&db, keychain)?.ok_or_else(|| Error::NotFound {
-        what: format!("your team key for {}", db.location()),
-        hint: ": run `tokenkeeper team join --db URL --name YOUR-NAME` and ask a member to add you"
-            .to_owned(),
-    })?;
-    let me = team::member_holding(&db.sql(), &key)?.name;
+    let me = Arc::new(Me::from_keychain(keychain, db.location()));
+    let finder = Arc::clone(&me);
+    db.set_actor_source(Box::new(move |sql| Ok(finder.find(sql)?.1.to_owned())));
     let url = url.to_owned();
-    let secrets = TeamSecrets::lazy(key, me.clone(), Box::new(move || crate::open(&url)));
-    let mut db = db;
-    db.set_actor(Some(me));
+    let secrets = TeamSecrets::lazy(me, Box::new(move || crate::open(&url)));
     Ok(Vault::new(db, Box::new(secrets)))
 }
 
@@ -71,7 +70,7 @@ pub fn is_server_url(location: &str) -> bool {
 /// What [`open_vault`] or [`Db::open`] return.
 pub fn open_location(location: &std::path::Path, keychain: Box<dyn SecretStore>) -> Result<Vault> {
     match location.to_str().filter(|l| is_server_url(l)) {
-        Some(url) => open_vault(url, keychain.as_ref()),
+        Some(url) => open_vault(url, keychain),
         None => Ok(Vault::new(Db::open(location)?, keychain)),
     }
 }

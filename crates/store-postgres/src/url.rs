@@ -6,11 +6,12 @@ use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
-use openssl::ssl::{SslConnector, SslMethod, SslVerifyMode};
+use openssl::ssl::{SslContextBuilder, SslMethod, SslVerifyMode, SslVersion};
 use openssl::x509::X509;
 use openssl::x509::store::X509StoreBuilder;
-use postgres_openssl::MakeTlsConnector;
 use tokenkeeper_core::{Error, Result};
+
+use crate::tls::Connector;
 
 /// How much of the server's TLS is required and checked (libpq's `sslmode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -226,16 +227,15 @@ pub(crate) fn parse(url: &str) -> Result<Target> {
 }
 
 impl Target {
-    /// The TLS connector the mode asks for: the CA file the URL names (else the system's), the
-    /// chain checked for verify-ca and verify-full (and require with a CA, as libpq does), the
-    /// host name for verify-full only.
+    /// The TLS connector the mode asks for: the CA file the URL names (else the system's, and
+    /// only when the chain is checked), the chain checked for verify-ca and verify-full (and
+    /// require with a CA, as libpq does), the host name for verify-full only.
     ///
-    /// One connector per mode and CA file in a process: setting one up reads the system's CA
-    /// store, most of a connection's cost (a process that opens the vault and its secrets
-    /// connects twice). With `sslrootcert`, only that CA is trusted, as libpq does.
-    pub(crate) fn tls(&self) -> Result<MakeTlsConnector> {
+    /// One connector per mode and CA file in a process (a process that opens the vault and its
+    /// secrets connects twice). With `sslrootcert`, only that CA is trusted, as libpq does.
+    pub(crate) fn tls(&self) -> Result<Connector> {
         type Key = (SslMode, Option<String>);
-        static MADE: OnceLock<Mutex<HashMap<Key, MakeTlsConnector>>> = OnceLock::new();
+        static MADE: OnceLock<Mutex<HashMap<Key, Connector>>> = OnceLock::new();
         let key = (self.ssl_mode, self.root_cert.clone());
         let made = MADE.get_or_init(Mutex::default);
         if let Some(c) = made
@@ -252,12 +252,20 @@ impl Target {
         Ok(connector)
     }
 
-    fn new_tls(&self) -> Result<MakeTlsConnector> {
+    fn new_tls(&self) -> Result<Connector> {
         let failed = |what: &str, e: &dyn std::fmt::Display| Error::Database {
             detail: format!("{}: {what}: {e}", self.shown),
         };
-        let mut builder = SslConnector::builder(SslMethod::tls_client())
-            .map_err(|e| failed("cannot set up TLS", &e))?;
+        let set_up = |e: openssl::error::ErrorStack| failed("cannot set up TLS", &e);
+        let mut builder = SslContextBuilder::new(SslMethod::tls_client()).map_err(set_up)?;
+        builder
+            .set_min_proto_version(Some(SslVersion::TLS1_2))
+            .map_err(set_up)?;
+        let check_chain = match self.ssl_mode {
+            SslMode::VerifyCa | SslMode::VerifyFull => true,
+            SslMode::Require => self.root_cert.is_some(),
+            SslMode::Disable | SslMode::Prefer => false,
+        };
         if let Some(ca) = &self.root_cert {
             // The CA named replaces the system's: trusting both would let any public CA vouch
             // for the team's server.
@@ -265,30 +273,25 @@ impl Target {
                 .map_err(|e| failed(&format!("cannot read the CA file {ca}"), &e))?;
             let certs = X509::stack_from_pem(&pem)
                 .map_err(|e| failed(&format!("the CA file {ca} holds no PEM certificate"), &e))?;
-            let mut store = X509StoreBuilder::new().map_err(|e| failed("cannot set up TLS", &e))?;
+            let mut store = X509StoreBuilder::new().map_err(set_up)?;
             for cert in certs {
                 store
                     .add_cert(cert)
                     .map_err(|e| failed(&format!("cannot use the CA file {ca}"), &e))?;
             }
             builder.set_cert_store(store.build());
+        } else if check_chain {
+            builder.set_default_verify_paths().map_err(set_up)?;
         }
-        let check_chain = match self.ssl_mode {
-            SslMode::VerifyCa | SslMode::VerifyFull => true,
-            SslMode::Require => self.root_cert.is_some(),
-            SslMode::Disable | SslMode::Prefer => false,
-        };
-        if !check_chain {
-            builder.set_verify(SslVerifyMode::NONE);
-        }
-        let mut connector = MakeTlsConnector::new(builder.build());
-        if self.ssl_mode != SslMode::VerifyFull {
-            connector.set_callback(|config, _host| {
-                config.set_verify_hostname(false);
-                Ok(())
-            });
-        }
-        Ok(connector)
+        builder.set_verify(if check_chain {
+            SslVerifyMode::PEER
+        } else {
+            SslVerifyMode::NONE
+        });
+        Ok(Connector::new(
+            builder.build(),
+            self.ssl_mode == SslMode::VerifyFull,
+        ))
     }
 }
 

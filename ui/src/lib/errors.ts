@@ -39,6 +39,8 @@ const TABLE: Record<ErrorKind, Explained> = {
   keychain_unavailable: { title: 'The keychain is locked', remedy: 'retry' },
   database: { title: 'TokenKeeper could not save', remedy: 'retry' },
   database_damaged: { title: 'The database file is damaged', remedy: 'none' },
+  server_unavailable: { title: "The team's server cannot be reached", remedy: 'retry' },
+  read_only: { title: 'Read only until the server is back', remedy: 'none' },
   io: { title: 'The file cannot be read', remedy: 'choose_file' },
   autostart: { title: 'Starting at login could not be changed', remedy: 'retry' },
   internal: { title: 'Something went wrong', remedy: 'retry' },

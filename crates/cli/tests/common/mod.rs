@@ -2,6 +2,8 @@
 //! `tokenkeeper` pointed at it (and, for a second "machine", at its own keychain namespace).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod server;
+
 use std::path::PathBuf;
 
 use assert_cmd::Command;

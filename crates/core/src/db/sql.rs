@@ -97,6 +97,7 @@ impl From<DbError> for crate::Error {
     fn from(e: DbError) -> Self {
         match e.kind {
             FailureKind::Damaged => crate::Error::DatabaseDamaged { detail: e.detail },
+            FailureKind::Unavailable => crate::Error::ServerUnavailable { detail: e.detail },
             _ => crate::Error::Database { detail: e.detail },
         }
     }

@@ -62,6 +62,10 @@ pub enum ErrorKind {
     Database,
     /// The database file is damaged: verify, then restore a backup.
     DatabaseDamaged,
+    /// The team's database server cannot be reached.
+    ServerUnavailable,
+    /// Showing the last known state while the team's server is away: nothing can change.
+    ReadOnly,
     /// The OS keychain cannot be reached.
     KeychainUnavailable,
     /// A file cannot be read or written.
@@ -74,7 +78,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind.
-    pub const ALL: [ErrorKind; 30] = [
+    pub const ALL: [ErrorKind; 32] = [
         ErrorKind::TooLarge,
         ErrorKind::UnrecognizedFile,
         ErrorKind::CorruptFile,
@@ -101,6 +105,8 @@ impl ErrorKind {
         ErrorKind::VendorRequired,
         ErrorKind::Database,
         ErrorKind::DatabaseDamaged,
+        ErrorKind::ServerUnavailable,
+        ErrorKind::ReadOnly,
         ErrorKind::KeychainUnavailable,
         ErrorKind::Io,
         ErrorKind::Autostart,
@@ -136,6 +142,8 @@ impl ErrorKind {
             ErrorKind::VendorRequired => "vendor_required",
             ErrorKind::Database => "database",
             ErrorKind::DatabaseDamaged => "database_damaged",
+            ErrorKind::ServerUnavailable => "server_unavailable",
+            ErrorKind::ReadOnly => "read_only",
             ErrorKind::KeychainUnavailable => "keychain_unavailable",
             ErrorKind::Io => "io",
             ErrorKind::Autostart => "autostart",

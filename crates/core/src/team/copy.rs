@@ -11,7 +11,7 @@ use crate::secrets::SecretStore;
 
 /// The tables of a vault, parents before children. The keychain journal is not copied: it
 /// names the source keychain's items in flight, not the team's.
-const TABLES: &[&str] = &[
+pub(super) const TABLES: &[&str] = &[
     "clients",
     "credentials",
     "versions",
@@ -111,7 +111,8 @@ pub fn copy_vault(
             let mut report = CopyReport::default();
             let mut numbered = Vec::new();
             for table in TABLES {
-                let (rows, has_id) = copy_table(&source, tx, table)?;
+                let columns = columns_of(&source, table)?;
+                let (rows, has_id) = copy_table(&source, tx, table, &columns)?;
                 if has_id {
                     numbered.push(*table);
                 }
@@ -149,18 +150,23 @@ pub fn copy_vault(
     }
 }
 
-/// Copies one table's rows, column by column by name; how many, and whether the table has
-/// an `id` column.
-fn copy_table(
-    source: &crate::db::Sql<'_>,
-    target: &crate::db::Sql<'_>,
-    table: &str,
-) -> Result<(u64, bool)> {
-    let columns: Vec<String> = source.query_map(
+/// The columns of `table` in a SQLite database, in order.
+pub(super) fn columns_of(sqlite: &crate::db::Sql<'_>, table: &str) -> Result<Vec<String>> {
+    Ok(sqlite.query_map(
         &format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"),
         args![],
         |r| r.get(0),
-    )?;
+    )?)
+}
+
+/// Copies one table's rows, these `columns` by name; how many, and whether the table has an
+/// `id` column.
+pub(super) fn copy_table(
+    source: &crate::db::Sql<'_>,
+    target: &crate::db::Sql<'_>,
+    table: &str,
+    columns: &[String],
+) -> Result<(u64, bool)> {
     let list = columns.join(", ");
     let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
     let insert = format!("INSERT INTO {table} ({list}) VALUES ({})", marks.join(", "));

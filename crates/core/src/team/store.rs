@@ -1,12 +1,12 @@
 //! The team's secret store: shared secrets in the team database, each encrypted to every current
 //! member.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::Utc;
 use zeroize::Zeroizing;
 
-use super::{MemberKey, decrypt, encrypt, member_holding, recipients};
+use super::{Me, MemberKey, decrypt, encrypt, member_holding, recipients};
 use crate::args;
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -19,8 +19,7 @@ use crate::vault::ts;
 pub struct TeamSecrets {
     db: Mutex<Option<Db>>,
     opener: Option<Opener>,
-    key: MemberKey,
-    me: String,
+    me: Arc<Me>,
 }
 
 /// Opens the store's own connection to the team database, the first time a secret is needed.
@@ -41,23 +40,21 @@ impl TeamSecrets {
     /// # Errors
     /// [`Error::NotFound`] when `key` is not a current member's; [`Error::Database`].
     pub fn open(db: Db, key: MemberKey) -> Result<Self> {
-        let me = member_holding(&db.sql(), &key)?.name;
+        let name = member_holding(&db.sql(), &key)?.name;
         Ok(Self {
             db: Mutex::new(Some(db)),
             opener: None,
-            key,
-            me,
+            me: Arc::new(Me::known(key, name)),
         })
     }
 
-    /// The store for `me`, a current member holding `key` (checked by the caller), whose
-    /// connection `opener` makes only when a secret is first read or written: a command that
-    /// needs none (a status report) never connects twice.
-    pub fn lazy(key: MemberKey, me: String, opener: Opener) -> Self {
+    /// The store for `me` (found in the team when a secret is first read or written), whose
+    /// connection `opener` makes only then: a command that needs no secret (a status report)
+    /// never connects twice nor asks the keychain.
+    pub fn lazy(me: Arc<Me>, opener: Opener) -> Self {
         Self {
             db: Mutex::new(None),
             opener: Some(opener),
-            key,
             me,
         }
     }
@@ -78,17 +75,13 @@ impl TeamSecrets {
             }),
         }
     }
-
-    /// The member this store reads for.
-    pub fn member(&self) -> &str {
-        &self.me
-    }
 }
 
 impl SecretStore for TeamSecrets {
     fn put(&self, account: &str, secret: &[u8]) -> Result<()> {
         let now = Utc::now();
         self.with_db(|db| {
+            let me = self.me.find(&db.sql())?.1.to_owned();
             db.write(|tx| {
                 let ciphertext = encrypt(&recipients(tx)?, secret)?;
                 tx.execute(
@@ -96,7 +89,7 @@ impl SecretStore for TeamSecrets {
                      VALUES (?1, ?2, ?3, ?4)
                      ON CONFLICT (account) DO UPDATE SET ciphertext = excluded.ciphertext,
                          written_at = excluded.written_at, written_by = excluded.written_by",
-                    args![account, ciphertext, ts(now), self.me],
+                    args![account, ciphertext, ts(now), me],
                 )?;
                 Ok(())
             })
@@ -104,16 +97,17 @@ impl SecretStore for TeamSecrets {
     }
 
     fn get(&self, account: &str) -> Result<Option<Zeroizing<Vec<u8>>>> {
-        let ciphertext: Option<Vec<u8>> = self.with_db(|db| {
-            Ok(db.sql().query_opt(
+        self.with_db(|db| {
+            let sql = db.sql();
+            let ciphertext: Option<Vec<u8>> = sql.query_opt(
                 "SELECT ciphertext FROM team_secrets WHERE account = ?1",
                 args![account],
                 |r| r.get(0),
-            )?)
-        })?;
-        ciphertext
-            .map(|c| decrypt(&self.key, account, &c))
-            .transpose()
+            )?;
+            ciphertext
+                .map(|c| decrypt(self.me.find(&sql)?.0, account, &c))
+                .transpose()
+        })
     }
 
     fn delete(&self, account: &str) -> Result<()> {

@@ -133,6 +133,13 @@ impl Vault {
     /// # Errors
     /// [`Error::Database`].
     pub(crate) fn journal_staged(&self, account: &str, now: DateTime<Utc>) -> Result<()> {
+        // Outside any transaction (it must outlive a failed one): the one write that does not
+        // pass through the write lock, so the one place a read-only copy refuses by itself.
+        if let Some(reason) = self.db.read_only() {
+            return Err(Error::ReadOnly {
+                reason: reason.to_owned(),
+            });
+        }
         self.db.sql().execute(
             "INSERT INTO staged_secrets (account, staged_at, retired) VALUES (?1, ?2, 0)
              ON CONFLICT (account) DO UPDATE SET staged_at = excluded.staged_at, retired = 0",

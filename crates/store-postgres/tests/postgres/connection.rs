@@ -64,6 +64,36 @@ fn tls_is_verified_against_the_named_ca() {
 }
 
 #[test]
+fn verify_full_checks_the_host_name_and_binds_the_channel() {
+    let Some(url) = server() else {
+        return;
+    };
+    // The same server reached under a name its certificate does not carry.
+    let renamed = url
+        .replace("@127.0.0.1:", "@tokenkeeper-elsewhere.test:")
+        .replace('?', "?hostaddr=127.0.0.1&");
+    let text = Postgres::connect(&renamed)
+        .expect_err("the certificate names 127.0.0.1 and localhost only")
+        .to_string();
+    assert!(text.contains("certificate"), "{text}");
+    assert!(text.contains("hostname mismatch"), "{text}");
+    // verify-ca checks the chain only: the same name passes.
+    Postgres::connect(&tls_variant(&renamed, "verify-ca", true)).expect("verify-ca");
+    // SCRAM-SHA-256-PLUS: the password exchange bound to the server's certificate
+    // (tls-server-end-point), refused by the server if the binding were wrong.
+    let bound = format!("{url}&channel_binding=require");
+    let pg = Postgres::connect(&bound).expect("channel binding");
+    let ssl: String = Sql::new(&pg)
+        .query_row(
+            "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            args![],
+            |r| r.get(0),
+        )
+        .expect("ssl status");
+    assert_eq!(ssl, "true");
+}
+
+#[test]
 fn no_message_shows_the_password() {
     let Some(url) = server() else {
         return;

@@ -3,6 +3,7 @@
 //! tests say so and pass, unless `TOKENKEEPER_REQUIRE_POSTGRES=1` (CI), where they fail.
 
 mod connection;
+mod local_copy;
 mod statements;
 mod transactions;
 mod vault;
