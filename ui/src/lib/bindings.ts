@@ -1046,6 +1046,14 @@ export type ErrorKind =
  */
 "database_damaged" | 
 /**
+ * The team's database server cannot be reached.
+ */
+"server_unavailable" | 
+/**
+ * Showing the last known state while the team's server is away: nothing can change.
+ */
+"read_only" | 
+/**
  * The OS keychain cannot be reached.
  */
 "keychain_unavailable" | 

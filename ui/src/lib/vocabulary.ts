@@ -108,6 +108,8 @@ export const VOCABULARY = {
     "vendor_required",
     "database",
     "database_damaged",
+    "server_unavailable",
+    "read_only",
     "keychain_unavailable",
     "io",
     "autostart",
