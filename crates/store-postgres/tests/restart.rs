@@ -103,7 +103,8 @@ fn a_server_that_goes_away_loses_nothing_and_everyone_reconnects() {
         let mut failed = Vec::new();
         for c in &names[1..] {
             if let Err(e) = import(&mut v, c) {
-                assert_eq!(e.kind(), "database", "{e}");
+                // Cut off mid-statement, or refused while the server is down.
+                assert!(matches!(e.kind(), "database" | "server_unavailable"), "{e}");
                 failed.push(c.clone());
             }
             std::thread::sleep(StdDuration::from_millis(40));
@@ -114,7 +115,7 @@ fn a_server_that_goes_away_loses_nothing_and_everyone_reconnects() {
     ctl(&control, "stop");
     assert_eq!(links.recv_timeout(StdDuration::from_secs(30)), Ok(false));
     let down = vault.summaries(now()).unwrap_err();
-    assert_eq!(down.kind(), "database", "{down}");
+    assert_eq!(down.kind(), "server_unavailable", "{down}");
     std::thread::sleep(StdDuration::from_millis(300));
     ctl(&control, "start");
     let (mut other, failed) = writer.join().unwrap();
