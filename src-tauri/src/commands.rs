@@ -300,8 +300,16 @@ pub async fn list_events(
 #[specta::specta]
 pub async fn get_team(
     vault: State<'_, VaultState>,
+    connection: State<'_, crate::connection::ConnectionState>,
 ) -> Result<tokenkeeper_core::team::TeamView, ErrorBody> {
-    with_vault(&vault, |v| v.team_view())
+    let mut view = with_vault(&vault, |v| v.team_view())?;
+    // While the server is away the vault is this computer's copy: the team is still the
+    // server's.
+    if let Some(database) = connection.get().database {
+        view.database = database;
+        view.shared = true;
+    }
+    Ok(view)
 }
 
 /// The renewal window and grace period.

@@ -6,6 +6,7 @@
 pub mod background;
 pub mod bindings;
 mod commands;
+pub mod connection;
 mod desktop;
 #[cfg(target_os = "linux")]
 pub mod rendering;
@@ -22,6 +23,7 @@ use tokenkeeper_core::secrets::{Keychain, SecretStore};
 use tokenkeeper_core::{Error, Vault};
 
 pub use commands::{EventQuery, ImportArgs};
+use connection::{Connection, ConnectionState};
 pub use desktop::ReminderSettings;
 pub use state::{VaultFile, VaultState};
 use window::OpenedFiles;
@@ -42,7 +44,7 @@ pub fn secret_store() -> Box<dyn SecretStore> {
 /// [`Error::Database`] when the file is from a newer TokenKeeper;
 /// [`Error::DatabaseDamaged`] when it is damaged or not a database at all.
 pub fn open_vault() -> tokenkeeper_core::Result<Vault> {
-    let path = Db::default_path().ok_or_else(|| Error::Io {
+    let path = vault_location().ok_or_else(|| Error::Io {
         path: "app-data folder".to_owned(),
         source: std::io::Error::new(
             std::io::ErrorKind::NotFound,
@@ -50,6 +52,12 @@ pub fn open_vault() -> tokenkeeper_core::Result<Vault> {
         ),
     })?;
     tokenkeeper_store_postgres::open_location(&path, secret_store())
+}
+
+/// Where the vault is: `TOKENKEEPER_DB` (a file, or a team's server), else the file in the OS
+/// app-data folder; `None` on a system without one.
+pub fn vault_location() -> Option<std::path::PathBuf> {
+    Db::default_path()
 }
 
 /// The commands, one list for the IPC handler and for the TypeScript bindings.
@@ -77,6 +85,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::list_events,
             commands::get_settings,
             commands::get_team,
+            connection::team_connection,
             commands::set_settings,
             desktop::get_reminders,
             desktop::set_milestones,
@@ -117,7 +126,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
 /// OS keychain.
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>, vault: Vault) -> tauri::Builder<R> {
     let file = VaultFile::from_parts(vault.database_path(), Arc::from(secret_store()));
-    manage_vault(builder, vault, file)
+    let database = vault.is_shared().then(|| vault.database_location());
+    manage_vault(builder, vault, file, Connection::reachable(database))
 }
 
 /// As [`with_commands`], the vault opened from `file` (the tests share an in-memory secret
@@ -129,7 +139,14 @@ pub fn with_vault_file<R: Runtime>(
     builder: tauri::Builder<R>,
     file: VaultFile,
 ) -> tokenkeeper_core::Result<tauri::Builder<R>> {
-    Ok(manage_vault(builder, file.open()?, file))
+    let vault = file.open()?;
+    let database = vault.is_shared().then(|| vault.database_location());
+    Ok(manage_vault(
+        builder,
+        vault,
+        file,
+        Connection::reachable(database),
+    ))
 }
 
 /// The managed state every command reads: the vault, the files handed over, the dashboard's
@@ -138,9 +155,11 @@ fn manage_vault<R: Runtime>(
     builder: tauri::Builder<R>,
     vault: Vault,
     file: VaultFile,
+    connection: Connection,
 ) -> tauri::Builder<R> {
     builder
         .manage(VaultState::new(vault))
+        .manage(ConnectionState::new(connection))
         .manage(OpenedFiles::default())
         .manage(commands::dashboard::DashboardCache::default())
         .manage(file)
@@ -164,8 +183,10 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
             single::Instance::First(listener) => listener,
         }
     };
-    let vault = open_vault()?;
-    let scheduler_vault = open_vault()?;
+    // A team's server that cannot be reached: the app starts on this computer's copy of the
+    // team vault, read only, and the scheduler reconnects by itself.
+    let location = vault_location().unwrap_or_default();
+    let (vault, scheduler_vault, connection) = connection::open_at_start(&location, &open_vault)?;
     let builder = tauri::Builder::default();
     // First, so that a second instance stops before it opens anything.
     #[cfg(not(target_os = "linux"))]
@@ -176,7 +197,9 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
             window::files_in_args(&args, std::path::Path::new(&cwd)),
         );
     }));
-    let app = with_commands(builder, vault)
+    // Long commands open the vault again where it is: the server, never the copy shown.
+    let file = VaultFile::from_parts(Some(location), Arc::from(secret_store()));
+    let app = manage_vault(builder, vault, file, connection)
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_autostart::init(

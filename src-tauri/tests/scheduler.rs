@@ -2,32 +2,17 @@
 //! refused notification is retried in five minutes and not recorded as sent; a delivered one is
 //! recorded once; a snooze holds everything until it ends; the tray sees the worst state.
 
-use std::sync::{Arc, Mutex};
+mod common;
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
-use tokenkeeper_app::background::scheduler::{Deliver, Scheduler};
+use tokenkeeper_app::background::scheduler::Scheduler;
 use tokenkeeper_core::db::Db;
 use tokenkeeper_core::overview::Level;
-use tokenkeeper_core::reminders::Notification;
 use tokenkeeper_core::testing::ContentTokenSpec;
 use tokenkeeper_core::vault::{Confirmation, ImportRequest};
 use tokenkeeper_core::{MemoryStore, Portal, Vault};
 
-#[derive(Clone, Default)]
-struct Recorder {
-    shown: Arc<Mutex<Vec<Notification>>>,
-    refuse: Arc<Mutex<bool>>,
-}
-
-impl Deliver for Recorder {
-    fn deliver(&self, n: &Notification) -> Result<(), String> {
-        if *self.refuse.lock().expect("lock") {
-            return Err("org.freedesktop.Notifications is not running".to_owned());
-        }
-        self.shown.lock().expect("lock").push(n.clone());
-        Ok(())
-    }
-}
+use common::Recorder;
 
 fn vault_with(days: &[(&str, i64)], now: DateTime<Utc>) -> (tempfile::TempDir, Vault) {
     let dir = tempfile::tempdir().expect("temp dir");

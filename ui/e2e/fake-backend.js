@@ -65,6 +65,13 @@
     for (const [path, f] of Object.entries(config.files || {})) {
       files[path] = { ...f, expires_at: f.expiresInDays == null ? (f.expires_at ?? null) : iso(now + f.expiresInDays * DAY) };
     }
+    // The team's server away (config.connection): every change refused, as by the copy.
+    db.connection = config.connection ?? null;
+    // It answers again: as the shell, the window is told to reload.
+    window.__tkReconnect = () => {
+      db.connection = null;
+      return window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event: 'vault-changed', payload: null });
+    };
     const calls = (window.__tkCalls = []);
     const answers = (window.__tkAnswers = []);
     const picks = (window.__tkPicks = [...(config.picks || [])]);
@@ -366,7 +373,7 @@
       }
       return [...by.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, t]) => t);
     }
-    const READS = new Set(['dashboard', 'take_opened_files', 'get_reminders', 'client_tallies', 'find_credential', 'list_credentials', 'list_clients', 'client_credentials', 'expected_renewal', 'identify_file', 'plan_import', 'list_events', 'get_settings', 'get_team', 'last_checks', 'get_check_settings', 'get_reminders', 'get_autostart', 'list_keys', 'mdm_connections', 'list_channels', 'client_alerting']);
+    const READS = new Set(['dashboard', 'take_opened_files', 'get_reminders', 'client_tallies', 'find_credential', 'list_credentials', 'list_clients', 'client_credentials', 'expected_renewal', 'identify_file', 'plan_import', 'list_events', 'get_settings', 'get_team', 'last_checks', 'get_check_settings', 'get_reminders', 'get_autostart', 'list_keys', 'mdm_connections', 'list_channels', 'client_alerting', 'team_connection']);
 
     // MDM connections, as the core keeps them: the secret is taken and never given back.
     const VENDOR_NAMES = { intune: 'Intune', jamf: 'Jamf Pro', fleet: 'Fleet', kandji: 'Kandji', simplemdm: 'SimpleMDM', jumpcloud: 'JumpCloud' };
@@ -711,6 +718,13 @@
       },
       get_settings: () => ({ ...db.settings }),
       get_team: () => structuredClone(db.team),
+      // The team's server as the shell follows it (src-tauri/src/connection.rs): away since
+      // when, and when the copy shown was taken (config.connection).
+      team_connection: () => ({
+        database: db.team.shared ? db.team.database : null,
+        away_since: db.connection?.away_since ?? null,
+        shown_as_of: db.connection?.shown_as_of ?? null,
+      }),
       set_settings: ({ thresholds }) => {
         if (thresholds.renewal_window_days > 365 || thresholds.grace_days > 365) return fail('invalid_input', 'the renewal window and the grace period must be 365 days or fewer');
         db.settings = { ...thresholds };
@@ -763,6 +777,14 @@
       calls.push({ cmd, args: args === undefined ? null : JSON.parse(JSON.stringify(args)) });
       const fn = commands[cmd];
       if (!fn) return fail('internal', `the fake backend has no command ${cmd}`);
+      // While the team's server is away, the copy shown changes nothing.
+      if (db.connection?.away_since && !READS.has(cmd) && !cmd.startsWith('plugin:')) {
+        const at = (iso) => iso.replace('T', ' ').slice(0, 16) + ' UTC';
+        return fail(
+          'read_only',
+          `the team's server ${db.team.database} has been unreachable since ${at(db.connection.away_since)}: TokenKeeper shows the last known state, copied ${at(db.connection.shown_as_of ?? db.connection.away_since)}, and changes nothing until the server is back (it reconnects by itself)`,
+        );
+      }
       // As the shell's change stamp: anything that may write drops the dashboard's index.
       if (!READS.has(cmd) && !cmd.startsWith('plugin:')) index = null;
       // A held command answers only once the test calls window.__tkRelease(): the screens shown

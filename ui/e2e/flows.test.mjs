@@ -842,4 +842,43 @@ describe('team', () => {
     assert.deepEqual(errors, []);
     await context.close();
   });
+
+  test('the team’s server away: a banner says since when and what is shown, every change is refused with why, and it goes once the server is back', async () => {
+    const team = { database: 'postgres://tk@db.example.org:5432/tokenkeeper?sslmode=verify-full', me: 'Alice Martin' };
+    const connection = { away_since: '2026-12-04T13:02:00Z', shown_as_of: '2026-12-04T12:58:00Z' };
+    const { page, context, errors } = await openApp(env.browser, env.server.url, { clients, credentials, files, team, connection });
+    const banner = page.getByTestId('offline-banner');
+    await banner.waitFor();
+    assert.equal(await banner.getAttribute('role'), 'status', 'announced without taking the focus');
+    const said = await banner.innerText();
+    assert.match(said, /unreachable since 4 Dec 2026, 13:02/);
+    assert.match(said, /last known state, as copied on 4 Dec 2026, 12:58/);
+    assert.match(said, /read only/);
+    assert.match(said, /reconnects by itself/);
+    assert.ok(said.includes(team.database));
+    // The last known state is there to read.
+    await page.locator('[data-uid]').first().waitFor();
+    await both(page, '63-team-server-away');
+
+    // A change is refused, saying why; nothing changes.
+    await page.getByRole('link', { name: /^Clients/ }).click();
+    await banner.waitFor();
+    await page.getByRole('button', { name: 'Add client' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a client' });
+    await dialog.getByLabel('Name').fill('Globex');
+    await dialog.getByRole('button', { name: 'Add client' }).click();
+    const refusal = dialog.getByRole('alert');
+    await refusal.waitFor();
+    assert.match(await refusal.innerText(), /unreachable since 2026-12-04 13:02.*reconnects by itself/s);
+    await shot(page, '64-team-server-away-refused');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    // On another page too, until the server is back.
+    await page.getByRole('link', { name: 'Event log' }).click();
+    await banner.waitFor();
+    await page.evaluate(() => /** @type {any} */ (window).__tkReconnect());
+    await banner.waitFor({ state: 'detached' });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
 });

@@ -89,6 +89,9 @@ pub struct Client {
 pub struct Vault {
     db: Db,
     secrets: Box<dyn SecretStore>,
+    /// Notifications shown while the vault is read only (a team's copy while the server is
+    /// away): not shown twice meanwhile, and recorded on the server once it is back.
+    notified_read_only: Vec<(crate::reminders::Notification, DateTime<Utc>)>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -125,7 +128,11 @@ fn client_not_found(name: &str) -> Error {
 impl Vault {
     /// A vault over an open database and a secret store.
     pub fn new(db: Db, secrets: Box<dyn SecretStore>) -> Self {
-        Self { db, secrets }
+        Self {
+            db,
+            secrets,
+            notified_read_only: Vec::new(),
+        }
     }
 
     /// Where to open a second vault on the same data: the database file, or a team server's

@@ -27,7 +27,9 @@ use tokenkeeper_core::{Error, Result};
 use errors::{classify, describe, is_stale};
 
 pub use listen::listen;
-pub use team::{is_server_url, member_key, member_key_or_new, open_location, open_vault};
+pub use team::{
+    is_server_url, member_key, member_key_or_new, open_location, open_vault, shown_location,
+};
 
 /// The advisory lock every write transaction takes: writers queue, as on SQLite (`BEGIN
 /// IMMEDIATE`). "TKwrite\0" in ASCII.

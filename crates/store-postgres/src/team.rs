@@ -56,6 +56,12 @@ pub fn open_vault(url: &str, keychain: Box<dyn SecretStore>) -> Result<Vault> {
     Ok(Vault::new(db, Box::new(secrets)))
 }
 
+/// How a server's URL is shown (and names the database: its team key, its local copy):
+/// without the password. `None` when it is no URL this crate can open.
+pub fn shown_location(url: &str) -> Option<String> {
+    crate::url::parse(url).ok().map(|t| t.shown)
+}
+
 /// Whether a database location (`--db`, `TOKENKEEPER_DB`) names a PostgreSQL server rather
 /// than a file.
 pub fn is_server_url(location: &str) -> bool {

@@ -8,6 +8,7 @@ use std::sync::mpsc;
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use tokenkeeper_core::error::ErrorKind;
 use tokenkeeper_core::testing::ContentTokenSpec;
 use tokenkeeper_core::vault::{Confirmation, ImportRequest};
 use tokenkeeper_core::{MemoryStore, Portal, Vault};
@@ -104,7 +105,10 @@ fn a_server_that_goes_away_loses_nothing_and_everyone_reconnects() {
         for c in &names[1..] {
             if let Err(e) = import(&mut v, c) {
                 // Cut off mid-statement, or refused while the server is down.
-                assert!(matches!(e.kind(), "database" | "server_unavailable"), "{e}");
+                assert!(
+                    matches!(e.kind(), ErrorKind::Database | ErrorKind::ServerUnavailable),
+                    "{e}"
+                );
                 failed.push(c.clone());
             }
             std::thread::sleep(StdDuration::from_millis(40));

@@ -8,8 +8,21 @@ pub mod tray;
 use tauri::{AppHandle, Manager, Runtime};
 use tokenkeeper_core::Vault;
 
+use crate::connection::{Connection, ConnectionState};
 use crate::state::VaultState;
 use crate::window;
+
+/// Gives the commands their new vault (the copy while the team's server is away, the server
+/// once it is back) and the connection the window shows, then has the window reload.
+fn swap<R: Runtime>(app: &AppHandle<R>, vault: Option<Vault>, connection: Connection) {
+    if let Some(vault) = vault {
+        *app.state::<VaultState>().lock() = vault;
+        app.state::<crate::commands::dashboard::DashboardCache>()
+            .forget();
+    }
+    app.state::<ConnectionState>().set(connection);
+    window::vault_changed(app);
+}
 
 /// How long after start the tray and the first reminder pass wait for the window.
 const STARTUP_GRACE: std::time::Duration = std::time::Duration::from_millis(1500);
@@ -25,11 +38,10 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, vault: Vault) {
         window::open_credential(&clicked, &uid);
     });
     let refreshed = app.clone();
-    let team_url = vault
-        .database_path()
+    let team_url = crate::vault_location()
         .and_then(|p| p.to_str().map(str::to_owned))
         .filter(|l| tokenkeeper_store_postgres::is_server_url(l));
-    let scheduler = scheduler::Scheduler::new(vault, notifier, move |pass| {
+    let mut scheduler = scheduler::Scheduler::new(vault, notifier, move |pass| {
         tray::update(&refreshed, &pass.overview);
         if pass.external_change || pass.checked > 0 || pass.delivered.is_some() {
             window::vault_changed(&refreshed);
@@ -37,16 +49,31 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, vault: Vault) {
     });
     let bell = app.state::<VaultState>().bell().clone();
     if let Some(url) = team_url {
-        // Other desktops' changes arrive within a moment, without polling the server.
+        // Other desktops' changes arrive within a moment, without polling the server; the
+        // listener getting through again is the moment to try a server that went away.
         let ringer = bell.clone();
+        let reconnected = bell.clone();
         let listening = tokenkeeper_store_postgres::listen(
             &url,
             move || ringer.ring(crate::state::Wake::Notified),
-            |_| {},
+            move |up| {
+                if up {
+                    reconnected.ring(crate::state::Wake::Notified);
+                }
+            },
         );
         if let Err(e) = listening {
             eprintln!("tokenkeeper: other desktops' changes will show within a minute: {e}");
         }
+        let connection = app.state::<ConnectionState>().get();
+        let database = tokenkeeper_store_postgres::shown_location(&url).unwrap_or_default();
+        let swapped = app.clone();
+        scheduler = scheduler.with_link(scheduler::Link::new(
+            database,
+            Box::new(crate::open_vault),
+            Box::new(move |vault, connection| swap(&swapped, vault, connection)),
+            Some(&connection),
+        ));
     }
     let handle = app.clone();
     let spawned = std::thread::Builder::new()

@@ -7,6 +7,8 @@
 //! (the monotonic clock stops while suspended) leads to a full pass; anything else goes back to
 //! sleep at once.
 
+mod link;
+
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -15,6 +17,8 @@ use tokenkeeper_core::overview::Overview;
 use tokenkeeper_core::reminders::{Notification, earliest};
 
 use crate::state::{Bell, Wake};
+
+pub use link::{COPY_EVERY, Link, Open, RECONNECT, Swap};
 
 /// The longest the scheduler sleeps without looking at the clocks and the data version.
 pub const MAX_NAP: Duration = Duration::from_secs(60);
@@ -56,6 +60,8 @@ pub struct Scheduler<D: Deliver> {
     vault: Vault,
     deliver: D,
     on_pass: Box<dyn Fn(&Pass) + Send>,
+    /// The team's server, for a team's vault.
+    link: Option<Link>,
 }
 
 impl<D: Deliver> Scheduler<D> {
@@ -65,7 +71,15 @@ impl<D: Deliver> Scheduler<D> {
             vault,
             deliver,
             on_pass: Box::new(on_pass),
+            link: None,
         }
+    }
+
+    /// Follows the team's server: the copy kept, the move to it and back (see [`Link`]).
+    #[must_use]
+    pub fn with_link(mut self, link: Link) -> Self {
+        self.link = Some(link);
+        self
     }
 
     /// The scheduler's vault (tests read its audit log).
@@ -79,7 +93,14 @@ impl<D: Deliver> Scheduler<D> {
     /// # Errors
     /// The vault cannot be read or written.
     pub fn pass(&mut self, now: DateTime<Utc>, check_now: bool) -> tokenkeeper_core::Result<Pass> {
-        let checked = self.run_checks(now, check_now)?;
+        // A copy shown while the team's server is away: reminders only (checks, MDM syncs and
+        // channel deliveries need the server, to record what they did).
+        let read_only = self.vault.read_only().is_some();
+        let checked = if read_only {
+            0
+        } else {
+            self.run_checks(now, check_now)?
+        };
         // One listing of the credentials serves the reminders, the next moment and the tray.
         let reminders = self.vault.reminder_pass(now)?;
         let mut delivered = None;
@@ -100,19 +121,23 @@ impl<D: Deliver> Scheduler<D> {
         }
         // The team's channels: due alerts queued once (shared with `tokenkeeper watch`), then
         // whatever is due in the outbox delivered.
-        self.vault.queue_alerts(now)?;
-        tokenkeeper_channels::deliver_due(
-            &mut self.vault,
-            &Utc::now,
-            tokenkeeper_channels::TIMEOUT,
-        )?;
-        let next = earliest(
-            earliest(reminders.next, self.vault.next_scheduled_check(now)?),
+        let next = if read_only {
+            earliest(reminders.next, retry)
+        } else {
+            self.vault.queue_alerts(now)?;
+            tokenkeeper_channels::deliver_due(
+                &mut self.vault,
+                &Utc::now,
+                tokenkeeper_channels::TIMEOUT,
+            )?;
             earliest(
-                earliest(retry, self.vault.next_delivery_at()?),
-                self.vault.next_mdm_sync()?,
-            ),
-        );
+                earliest(reminders.next, self.vault.next_scheduled_check(now)?),
+                earliest(
+                    earliest(retry, self.vault.next_delivery_at()?),
+                    self.vault.next_mdm_sync()?,
+                ),
+            )
+        };
         let failing = self
             .vault
             .channels()?
@@ -166,18 +191,31 @@ impl<D: Deliver> Scheduler<D> {
         }
         let mut woke = Woke::Started;
         loop {
-            let next = match self.pass(Utc::now(), woke == Woke::CheckNow) {
+            let now = Utc::now();
+            let next = match self.pass(now, woke == Woke::CheckNow) {
                 Ok(mut pass) => {
                     pass.external_change = woke == Woke::ChangedElsewhere;
                     (self.on_pass)(&pass);
-                    pass.next
+                    earliest(pass.next, self.keep_copy(now))
+                }
+                Err(e) if self.server_left(&e) => {
+                    // Reminders go on from the copy at once.
+                    self.go_away(now);
+                    woke = Woke::ChangedElsewhere;
+                    continue;
                 }
                 Err(e) => {
                     eprintln!("tokenkeeper: reminder pass failed: {e}");
-                    Some(Utc::now() + chrono::Duration::minutes(5))
+                    Some(now + chrono::Duration::minutes(5))
                 }
             };
-            woke = self.sleep(next, bell);
+            woke = self.sleep(earliest(next, self.reconnect_at(Utc::now())), bell);
+            if self.is_away() {
+                self.try_back();
+                if !self.is_away() {
+                    woke = Woke::ChangedElsewhere;
+                }
+            }
         }
     }
 
@@ -195,7 +233,14 @@ impl<D: Deliver> Scheduler<D> {
             if rung == Some(Wake::CheckNow) {
                 return Woke::CheckNow;
             }
-            if self.vault.data_version().ok() != version {
+            if self.is_away() {
+                // The change listener got through: the server is back, try it now. The
+                // window's reads ring too, but the copy they read does not change: the server
+                // is tried again every `RECONNECT` only.
+                if rung == Some(Wake::Notified) {
+                    return Woke::ChangedElsewhere;
+                }
+            } else if self.vault.data_version().ok() != version {
                 // Rung by a command of this app, whose window already shows the change; found
                 // on its own, or told by the team's server, the change came from elsewhere
                 // (the command line, another desktop).

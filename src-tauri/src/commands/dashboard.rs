@@ -32,6 +32,10 @@ struct Built {
 }
 
 impl DashboardCache {
+    /// Drops the index: the commands' vault was replaced (see `background::swap`).
+    pub(crate) fn forget(&self) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
     /// The index, rebuilt first when the data changed since, or when `fresh` is asked for and
     /// it is older than [`FRESH_FOR`].
     pub(crate) fn index(

@@ -53,6 +53,7 @@ export type {
   Recipient,
   ReminderSettings,
   TeamView,
+  Connection,
   Member as TeamMember,
   Service,
   Tab,
@@ -156,6 +157,8 @@ export const updateCredential = (uid: string, label: string, appleAccount: strin
 export const listEvents = (query: B.EventQuery) => call(() => commands.listEvents(query));
 export const getSettings = () => call(() => commands.getSettings());
 export const getTeam = () => call(() => commands.getTeam());
+/** Whether the team's server answers, and what the window shows while it does not. */
+export const teamConnection = () => call(() => commands.teamConnection());
 export const setSettings = (thresholds: B.Thresholds) => call(() => commands.setSettings(thresholds));
 
 // Keys: every file by the path the user picked; key material stays in the shell.

@@ -127,6 +127,12 @@ async getTeam() : Promise<TeamView> {
     return await TAURI_INVOKE("get_team");
 },
 /**
+ * Whether the team's server is reachable, and what is shown while it is not.
+ */
+async teamConnection() : Promise<Connection> {
+    return await TAURI_INVOKE("team_connection");
+},
+/**
  * Saves the renewal window and grace period (365 days at most) and returns them.
  */
 async setSettings(thresholds: Thresholds) : Promise<Thresholds> {
@@ -730,6 +736,23 @@ confirmed: boolean;
  * The user explicitly accepts an APNs certificate with a new topic (devices re-enroll).
  */
 accept_new_identity: boolean }
+/**
+ * Whether the team's server can be reached.
+ */
+export type Connection = { 
+/**
+ * The team's database (its URL without the password); `None` for a vault of one's own.
+ */
+database: string | null; 
+/**
+ * Since when the server has been unreachable; `None` while it answers.
+ */
+away_since: string | null; 
+/**
+ * While it is away, when the state shown was copied from it; `None` when this computer
+ * has no copy (nothing can be shown).
+ */
+shown_as_of: string | null }
 /**
  * How many credentials match the search in each tab.
  */

@@ -58,7 +58,24 @@ impl Vault {
     /// # Errors
     /// [`Error::InvalidInput`] for a vault that is not a team's on a server; [`Error::Database`].
     pub fn open_local_copy(&self, reason: &str) -> Result<Option<(Vault, LocalCopy)>> {
-        let path = self.local_copy_path()?;
+        if !self.is_shared() {
+            return Err(Error::InvalidInput {
+                message: "only a team's vault on a server has a local copy".to_owned(),
+            });
+        }
+        Vault::open_copy_of(&self.db.location(), reason)
+    }
+
+    /// This computer's copy of the team vault at `location` (as [`Vault::database_location`]
+    /// shows it), read only, every change refused with `reason`: what to show while its
+    /// server is away. `None` when there is none.
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn open_copy_of(location: &str, reason: &str) -> Result<Option<(Vault, LocalCopy)>> {
+        let Some(path) = team::local_copy_path(location) else {
+            return Ok(None);
+        };
         Ok(
             team::open_local_copy(&path, reason.to_owned())?.map(|(db, copy)| {
                 let secrets = Box::new(OnTheServer(reason.to_owned()));

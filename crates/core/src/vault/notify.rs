@@ -137,6 +137,12 @@ impl Vault {
     /// # Errors
     /// [`Error::Database`].
     pub fn mark_notified(&mut self, n: &Notification, now: DateTime<Utc>) -> Result<()> {
+        if self.db.read_only().is_some() {
+            // Bookkeeping, not a change the user made: kept here until the data is writable
+            // again (see [`Vault::take_notified_read_only`]).
+            self.notified_read_only.push((n.clone(), now));
+            return Ok(());
+        }
         self.db.write(|tx| {
             for r in &n.reminders {
                 tx.execute(
@@ -187,7 +193,24 @@ impl Vault {
             .sql()
             .prepare("SELECT credential_uid, revision, milestone FROM reminders_sent")?;
         let rows = stmt.query_map(args![], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        Ok(rows.collect::<crate::db::SqlResult<HashSet<_>>>()?)
+        let mut sent = rows.collect::<crate::db::SqlResult<HashSet<_>>>()?;
+        sent.extend(self.notified_read_only_keys());
+        Ok(sent)
+    }
+
+    /// The reminders shown while this vault was read only, not recorded yet.
+    pub(super) fn notified_read_only_keys(&self) -> HashSet<SentKey> {
+        self.notified_read_only
+            .iter()
+            .flat_map(|(n, _)| &n.reminders)
+            .map(|r| (r.uid.clone(), r.revision, r.milestone.clone()))
+            .collect()
+    }
+
+    /// The notifications shown while this vault was read only, with when: to record them
+    /// where the data is writable again ([`Vault::mark_notified`] on the team's server).
+    pub fn take_notified_read_only(&mut self) -> Vec<(Notification, DateTime<Utc>)> {
+        std::mem::take(&mut self.notified_read_only)
     }
 
     pub(crate) fn setting(&self, key: &str) -> Result<Option<String>> {

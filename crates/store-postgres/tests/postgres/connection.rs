@@ -19,6 +19,18 @@ fn tls_variant(url: &str, mode: &str, keep_ca: bool) -> String {
     format!("{base}?{}", params.join("&"))
 }
 
+/// Whether the server sees this connection over TLS.
+fn over_tls(pg: &Postgres) -> bool {
+    let ssl: String = Sql::new(pg)
+        .query_row(
+            "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            args![],
+            |r| r.get(0),
+        )
+        .expect("ssl status");
+    ssl == "true"
+}
+
 #[test]
 fn tls_is_verified_against_the_named_ca() {
     let Some(url) = server() else {
@@ -27,14 +39,7 @@ fn tls_is_verified_against_the_named_ca() {
     let password = password_of(&url);
     // verify-full with the CA: the server's certificate names 127.0.0.1.
     let pg = Postgres::connect(&url).expect("verify-full with the CA");
-    let ssl: String = Sql::new(&pg)
-        .query_row(
-            "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
-            args![],
-            |r| r.get(0),
-        )
-        .expect("ssl status");
-    assert_eq!(ssl, "true");
+    assert!(over_tls(&pg), "the connection is encrypted");
     assert!(!pg.location().contains(&password), "{}", pg.location());
     assert!(
         pg.location().starts_with("postgres://"),
@@ -83,14 +88,7 @@ fn verify_full_checks_the_host_name_and_binds_the_channel() {
     // (tls-server-end-point), refused by the server if the binding were wrong.
     let bound = format!("{url}&channel_binding=require");
     let pg = Postgres::connect(&bound).expect("channel binding");
-    let ssl: String = Sql::new(&pg)
-        .query_row(
-            "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
-            args![],
-            |r| r.get(0),
-        )
-        .expect("ssl status");
-    assert_eq!(ssl, "true");
+    assert!(over_tls(&pg), "the connection is encrypted");
 }
 
 #[test]

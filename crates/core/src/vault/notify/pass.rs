@@ -139,10 +139,14 @@ impl Vault {
             Some(_) => None,
             None => {
                 let listed = self.summaries_by_id(&due, now, thresholds)?;
+                let shown_read_only = self.notified_read_only_keys();
                 let reminders = listed
                     .iter()
                     .filter_map(|c| {
                         reminders::latest_in(c, now, thresholds, milestones, &mut schedules)
+                    })
+                    .filter(|r| {
+                        !shown_read_only.contains(&(r.uid.clone(), r.revision, r.milestone.clone()))
                     })
                     .collect();
                 reminders::group(reminders, thresholds)
