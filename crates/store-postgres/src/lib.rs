@@ -67,6 +67,20 @@ pub fn open(url: &str) -> Result<Db> {
     Ok(Db::from_backend(Box::new(backend), url.to_owned()))
 }
 
+/// Runs `f`, which blocks on the `postgres` client's own runtime, outside the tokio runtime
+/// the caller may be in: the desktop app's asynchronous commands run on tokio's workers, where
+/// the client's `block_on` panics ("Cannot start a runtime from within a runtime"). On a
+/// worker of a multi-threaded runtime the worker hands its other tasks to another thread for
+/// the time of the call (`block_in_place`); elsewhere `f` simply runs.
+pub(crate) fn off_runtime<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}
+
 /// One connection to the server, behind the storage interface.
 pub struct Postgres {
     client: RefCell<Client>,
@@ -103,7 +117,7 @@ impl Postgres {
         }
         let secrets = url::secrets(url);
         let tls = target.tls()?;
-        let mut client = target.config.connect(tls).map_err(|e| {
+        let mut client = off_runtime(|| target.config.connect(tls)).map_err(|e| {
             let detail = format!(
                 "cannot connect to the PostgreSQL server {}: {}",
                 target.shown,
@@ -116,13 +130,14 @@ impl Postgres {
                 Error::Database { detail }
             }
         })?;
-        client
-            .batch_execute(&format!(
+        off_runtime(|| {
+            client.batch_execute(&format!(
                 "SET lock_timeout = '{LOCK_TIMEOUT}'; SET TIME ZONE 'UTC'"
             ))
-            .map_err(|e| Error::Database {
-                detail: format!("{}: {}", target.shown, url::scrub(&describe(&e), &secrets)),
-            })?;
+        })
+        .map_err(|e| Error::Database {
+            detail: format!("{}: {}", target.shown, url::scrub(&describe(&e), &secrets)),
+        })?;
         Ok(Self {
             client: RefCell::new(client),
             statements: RefCell::new(HashMap::new()),
@@ -155,8 +170,15 @@ impl Postgres {
         if let Ok(fresh) = Self::connect(&self.url) {
             // Statements prepared on the old connection do not exist on the new one.
             self.statements.borrow_mut().clear();
-            *self.client.borrow_mut() = fresh.into_client();
+            // Closing the old connection blocks too.
+            off_runtime(|| *self.client.borrow_mut() = fresh.into_client());
         }
+    }
+
+    /// Runs `f` on the connection, outside any tokio runtime the caller is in (see
+    /// [`off_runtime`]).
+    fn call<T>(&self, f: impl FnOnce(&mut Client) -> T) -> T {
+        off_runtime(|| f(&mut self.client()))
     }
 
     /// The connection itself, for a listener that needs nothing else.
@@ -169,7 +191,8 @@ impl Postgres {
     }
 
     fn batch(&self, sql: &str) -> SqlResult<()> {
-        self.client().batch_execute(sql).map_err(|e| self.fail(&e))
+        self.call(|c| c.batch_execute(sql))
+            .map_err(|e| self.fail(&e))
     }
 
     /// The prepared statement for the vault's `sql`, prepared (and translated) the first time.
@@ -179,8 +202,7 @@ impl Postgres {
         }
         let translated = placeholders::translate(sql);
         let statement = self
-            .client()
-            .prepare(&translated)
+            .call(|c| c.prepare(&translated))
             .map_err(|e| self.fail(&e))?;
         let mut statements = self.statements.borrow_mut();
         if statements.len() >= STATEMENT_CACHE {
@@ -195,8 +217,7 @@ impl Postgres {
     fn scalar<T: for<'r> postgres::types::FromSql<'r>>(&self, sql: &str) -> SqlResult<T> {
         let statement = self.statement(sql)?;
         let row = self
-            .client()
-            .query_one(&statement, &[])
+            .call(|c| c.query_one(&statement, &[]))
             .map_err(|e| self.fail(&e))?;
         row.try_get(0).map_err(|e| self.fail(&e))
     }
@@ -238,7 +259,7 @@ impl Postgres {
         run: &impl Fn(&mut Client, &Statement) -> Result<T, postgres::Error>,
     ) -> SqlResult<T> {
         let statement = self.statement(sql)?;
-        let first = run(&mut self.client(), &statement);
+        let first = self.call(|c| run(c, &statement));
         match first {
             Err(e) if is_stale(&e) => {
                 self.statements.borrow_mut().remove(sql);
@@ -246,7 +267,7 @@ impl Postgres {
                     return Err(self.fail(&e));
                 }
                 let statement = self.statement(sql)?;
-                let second = run(&mut self.client(), &statement);
+                let second = self.call(|c| run(c, &statement));
                 second.map_err(|e| self.fail(&e))
             }
             other => other.map_err(|e| self.fail(&e)),

@@ -49,16 +49,20 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, vault: Vault) {
     });
     let bell = app.state::<VaultState>().bell().clone();
     if let Some(url) = team_url {
-        // Other desktops' changes arrive within a moment, without polling the server; the
-        // listener getting through again is the moment to try a server that went away.
+        // Other desktops' changes arrive within a moment, without polling the server. The
+        // listener losing the server is the moment to look (the pass finds it away and shows
+        // the copy, instead of up to a minute later); getting through again, the moment to
+        // try a server that went away.
         let ringer = bell.clone();
-        let reconnected = bell.clone();
+        let link_changed = bell.clone();
+        let mut was_up = None;
         let listening = tokenkeeper_store_postgres::listen(
             &url,
             move || ringer.ring(crate::state::Wake::Notified),
             move |up| {
-                if up {
-                    reconnected.ring(crate::state::Wake::Notified);
+                if was_up != Some(up) {
+                    was_up = Some(up);
+                    link_changed.ring(crate::state::Wake::Notified);
                 }
             },
         );

@@ -4,6 +4,7 @@
 
 mod connection;
 mod local_copy;
+mod runtime;
 mod statements;
 mod transactions;
 mod vault;
