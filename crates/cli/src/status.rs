@@ -139,7 +139,8 @@ fn report(args: &Args, vault: &Vault, rows: &[CredentialSummary]) -> Result<Exit
             last_checks: &last_checks,
         };
         if format == "prometheus" {
-            let _ = out.write_all(monitoring::prometheus(rows, &extras).as_bytes());
+            let _ = monitoring::write_prometheus(&mut out, rows, &extras);
+            let _ = out.flush();
             return Ok(ExitCode::SUCCESS);
         }
         let plugin = monitoring::nagios(rows, &extras);

@@ -29,9 +29,9 @@ const STATES: [State; 5] = [
     State::Error,
 ];
 
-/// A label value escaped as the exposition format asks (backslash, quote, newline).
-fn esc(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
+/// A label value escaped as the exposition format asks (backslash, quote, newline), appended
+/// to `out`.
+fn esc_into(out: &mut String, value: &str) {
     for c in value.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
@@ -41,6 +41,12 @@ fn esc(value: &str) -> String {
             c => out.push(c),
         }
     }
+}
+
+/// A label value escaped as the exposition format asks.
+fn esc(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    esc_into(&mut out, value);
     out
 }
 
@@ -69,37 +75,87 @@ fn sample(out: &mut String, name: &str, labels: &str, extra: &str, value: i64) {
     out.push('\n');
 }
 
+/// The text is handed to the writer in pieces of about this size.
+const CHUNK: usize = 1 << 16;
+
+/// Hands `out` to `w` once it holds a chunk's worth.
+fn spill(w: &mut impl std::io::Write, out: &mut String) -> std::io::Result<()> {
+    if out.len() >= CHUNK {
+        w.write_all(out.as_bytes())?;
+        out.clear();
+    }
+    Ok(())
+}
+
+/// Each credential's labels, `client="…",kind="…",name="…"`, escaped once and kept in one
+/// text (not a string per credential: 100,000 small allocations).
+struct Labels {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Labels {
+    fn new(rows: &[CredentialSummary]) -> Self {
+        let mut text = String::with_capacity(rows.len() * 64);
+        let mut ends = Vec::with_capacity(rows.len());
+        for r in rows {
+            text.push_str("client=\"");
+            esc_into(&mut text, &r.client);
+            text.push_str("\",kind=\"");
+            text.push_str(r.kind.id());
+            text.push_str("\",name=\"");
+            esc_into(&mut text, &r.label);
+            text.push('"');
+            ends.push(text.len());
+        }
+        Labels { text, ends }
+    }
+
+    /// The labels of row `i`.
+    fn of(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+}
+
 /// The Prometheus text exposition format: per credential its expiry (Unix seconds), days left
 /// and state (one series per state, 1 for the current one), labelled by client, kind and name;
 /// how many credentials are in each state; the last successful check at Apple; each channel's
 /// health.
 pub fn prometheus(rows: &[CredentialSummary], extras: &Extras<'_>) -> String {
-    let mut out = String::with_capacity(rows.len() * 600 + 2048);
-    let labels: Vec<String> = rows
-        .iter()
-        .map(|r| {
-            format!(
-                "client=\"{}\",kind=\"{}\",name=\"{}\"",
-                esc(&r.client),
-                r.kind.id(),
-                esc(&r.label)
-            )
-        })
-        .collect();
+    let mut out = Vec::with_capacity(rows.len() * 600 + 2048);
+    // Writing to memory cannot fail.
+    let _ = write_prometheus(&mut out, rows, extras);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`prometheus`], written to `w` as it is made instead of built whole first (100,000
+/// credentials are 60 MB of text).
+///
+/// # Errors
+/// What writing to `w` returns.
+pub fn write_prometheus(
+    w: &mut impl std::io::Write,
+    rows: &[CredentialSummary],
+    extras: &Extras<'_>,
+) -> std::io::Result<()> {
+    let mut out = String::with_capacity(CHUNK + 1024);
+    let labels = Labels::new(rows);
     family(
         &mut out,
         "tokenkeeper_credential_expiry_timestamp_seconds",
         "When the credential expires, in Unix seconds (absent when unknown).",
     );
-    for (r, l) in rows.iter().zip(&labels) {
+    for (i, r) in rows.iter().enumerate() {
         if let Some(e) = r.expires_at {
             sample(
                 &mut out,
                 "tokenkeeper_credential_expiry_timestamp_seconds",
-                l,
+                labels.of(i),
                 "",
                 e.timestamp(),
             );
+            spill(w, &mut out)?;
         }
     }
     // Prometheus wants base units: days left and the warning threshold go out as seconds
@@ -109,15 +165,16 @@ pub fn prometheus(rows: &[CredentialSummary], extras: &Extras<'_>) -> String {
         "tokenkeeper_credential_remaining_seconds",
         "Whole days until expiry times 86400, negative once expired (absent when unknown).",
     );
-    for (r, l) in rows.iter().zip(&labels) {
+    for (i, r) in rows.iter().enumerate() {
         if let Some(d) = r.status.days_left {
             sample(
                 &mut out,
                 "tokenkeeper_credential_remaining_seconds",
-                l,
+                labels.of(i),
                 "",
                 d.saturating_mul(86_400),
             );
+            spill(w, &mut out)?;
         }
     }
     family(
@@ -125,26 +182,35 @@ pub fn prometheus(rows: &[CredentialSummary], extras: &Extras<'_>) -> String {
         "tokenkeeper_credential_warning_window_seconds",
         "How long before expiry Renewal Required starts for the credential (its client's threshold).",
     );
-    for (r, l) in rows.iter().zip(&labels) {
+    for (i, r) in rows.iter().enumerate() {
         sample(
             &mut out,
             "tokenkeeper_credential_warning_window_seconds",
-            l,
+            labels.of(i),
             "",
             i64::from(r.renewal_window_days) * 86_400,
         );
+        spill(w, &mut out)?;
     }
     family(
         &mut out,
         "tokenkeeper_credential_state",
         "The credential's state: 1 for the current one, 0 for the others.",
     );
-    for (r, l) in rows.iter().zip(&labels) {
+    for (i, r) in rows.iter().enumerate() {
         for (s, state) in STATES.iter().zip(STATE_LABELS) {
             let v = i64::from(r.status.state == *s);
-            sample(&mut out, "tokenkeeper_credential_state", l, state, v);
+            sample(
+                &mut out,
+                "tokenkeeper_credential_state",
+                labels.of(i),
+                state,
+                v,
+            );
         }
+        spill(w, &mut out)?;
     }
+    drop(labels);
     family(
         &mut out,
         "tokenkeeper_credentials",
@@ -211,7 +277,7 @@ pub fn prometheus(rows: &[CredentialSummary], extras: &Extras<'_>) -> String {
             );
         }
     }
-    out
+    w.write_all(out.as_bytes())
 }
 
 /// A Nagios plugin's answer: its one line and its exit code.
