@@ -113,6 +113,10 @@ pub fn run(args: &Args, vault: &mut Vault) -> Result<ExitCode, Error> {
         },
         (None, None) => vault.record_state_changes(Utc::now())?.0,
     };
+    // Let go with the process, whose memory the system takes back whole: freeing 100,000 rows
+    // one by one, and the allocator sorting out its free lists after them when the vault
+    // closed, were a fifth of the command (perf).
+    let rows = std::mem::ManuallyDrop::new(rows);
     let code = report(args, copy.as_ref().unwrap_or(vault), &rows);
     if copy.is_none() && vault.has_local_copy() {
         // The copy this computer keeps is behind: taken again once the answer is out, for the
