@@ -132,7 +132,7 @@ mod tests {
                 state: r.status.state,
                 reason: r.status.reason.as_deref(),
                 source: r.source,
-                mdm: r.mdm.as_ref(),
+                mdm: r.mdm.as_deref(),
             })
             .collect();
         let mut out = serde_json::to_vec_pretty(&json).unwrap();
@@ -191,12 +191,12 @@ mod tests {
         };
         rows[2].kind = Kind::PushCertificate;
         rows[2].source = Source::Both;
-        rows[2].mdm = Some(MdmView {
+        rows[2].mdm = Some(Box::new(MdmView {
             connection: "Intune \"prod\"".to_owned(),
             vendor: Vendor::Intune,
             expires_at: Some(at),
             synced_at: at,
-        });
+        }));
         rows[3].status.state = State::Lapsed;
         for n in 0..=rows.len() {
             let mut mine = Vec::new();

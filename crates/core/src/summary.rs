@@ -89,7 +89,7 @@ pub struct CredentialSummary {
     /// Where TokenKeeper knows it from: a file, an MDM, or both.
     pub source: Source,
     /// What an MDM holds for it, if one does.
-    pub mdm: Option<MdmView>,
+    pub mdm: Option<Box<MdmView>>,
 }
 
 impl CredentialSummary {

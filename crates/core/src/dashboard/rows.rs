@@ -86,7 +86,7 @@ impl Rows {
             let text = search.push_with(|out| search_text(&c, out));
             let mdm_at = match c.mdm {
                 Some(view) => {
-                    mdm.push(view);
+                    mdm.push(*view);
                     offset(mdm.len() - 1)
                 }
                 None => u32::MAX,
@@ -262,7 +262,7 @@ impl Rows {
             },
             renewal_window_days: r.renewal_window_days,
             source: r.source,
-            mdm: self.mdm.get(r.mdm as usize).cloned(),
+            mdm: self.mdm.get(r.mdm as usize).cloned().map(Box::new),
         }
     }
 

@@ -222,12 +222,12 @@ fn rows_come_back_exactly_as_listed() {
     listing[2].expires_at = None;
     listing[2].renewal_window_days = 45;
     listing[2].source = crate::mdm::Source::Both;
-    listing[2].mdm = Some(crate::mdm::MdmView {
+    listing[2].mdm = Some(Box::new(crate::mdm::MdmView {
         connection: "Intune".to_owned(),
         vendor: crate::mdm::Vendor::Intune,
         expires_at: None,
         synced_at: now(),
-    });
+    }));
     let expected: Vec<String> = listing.iter().map(|c| format!("{c:?}")).collect();
     let i = DashboardIndex::new(listing, 7);
     let p = i.query(&q(Tab::All, "", 0, 10));

@@ -44,7 +44,7 @@ impl<'a> From<&'a CredentialSummary> for Row<'a> {
             state: row.status.state,
             reason: row.status.reason.as_deref(),
             source: row.source,
-            mdm: row.mdm.as_ref(),
+            mdm: row.mdm.as_deref(),
         }
     }
 }

@@ -138,7 +138,7 @@ impl Vault {
         for (s, _) in rows.iter_mut() {
             let (source, view, why) = found.of(&s.uid);
             s.source = source;
-            s.mdm = view;
+            s.mdm = view.map(Box::new);
             if let Some(why) = why {
                 let reason = match s.status.reason.take() {
                     Some(own) => format!("{own}; {why}"),
@@ -246,6 +246,6 @@ fn mdm_only(
         status: status(h.expires_at, reason.as_deref(), now, thresholds),
         renewal_window_days: thresholds.renewal_window_days,
         source: Source::Mdm,
-        mdm: Some(s.view()),
+        mdm: Some(Box::new(s.view())),
     }
 }
