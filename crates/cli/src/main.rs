@@ -29,6 +29,12 @@ use chrono::{DateTime, Local, Utc};
 use clap::{Parser, Subcommand};
 use tokenkeeper_core::Error;
 
+/// mimalloc instead of glibc's allocator: a report of 100,000 credentials makes half a million
+/// small allocations, which glibc served with 12,000 page faults as its heap grew (a third of
+/// `status --json`'s CPU time, perf); mimalloc, with about 1,000.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit status of a command that could not do its job.
 const EXIT_FAILURE: u8 = 3;
 /// Exit status for a command line that does not parse.
