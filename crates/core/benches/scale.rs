@@ -3,7 +3,8 @@
 //! where each has 1.
 //!   - the listing with states (what `status --json` and the dashboard's index are built from);
 //!   - one scheduler pass as the desktop shell runs it when nothing new is due: reminders due,
-//!     the team's channels, the next moment, the tray's overview;
+//!     the team's channels, the next moment, the tray's overview (without a channel, and with
+//!     one to alert, whose candidates are read too);
 //!   - one renewal imported into the 100,000-credential vault;
 //!   - a dashboard search keystroke over the shell's index.
 //!
@@ -19,7 +20,10 @@ use tokenkeeper_core::Vault;
 use tokenkeeper_core::dashboard::{DashboardIndex, DashboardQuery, Tab};
 use tokenkeeper_core::overview::Overview;
 use tokenkeeper_core::testing::ContentTokenSpec;
-use tokenkeeper_core::vault::{Confirmation, ImportRequest};
+use tokenkeeper_core::vault::{
+    ChannelKind, ChannelSecret, ChannelSettings, ChannelSpec, Confirmation, ImportRequest,
+};
+use zeroize::Zeroizing;
 
 mod fixture;
 
@@ -79,6 +83,37 @@ fn pass(c: &mut Criterion) {
     // The first pass records what is due; the ones measured find nothing new.
     scheduler_pass(&mut vault, now);
     c.bench_function("scale/scheduler_pass_100k", |b| {
+        b.iter(|| scheduler_pass(&mut vault, black_box(now)))
+    });
+}
+
+/// The same pass in a team that alerts a channel: the alert candidates are read too. The
+/// seeded vault is copied (the channel and its queued alerts stay out of it).
+fn pass_with_channel(c: &mut Criterion) {
+    drop(fixture::seeded(BIG));
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("channels.db");
+    std::fs::copy(fixture::path(BIG), &copy).unwrap();
+    let mut vault = Vault::new(
+        tokenkeeper_core::db::Db::open(&copy).unwrap(),
+        Box::new(tokenkeeper_core::secrets::MemoryStore::new()),
+    );
+    let now = Utc::now();
+    let spec = ChannelSpec {
+        name: "Tickets".to_owned(),
+        kind: ChannelKind::Webhook,
+        settings: ChannelSettings::default(),
+        clients: None,
+    };
+    let secret = ChannelSecret {
+        url: Some(Zeroizing::new("https://hooks.example.com/x/y".to_owned())),
+        password: None,
+        signing_key: Some(Zeroizing::new("k".to_owned())),
+    };
+    vault.add_channel(&spec, &secret, now).unwrap();
+    // The first pass queues what is due; the ones measured find nothing new.
+    scheduler_pass(&mut vault, now);
+    c.bench_function("scale/scheduler_pass_100k_one_channel", |b| {
         b.iter(|| scheduler_pass(&mut vault, black_box(now)))
     });
 }
@@ -152,6 +187,6 @@ fn history(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = listing, pass, renewal, dashboard, history
+    targets = listing, pass, pass_with_channel, renewal, dashboard, history
 }
 criterion_main!(benches);

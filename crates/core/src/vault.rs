@@ -18,7 +18,10 @@ mod lookup;
 mod mdm;
 mod notify;
 mod outbox;
+mod reach;
 mod removal;
+#[cfg(test)]
+mod sample;
 mod schedule;
 mod settings;
 mod staging;

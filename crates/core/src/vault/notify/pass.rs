@@ -13,11 +13,10 @@
 //! instead.
 
 use crate::args;
-use std::collections::HashMap;
-
 use chrono::{DateTime, Duration, Utc};
 
-use super::super::{Vault, parse_ts, ts};
+use super::super::reach::{Reach, within_reach_sql};
+use super::super::{Vault, parse_ts};
 use super::ReminderPass;
 use crate::error::Result;
 use crate::overview::{self, Overview};
@@ -38,31 +37,9 @@ impl Vault {
         snoozed: Option<DateTime<Utc>>,
     ) -> Result<ReminderPass> {
         let conn = self.db.sql();
-        // Clients with a warning threshold of their own; every other client uses the vault's.
-        let own_window: HashMap<i64, u32> = conn
-            .prepare("SELECT id, warn_days FROM clients WHERE warn_days IS NOT NULL")?
-            .query_map(args![], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<crate::db::SqlResult<_>>()?;
-        // The furthest before expiry anything can happen: a reminder milestone or the opening
-        // of a renewal window. Past it (and a second more: stored expiries are whole seconds),
-        // a credential is Active with no milestone passed.
-        let reach_days = milestones
-            .days_before
-            .iter()
-            .copied()
-            .chain(own_window.values().copied())
-            .chain([thresholds.renewal_window_days])
-            .max()
-            .unwrap_or(0);
-        let reach = Duration::days(i64::from(reach_days));
-        let horizon = ts(now + reach + Duration::seconds(1));
-        let own = |client_id: i64| Thresholds {
-            renewal_window_days: own_window
-                .get(&client_id)
-                .copied()
-                .unwrap_or(thresholds.renewal_window_days),
-            ..thresholds
-        };
+        let within = Reach::new(&conn, now, thresholds, milestones)?;
+        let own = |client_id: i64| within.own(client_id);
+        let (reach, horizon) = (within.reach, within.horizon.clone());
 
         let total: i64 =
             conn.query_row("SELECT COUNT(*) FROM credentials", args![], |r| r.get(0))?;
@@ -73,26 +50,8 @@ impl Vault {
         let mut schedules = Schedules::default();
         let mut seen = 0usize;
         {
-            // Within reach, of unknown expiry, and in Error beyond reach (three scans of one
-            // index, no OR: that would read each row from the table); with the milestones
-            // already sent for the revision.
-            let mut stmt = conn.prepare(
-                "SELECT cr.id, cr.client_id, cr.expires_at, cr.error,
-                        (SELECT group_concat(s.milestone, ' ') FROM reminders_sent s
-                         WHERE s.credential_uid = cr.uid AND s.revision = cr.revision)
-                 FROM credentials cr WHERE cr.expires_at <= ?1
-                 UNION ALL
-                 SELECT cr.id, cr.client_id, cr.expires_at, cr.error,
-                        (SELECT group_concat(s.milestone, ' ') FROM reminders_sent s
-                         WHERE s.credential_uid = cr.uid AND s.revision = cr.revision)
-                 FROM credentials cr WHERE cr.expires_at IS NULL
-                 UNION ALL
-                 SELECT cr.id, cr.client_id, cr.expires_at, cr.error,
-                        (SELECT group_concat(s.milestone, ' ') FROM reminders_sent s
-                         WHERE s.credential_uid = cr.uid AND s.revision = cr.revision)
-                 FROM credentials cr
-                 WHERE cr.error IS NOT NULL AND cr.expires_at > ?1",
-            )?;
+            // With the milestones already sent for the revision.
+            let mut stmt = conn.prepare(&within_reach_sql("reminders_sent"))?;
             stmt.query_each(args![horizon], |r| -> crate::db::SqlResult<bool> {
                 seen += 1;
                 let id: i64 = r.get(0)?;
@@ -217,95 +176,8 @@ fn text<'r>(r: &'r crate::db::Row<'_>, i: usize) -> crate::db::SqlResult<Option<
 
 #[cfg(test)]
 mod tests {
-    use chrono::TimeZone;
-
     use super::*;
-    use crate::db::Db;
-    use crate::secrets::MemoryStore;
-    use crate::summary::Portal;
-    use crate::testing::{ContentTokenSpec, KeyPair, PushCertificateSpec, TestCa, pem};
-    use crate::vault::{ClientAlerting, Confirmation, ImportRequest};
-
-    fn start() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0)
-            .single()
-            .expect("date")
-    }
-
-    /// Clients with and without a threshold of their own, credentials expiring from 80 days
-    /// ago to 150 days ahead, some in Error.
-    fn vault() -> Vault {
-        let now = start();
-        let mut v = Vault::new(
-            Db::open_in_memory().expect("db"),
-            Box::new(MemoryStore::new()),
-        );
-        let yes = Confirmation {
-            confirmed: true,
-            accept_new_identity: false,
-        };
-        let ca = TestCa::new();
-        let key = KeyPair::shared(0);
-        let clients = ["Acme", "beta", "Beta Two", "Gamma", "delta"];
-        for (i, name) in clients.iter().enumerate() {
-            v.add_client(name, Portal::Business, "", now)
-                .expect("client");
-            let warn = [None, Some(60), Some(90), Some(45), None][i];
-            v.set_client_alerting(
-                name,
-                &ClientAlerting {
-                    warn_days: warn,
-                    contact_email: None,
-                },
-                now,
-            )
-            .expect("threshold");
-            for k in 0..6usize {
-                let days = i64::try_from((i * 37 + k * 53) % 230).expect("days") - 80;
-                let at = now + Duration::days(days);
-                let (bytes, label) = if k == 0 {
-                    let cert = PushCertificateSpec::new(&crate::testing::random_topic())
-                        .expiring(at)
-                        .issue(&ca, key);
-                    (pem(&cert), None)
-                } else {
-                    (
-                        ContentTokenSpec::new(&format!("Org {i}.{k}"), at).build(),
-                        Some(format!("Location {k}")),
-                    )
-                };
-                let req = ImportRequest {
-                    client: (*name).to_owned(),
-                    bytes,
-                    label,
-                    ..Default::default()
-                };
-                v.import(&req, yes, now).expect("import");
-            }
-        }
-        // In Error: one alone, six at one moment (the tray's fifth line falls among them and
-        // their names decide; the highest row has the name that sorts first), one of unknown
-        // expiry.
-        let conn = v.db.sql();
-        let error = |ids: &str, at: DateTime<Utc>| {
-            conn.execute(
-                &format!(
-                    "UPDATE credentials SET error = 'revoked by Apple', expires_at = ?1
-                     WHERE id IN ({ids})"
-                ),
-                args![ts(at)],
-            )
-            .expect("error");
-        };
-        error("3", now - Duration::days(10));
-        error("8, 9, 10, 11, 12, 20", now + Duration::days(5));
-        conn.execute(
-            "UPDATE credentials SET expires_at = NULL WHERE id = 30",
-            args![],
-        )
-        .expect("unknown expiry");
-        v
-    }
+    use crate::vault::sample::{start, vault};
 
     /// The pass that reads only what can matter gives what the whole listing gives, hour after
     /// hour through eight months, as reminders are sent, under two sets of milestones and

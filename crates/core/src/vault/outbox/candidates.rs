@@ -2,8 +2,10 @@
 //! when an MDM holds something.
 
 use crate::args;
+use crate::db::OptionalRow;
 use chrono::{DateTime, Utc};
 
+use super::super::reach::{Reach, within_reach_sql};
 use super::super::{Vault, parse_ts};
 use super::Due;
 use crate::error::Result;
@@ -13,7 +15,9 @@ use crate::summary::{CredentialSummary, Portal};
 
 impl Vault {
     /// Every credential whose latest milestone at `now` was not queued yet, as the alert to
-    /// queue, read in one query (the milestones already queued for its revision come with it).
+    /// queue: the credentials within reach of a milestone are read through the expiry index
+    /// (the milestones already queued for their revision come with them), and only the due
+    /// ones in full, in the table's order.
     pub(super) fn candidates(
         &self,
         now: DateTime<Utc>,
@@ -23,68 +27,38 @@ impl Vault {
         if self.mdm_holds_anything()? {
             return self.reconciled_candidates(now, thresholds, milestones);
         }
-        let mut stmt = self.db.sql().prepare(
-            "SELECT cr.uid, c.name, c.portal, cr.kind, cr.label, cr.identity, cr.apple_account,
-                    cr.expires_at, cr.revision, cr.error, c.warn_days, c.id, c.contact_email,
-                    (SELECT group_concat(milestone, ' ') FROM alerts a
-                     WHERE a.credential_uid = cr.uid AND a.revision = cr.revision)
-             FROM credentials cr JOIN clients c ON c.id = cr.client_id",
-        )?;
+        let conn = self.db.sql();
+        let within = Reach::new(&conn, now, thresholds, milestones)?;
         let mut schedules = reminders::Schedules::default();
-        let rows = stmt.query_map(args![], |r| {
-            let expires_at = r.get_ref(7)?.as_str_or_null()?.and_then(parse_ts);
-            let error = r.get_ref(9)?.as_str_or_null()?;
-            let window = r
-                .get::<Option<u32>>(10)?
-                .unwrap_or(thresholds.renewal_window_days);
-            let own = Thresholds {
-                renewal_window_days: window,
-                ..thresholds
-            };
-            // Whether its latest milestone is still to be queued, decided before anything is
-            // copied out of the row: in the steady state nearly every row stops here.
-            let queued = r.get_ref(13)?.as_str_or_null()?.unwrap_or_default();
-            let Some(milestone) = reminders::latest_milestone(
-                expires_at,
-                error,
-                now,
-                own,
-                milestones,
-                &mut schedules,
-            )
-            .filter(|m| !queued.split(' ').any(|q| q == *m))
-            .map(str::to_owned) else {
-                return Ok(None);
-            };
-            let st = status(expires_at, error, now, own);
-            let summary = CredentialSummary {
-                uid: r.get(0)?,
-                client: r.get(1)?,
-                portal: Portal::parse(r.get_ref(2)?.as_str()?).unwrap_or_default(),
-                kind: super::super::listing::kind_from_id(r.get_ref(3)?.as_str()?),
-                label: r.get(4)?,
-                identity: r.get(5)?,
-                apple_account: r.get(6)?,
-                expires_at,
-                revision: r.get(8)?,
-                status: st.clone(),
-                renewal_window_days: window,
-                source: crate::mdm::Source::File,
-                mdm: None,
-            };
-            Ok(Some(Due {
-                client_id: r.get(11)?,
-                contact: r.get(12)?,
-                revision: summary.revision,
-                summary,
-                milestone,
-                st,
-                own,
-            }))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            if let Some(d) = row? {
+        let mut due: Vec<(i64, String)> = Vec::new();
+        conn.prepare(&within_reach_sql("alerts"))?.query_each(
+            args![within.horizon],
+            |r| -> crate::db::SqlResult<bool> {
+                let expires_at = r.get_ref(2)?.as_str_or_null()?.and_then(parse_ts);
+                let error = r.get_ref(3)?.as_str_or_null()?;
+                let queued = r.get_ref(4)?.as_str_or_null()?.unwrap_or_default();
+                let milestone = reminders::latest_milestone(
+                    expires_at,
+                    error,
+                    now,
+                    within.own(r.get(1)?),
+                    milestones,
+                    &mut schedules,
+                );
+                if let Some(m) = milestone.filter(|m| !queued.split(' ').any(|q| q == *m)) {
+                    due.push((r.get(0)?, m.to_owned()));
+                }
+                Ok(true)
+            },
+        )?;
+        due.sort_unstable_by_key(|d| d.0);
+        let mut stmt = conn.prepare(&format!("{CANDIDATE_SELECT} WHERE cr.id = ?1"))?;
+        let mut out = Vec::with_capacity(due.len());
+        for (id, milestone) in due {
+            if let Some(d) = stmt
+                .query_row(args![id], |r| due_row(r, now, thresholds, &milestone))
+                .optional()?
+            {
                 out.push(d);
             }
         }
@@ -156,3 +130,55 @@ impl Vault {
         Ok(out)
     }
 }
+
+/// A credential's columns as an alert needs them.
+const CANDIDATE_SELECT: &str =
+    "SELECT cr.uid, c.name, c.portal, cr.kind, cr.label, cr.identity, cr.apple_account,
+            cr.expires_at, cr.revision, cr.error, c.warn_days, c.id, c.contact_email
+     FROM credentials cr JOIN clients c ON c.id = cr.client_id";
+
+/// One row of [`CANDIDATE_SELECT`] as the alert to queue for `milestone`.
+fn due_row(
+    r: &crate::db::Row<'_>,
+    now: DateTime<Utc>,
+    thresholds: Thresholds,
+    milestone: &str,
+) -> crate::db::SqlResult<Due> {
+    let expires_at = r.get_ref(7)?.as_str_or_null()?.and_then(parse_ts);
+    let error = r.get_ref(9)?.as_str_or_null()?;
+    let window = r
+        .get::<Option<u32>>(10)?
+        .unwrap_or(thresholds.renewal_window_days);
+    let own = Thresholds {
+        renewal_window_days: window,
+        ..thresholds
+    };
+    let st = status(expires_at, error, now, own);
+    let summary = CredentialSummary {
+        uid: r.get(0)?,
+        client: r.get(1)?,
+        portal: Portal::parse(r.get_ref(2)?.as_str()?).unwrap_or_default(),
+        kind: super::super::listing::kind_from_id(r.get_ref(3)?.as_str()?),
+        label: r.get(4)?,
+        identity: r.get(5)?,
+        apple_account: r.get(6)?,
+        expires_at,
+        revision: r.get(8)?,
+        status: st.clone(),
+        renewal_window_days: window,
+        source: crate::mdm::Source::File,
+        mdm: None,
+    };
+    Ok(Due {
+        client_id: r.get(11)?,
+        contact: r.get(12)?,
+        revision: summary.revision,
+        summary,
+        milestone: milestone.to_owned(),
+        st,
+        own,
+    })
+}
+
+#[cfg(test)]
+mod tests;
