@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use super::{Vault, ts};
 use crate::args;
 use crate::db::Db;
+use crate::reminders::Milestones;
 use crate::secrets::MemoryStore;
 use crate::summary::Portal;
 use crate::testing::{ContentTokenSpec, KeyPair, PushCertificateSpec, TestCa, pem};
@@ -91,4 +92,17 @@ pub(in crate::vault) fn vault() -> Vault {
     )
     .expect("unknown expiry");
     v
+}
+
+/// Two plans of milestones: the default one, and one reaching further before expiry with a
+/// denser grace period.
+pub(in crate::vault) fn milestone_plans() -> [Milestones; 2] {
+    [
+        Milestones::default(),
+        Milestones {
+            days_before: vec![120, 10],
+            grace_every_days: 3,
+            grace_daily_last_days: 2,
+        },
+    ]
 }

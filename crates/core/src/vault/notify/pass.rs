@@ -177,7 +177,7 @@ fn text<'r>(r: &'r crate::db::Row<'_>, i: usize) -> crate::db::SqlResult<Option<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vault::sample::{start, vault};
+    use crate::vault::sample::{milestone_plans, start, vault};
 
     /// The pass that reads only what can matter gives what the whole listing gives, hour after
     /// hour through eight months, as reminders are sent, under two sets of milestones and
@@ -186,17 +186,9 @@ mod tests {
     fn the_pass_that_reads_little_agrees_with_the_whole_listing() {
         let mut v = vault();
         let thresholds = v.thresholds().expect("thresholds");
-        let plans = [
-            Milestones::default(),
-            Milestones {
-                days_before: vec![120, 10],
-                grace_every_days: 3,
-                grace_daily_last_days: 2,
-            },
-        ];
         let mut compared = 0;
         let mut notified = 0;
-        for milestones in &plans {
+        for milestones in &milestone_plans() {
             let mut now = start() - Duration::days(20);
             let end = start() + Duration::days(240);
             while now < end {

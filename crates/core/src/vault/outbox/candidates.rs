@@ -52,7 +52,9 @@ impl Vault {
             },
         )?;
         due.sort_unstable_by_key(|d| d.0);
-        let mut stmt = conn.prepare(&format!("{CANDIDATE_SELECT} WHERE cr.id = ?1"))?;
+        let mut stmt = conn.prepare(&format!(
+            "{CANDIDATE_COLUMNS} {CANDIDATE_FROM} WHERE cr.id = ?1"
+        ))?;
         let mut out = Vec::with_capacity(due.len());
         for (id, milestone) in due {
             if let Some(d) = stmt
@@ -132,12 +134,14 @@ impl Vault {
 }
 
 /// A credential's columns as an alert needs them.
-const CANDIDATE_SELECT: &str =
+const CANDIDATE_COLUMNS: &str =
     "SELECT cr.uid, c.name, c.portal, cr.kind, cr.label, cr.identity, cr.apple_account,
-            cr.expires_at, cr.revision, cr.error, c.warn_days, c.id, c.contact_email
-     FROM credentials cr JOIN clients c ON c.id = cr.client_id";
+            cr.expires_at, cr.revision, cr.error, c.warn_days, c.id, c.contact_email";
 
-/// One row of [`CANDIDATE_SELECT`] as the alert to queue for `milestone`.
+/// Where [`CANDIDATE_COLUMNS`] come from.
+const CANDIDATE_FROM: &str = "FROM credentials cr JOIN clients c ON c.id = cr.client_id";
+
+/// One row of [`CANDIDATE_COLUMNS`] as the alert to queue for `milestone`.
 fn due_row(
     r: &crate::db::Row<'_>,
     now: DateTime<Utc>,

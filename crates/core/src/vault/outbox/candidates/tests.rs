@@ -4,48 +4,41 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::super::Due;
+use super::{CANDIDATE_COLUMNS, CANDIDATE_FROM, due_row};
 use crate::args;
 use crate::error::Result;
 use crate::reminders::{self, Milestones};
-use crate::status::{Thresholds, status};
-use crate::summary::{CredentialSummary, Portal};
-use crate::vault::sample::{start, vault};
+use crate::status::Thresholds;
+use crate::vault::sample::{milestone_plans, start, vault};
 use crate::vault::{Vault, parse_ts};
 
 impl Vault {
-    /// Every credential whose latest milestone at `now` was not queued yet, as the alert to
-    /// queue, read in one query (the milestones already queued for its revision come with it).
-    pub(super) fn candidates_by_full_scan(
+    /// The candidates as the pass before read them: every row, each with the milestones
+    /// already queued for its revision.
+    fn candidates_by_full_scan(
         &self,
         now: DateTime<Utc>,
         thresholds: Thresholds,
-        milestones: &reminders::Milestones,
+        milestones: &Milestones,
     ) -> Result<Vec<Due>> {
-        if self.mdm_holds_anything()? {
-            return self.reconciled_candidates(now, thresholds, milestones);
-        }
-        let mut stmt = self.db.sql().prepare(
-            "SELECT cr.uid, c.name, c.portal, cr.kind, cr.label, cr.identity, cr.apple_account,
-                    cr.expires_at, cr.revision, cr.error, c.warn_days, c.id, c.contact_email,
-                    (SELECT group_concat(milestone, ' ') FROM alerts a
-                     WHERE a.credential_uid = cr.uid AND a.revision = cr.revision)
-             FROM credentials cr JOIN clients c ON c.id = cr.client_id",
-        )?;
+        let mut stmt = self.db.sql().prepare(&format!(
+            "{CANDIDATE_COLUMNS}, (SELECT group_concat(milestone, ' ') FROM alerts a
+                                  WHERE a.credential_uid = cr.uid AND a.revision = cr.revision)
+             {CANDIDATE_FROM}"
+        ))?;
         let mut schedules = reminders::Schedules::default();
-        let rows = stmt.query_map(args![], |r| {
+        let mut out = Vec::new();
+        stmt.query_each(args![], |r| -> crate::db::SqlResult<bool> {
             let expires_at = r.get_ref(7)?.as_str_or_null()?.and_then(parse_ts);
             let error = r.get_ref(9)?.as_str_or_null()?;
-            let window = r
-                .get::<Option<u32>>(10)?
-                .unwrap_or(thresholds.renewal_window_days);
             let own = Thresholds {
-                renewal_window_days: window,
+                renewal_window_days: r
+                    .get::<Option<u32>>(10)?
+                    .unwrap_or(thresholds.renewal_window_days),
                 ..thresholds
             };
-            // Whether its latest milestone is still to be queued, decided before anything is
-            // copied out of the row: in the steady state nearly every row stops here.
             let queued = r.get_ref(13)?.as_str_or_null()?.unwrap_or_default();
-            let Some(milestone) = reminders::latest_milestone(
+            let milestone = reminders::latest_milestone(
                 expires_at,
                 error,
                 now,
@@ -54,41 +47,12 @@ impl Vault {
                 &mut schedules,
             )
             .filter(|m| !queued.split(' ').any(|q| q == *m))
-            .map(str::to_owned) else {
-                return Ok(None);
-            };
-            let st = status(expires_at, error, now, own);
-            let summary = CredentialSummary {
-                uid: r.get(0)?,
-                client: r.get(1)?,
-                portal: Portal::parse(r.get_ref(2)?.as_str()?).unwrap_or_default(),
-                kind: crate::vault::listing::kind_from_id(r.get_ref(3)?.as_str()?),
-                label: r.get(4)?,
-                identity: r.get(5)?,
-                apple_account: r.get(6)?,
-                expires_at,
-                revision: r.get(8)?,
-                status: st.clone(),
-                renewal_window_days: window,
-                source: crate::mdm::Source::File,
-                mdm: None,
-            };
-            Ok(Some(Due {
-                client_id: r.get(11)?,
-                contact: r.get(12)?,
-                revision: summary.revision,
-                summary,
-                milestone,
-                st,
-                own,
-            }))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            if let Some(d) = row? {
-                out.push(d);
+            .map(str::to_owned);
+            if let Some(m) = milestone {
+                out.push(due_row(r, now, thresholds, &m)?);
             }
-        }
+            Ok(true)
+        })?;
         Ok(out)
     }
 }
@@ -111,17 +75,9 @@ fn seen(due: &[Due]) -> Vec<String> {
 fn the_alert_pass_that_reads_little_agrees_with_reading_every_row() {
     let v = vault();
     let thresholds = v.thresholds().expect("thresholds");
-    let plans = [
-        Milestones::default(),
-        Milestones {
-            days_before: vec![120, 10],
-            grace_every_days: 3,
-            grace_daily_last_days: 2,
-        },
-    ];
     let mut compared = 0;
     let mut queued = 0;
-    for milestones in &plans {
+    for milestones in &milestone_plans() {
         let mut now: DateTime<Utc> = start() - Duration::days(20);
         let end = start() + Duration::days(240);
         while now < end {
