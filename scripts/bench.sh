@@ -6,8 +6,9 @@
 #     pass that finds nothing new;
 #   - hyperfine: `tokenkeeper status --json` as a whole process on the same 10,000 credentials,
 #     beside `status --format prometheus` and `export --format csv`;
-#   - criterion (issue 21's scale, benches/scale.rs): listing, scheduler pass, one renewal,
-#     dashboard index and keystroke at 100,000 credentials; the listing at 1 vs 10 revisions
+#   - criterion (issue 21's scale, benches/scale.rs): listing, scheduler pass (without and with a
+#     channel to alert), one renewal, dashboard index and keystroke at 100,000 credentials; the
+#     listing at 1 vs 10 revisions
 #     (seeding 100,000 through the core takes about ten minutes once; kept in bench-data);
 #   - hyperfine: the same three commands on the 100,000-credential vault;
 #   - the MDM sync of 500 connections against local TLS fakes, 5% of them hanging until their
