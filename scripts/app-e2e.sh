@@ -3,8 +3,8 @@
 # self-contained binary, where plain `cargo build` would load the Vite dev server), checks the
 # package (`scripts/package-check.sh`), then drives the real window under Xvfb through
 # tauri-driver and WebKitWebDriver (Debian's webkit2gtk-driver), inside a private D-Bus session
-# with an unlocked keyring, a notification server and a system tray. Screenshots land in
-# artifacts/webdriver/.
+# with an unlocked keyring, a notification server and a system tray; then on a team's PostgreSQL
+# server that stops and comes back. Screenshots land in artifacts/webdriver/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -34,5 +34,8 @@ export TOKENKEEPER_MINT_BIN="$CARGO_TARGET_DIR/debug/examples/mint"
 export TOKENKEEPER_CLI_BIN="$CARGO_TARGET_DIR/debug/tokenkeeper"
 
 echo "==> real window under Xvfb"
-scripts/with-keychain.sh xvfb-run -a -s "-screen 0 1280x900x24" \
+# A throwaway PostgreSQL server too: the window on a team's server that stops and comes back
+# (tests/webdriver/team.test.mjs).
+TOKENKEEPER_REQUIRE_POSTGRES=1 scripts/with-keychain.sh scripts/with-postgres.sh \
+  xvfb-run -a -s "-screen 0 1280x900x24" \
   node --test --test-concurrency=1 tests/webdriver/

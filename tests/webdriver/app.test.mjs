@@ -6,19 +6,18 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Builder, By, until } from 'selenium-webdriver';
 
-const root = resolve(import.meta.dirname, '../..');
+import { shot as shotOf, shots, sleep, waitText as waitFor, windowGeometry } from './window.mjs';
+
 const app = process.env.TOKENKEEPER_APP_BIN;
 const mint = process.env.TOKENKEEPER_MINT_BIN;
-const shots = join(root, 'artifacts', 'webdriver');
-mkdirSync(shots, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), 'tk-webdriver-'));
 const cli = process.env.TOKENKEEPER_CLI_BIN;
 const db = join(work, 'tokenkeeper.db');
@@ -41,35 +40,12 @@ const driverPort = Number(process.env.TK_WEBDRIVER_PORT || 4444);
 let driverProcess;
 let driver;
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
 async function shot(name) {
-  // Let the webview paint what the last step changed before taking its picture.
-  await driver.executeAsyncScript('const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(done));');
-  await sleep(300);
-  // The app's window as the X server shows it, and the whole screen (the window, the tray, any
-  // dialog). Not WebDriver's screenshot: WebKitGTK never answers it when the page is drawn without
-  // compositing, as TokenKeeper draws it on a machine without a GPU (src-tauri/src/rendering.rs).
-  execFileSync('import', ['-window', 'root', '-crop', windowGeometry('TokenKeeper'), join(shots, `${name}.png`)]);
-  execFileSync('import', ['-window', 'root', join(shots, `${name}-screen.png`)]);
-}
-
-/** `WxH+X+Y` of the top-level window named `name`, for a crop of the screen. */
-function windowGeometry(name) {
-  const info = execFileSync('xwininfo', ['-name', name]).toString();
-  const [x, y, w, h] = ['Absolute upper-left X', 'Absolute upper-left Y', 'Width', 'Height'].map((k) =>
-    Number(new RegExp(`${k}:\\s+(-?\\d+)`).exec(info)?.[1]),
-  );
-  return `${w}x${h}+${x}+${y}`;
+  await shotOf(driver, name);
 }
 
 async function waitText(text, timeout = 15000) {
-  const el = await driver.wait(
-    until.elementLocated(By.xpath(`//*[contains(normalize-space(.), ${JSON.stringify(text)}) and not(.//*[contains(normalize-space(.), ${JSON.stringify(text)})])]`)),
-    timeout,
-    `"${text}" never appeared`,
-  );
-  return el;
+  return waitFor(driver, text, timeout);
 }
 
 /** Opens a page of the app from scratch (a reload: no dialog left over from the last test). */
