@@ -32,6 +32,11 @@ impl Connection {
         }
     }
 
+    /// How `vault` is reached while it answers: a team's server, or a vault of one's own.
+    pub fn of(vault: &Vault) -> Self {
+        Self::reachable(vault.is_shared().then(|| vault.database_location()))
+    }
+
     /// Why nothing can change while the server is away, for every refused change.
     pub fn read_only_reason(database: &str, since: DateTime<Utc>, as_of: DateTime<Utc>) -> String {
         format!(
@@ -89,29 +94,39 @@ pub fn open_at_start(
         .and_then(tokenkeeper_store_postgres::shown_location);
     match (open(), team) {
         (Ok(vault), _) => {
-            let database = vault.is_shared().then(|| vault.database_location());
-            Ok((vault, open()?, Connection::reachable(database)))
+            let connection = Connection::of(&vault);
+            Ok((vault, open()?, connection))
         }
         (Err(e @ Error::ServerUnavailable { .. }), Some(database)) => {
-            let since = Utc::now();
-            let copy = |reason: &str| Vault::open_copy_of(&database, reason);
-            let Some((_, taken)) = copy("")? else {
-                return Err(e);
-            };
-            let reason = Connection::read_only_reason(&database, since, taken.taken_at);
-            match (copy(&reason)?, copy(&reason)?) {
-                (Some((commands, _)), Some((scheduler, _))) => Ok((
-                    commands,
-                    scheduler,
-                    Connection {
-                        database: Some(database),
-                        away_since: Some(since),
-                        shown_as_of: Some(taken.taken_at),
-                    },
-                )),
-                _ => Err(e),
-            }
+            open_copies(&database, Utc::now())?.ok_or(e)
         }
         (Err(e), _) => Err(e),
     }
+}
+
+/// This computer's copy of the team vault `database` (as shown), opened twice (for the commands
+/// and for the scheduler), read only, every change refused with why and since `since`; and the
+/// connection the window shows. `None` when this computer has no copy.
+///
+/// # Errors
+/// [`Error::Database`]: the copy cannot be read.
+pub fn open_copies(
+    database: &str,
+    since: DateTime<Utc>,
+) -> tokenkeeper_core::Result<Option<(Vault, Vault, Connection)>> {
+    let copy = |reason: &str| Vault::open_copy_of(database, reason);
+    // When it was taken is part of every refusal's reason: read before the copies are opened.
+    let Some((_, taken)) = copy("")? else {
+        return Ok(None);
+    };
+    let reason = Connection::read_only_reason(database, since, taken.taken_at);
+    let (Some((commands, _)), Some((scheduler, _))) = (copy(&reason)?, copy(&reason)?) else {
+        return Ok(None);
+    };
+    let connection = Connection {
+        database: Some(database.to_owned()),
+        away_since: Some(since),
+        shown_as_of: Some(taken.taken_at),
+    };
+    Ok(Some((commands, scheduler, connection)))
 }

@@ -44,7 +44,7 @@ pub fn secret_store() -> Box<dyn SecretStore> {
 /// [`Error::Database`] when the file is from a newer TokenKeeper;
 /// [`Error::DatabaseDamaged`] when it is damaged or not a database at all.
 pub fn open_vault() -> tokenkeeper_core::Result<Vault> {
-    let path = vault_location().ok_or_else(|| Error::Io {
+    let path = Db::default_path().ok_or_else(|| Error::Io {
         path: "app-data folder".to_owned(),
         source: std::io::Error::new(
             std::io::ErrorKind::NotFound,
@@ -52,12 +52,6 @@ pub fn open_vault() -> tokenkeeper_core::Result<Vault> {
         ),
     })?;
     tokenkeeper_store_postgres::open_location(&path, secret_store())
-}
-
-/// Where the vault is: `TOKENKEEPER_DB` (a file, or a team's server), else the file in the OS
-/// app-data folder; `None` on a system without one.
-pub fn vault_location() -> Option<std::path::PathBuf> {
-    Db::default_path()
 }
 
 /// The commands, one list for the IPC handler and for the TypeScript bindings.
@@ -126,8 +120,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
 /// OS keychain.
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>, vault: Vault) -> tauri::Builder<R> {
     let file = VaultFile::from_parts(vault.database_path(), Arc::from(secret_store()));
-    let database = vault.is_shared().then(|| vault.database_location());
-    manage_vault(builder, vault, file, Connection::reachable(database))
+    let connection = Connection::of(&vault);
+    manage_vault(builder, vault, file, connection)
 }
 
 /// As [`with_commands`], the vault opened from `file` (the tests share an in-memory secret
@@ -140,13 +134,8 @@ pub fn with_vault_file<R: Runtime>(
     file: VaultFile,
 ) -> tokenkeeper_core::Result<tauri::Builder<R>> {
     let vault = file.open()?;
-    let database = vault.is_shared().then(|| vault.database_location());
-    Ok(manage_vault(
-        builder,
-        vault,
-        file,
-        Connection::reachable(database),
-    ))
+    let connection = Connection::of(&vault);
+    Ok(manage_vault(builder, vault, file, connection))
 }
 
 /// The managed state every command reads: the vault, the files handed over, the dashboard's
@@ -185,7 +174,8 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
     };
     // A team's server that cannot be reached: the app starts on this computer's copy of the
     // team vault, read only, and the scheduler reconnects by itself.
-    let location = vault_location().unwrap_or_default();
+    // `TOKENKEEPER_DB` (a file, or a team's server), else the file in the OS app-data folder.
+    let location = Db::default_path().unwrap_or_default();
     let (vault, scheduler_vault, connection) = connection::open_at_start(&location, &open_vault)?;
     let builder = tauri::Builder::default();
     // First, so that a second instance stops before it opens anything.

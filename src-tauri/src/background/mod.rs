@@ -38,7 +38,7 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, vault: Vault) {
         window::open_credential(&clicked, &uid);
     });
     let refreshed = app.clone();
-    let team_url = crate::vault_location()
+    let team_url = tokenkeeper_core::db::Db::default_path()
         .and_then(|p| p.to_str().map(str::to_owned))
         .filter(|l| tokenkeeper_store_postgres::is_server_url(l));
     let mut scheduler = scheduler::Scheduler::new(vault, notifier, move |pass| {

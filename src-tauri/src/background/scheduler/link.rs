@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use tokenkeeper_core::{Error, Vault};
 
 use super::{Deliver, Scheduler};
-use crate::connection::Connection;
+use crate::connection::{Connection, open_copies};
 
 /// How often an unreachable server is tried again.
 pub const RECONNECT: Duration = Duration::from_secs(30);
@@ -71,40 +71,35 @@ impl<D: Deliver> Scheduler<D> {
         let Some(link) = self.link.as_mut() else {
             return;
         };
-        let copy = |reason: &str| match Vault::open_copy_of(&link.database, reason) {
-            Ok(found) => found,
-            Err(e) => {
-                eprintln!("tokenkeeper: the copy of the team vault cannot be read: {e}");
-                None
+        let copies = open_copies(&link.database, now).unwrap_or_else(|e| {
+            eprintln!("tokenkeeper: the copy of the team vault cannot be read: {e}");
+            None
+        });
+        let (theirs, connection) = match copies {
+            Some((commands, mine, connection)) => {
+                self.vault = mine;
+                (Some(commands), connection)
             }
+            None => (
+                None,
+                Connection {
+                    database: Some(link.database.clone()),
+                    away_since: Some(now),
+                    shown_as_of: None,
+                },
+            ),
         };
-        let taken = copy("").map(|(_, taken)| taken);
-        let reason = taken
-            .as_ref()
-            .map(|t| Connection::read_only_reason(&link.database, now, t.taken_at));
-        let (mine, theirs) = match &reason {
-            Some(reason) => (copy(reason), copy(reason)),
-            None => (None, None),
-        };
-        if let Some((vault, _)) = mine {
-            self.vault = vault;
-        }
         eprintln!(
             "tokenkeeper: the team's server {} cannot be reached: {}",
             link.database,
-            if taken.is_some() {
+            if theirs.is_some() {
                 "showing the last known state, read only"
             } else {
                 "this computer has no copy of the team vault to show"
             }
         );
-        let connection = Connection {
-            database: Some(link.database.clone()),
-            away_since: Some(now),
-            shown_as_of: taken.as_ref().map(|t| t.taken_at),
-        };
         link.away = Some(Away { since: now });
-        (link.swap)(theirs.map(|(v, _)| v), connection);
+        (link.swap)(theirs, connection);
     }
 
     /// While the server is away: tries it again; once it answers, the reminders shown meanwhile

@@ -13,7 +13,7 @@
 //! instead.
 
 use crate::args;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
 use super::super::reach::{Reach, within_reach_sql};
 use super::super::{Vault, parse_ts};
@@ -39,7 +39,6 @@ impl Vault {
         let conn = self.db.sql();
         let within = Reach::new(&conn, now, thresholds, milestones)?;
         let own = |client_id: i64| within.own(client_id);
-        let (reach, horizon) = (within.reach, within.horizon.clone());
 
         let total: i64 =
             conn.query_row("SELECT COUNT(*) FROM credentials", args![], |r| r.get(0))?;
@@ -52,7 +51,7 @@ impl Vault {
         {
             // With the milestones already sent for the revision.
             let mut stmt = conn.prepare(&within_reach_sql("reminders_sent"))?;
-            stmt.query_each(args![horizon], |r| -> crate::db::SqlResult<bool> {
+            stmt.query_each(args![within.horizon], |r| -> crate::db::SqlResult<bool> {
                 seen += 1;
                 let id: i64 = r.get(0)?;
                 let own = own(r.get(1)?);
@@ -88,10 +87,7 @@ impl Vault {
         counts[usize::from(State::Active.urgency())] +=
             usize::try_from(total).unwrap_or(0).saturating_sub(seen);
         if snoozed.is_none() {
-            next = earliest(
-                next,
-                self.next_beyond(&horizon, now, reach, &own, milestones, next)?,
-            );
+            next = earliest(next, self.next_beyond(&within, now, milestones, next)?);
         }
 
         let notification = match snoozed {
@@ -121,14 +117,12 @@ impl Vault {
     }
 
     /// The first milestone of the credentials beyond reach, read in expiry order until none can
-    /// come before `before` (or the first found): each one's first milestone is at most
-    /// `reach` before its expiry.
+    /// come before `before` (or the first found): each one's first milestone is at most the
+    /// reach before its expiry.
     fn next_beyond(
         &self,
-        horizon: &str,
+        within: &Reach,
         now: DateTime<Utc>,
-        reach: Duration,
-        own: &dyn Fn(i64) -> Thresholds,
         milestones: &Milestones,
         before: Option<DateTime<Utc>>,
     ) -> Result<Option<DateTime<Utc>>> {
@@ -138,16 +132,16 @@ impl Vault {
         )?;
         let mut best = before;
         let mut schedules = Schedules::default();
-        stmt.query_each(args![horizon], |r| -> crate::db::SqlResult<bool> {
+        stmt.query_each(args![within.horizon], |r| -> crate::db::SqlResult<bool> {
             let Some(e) = text(r, 0)?.and_then(parse_ts) else {
                 return Ok(true);
             };
-            if best.is_some_and(|b| e - reach >= b) {
+            if best.is_some_and(|b| e - within.reach >= b) {
                 return Ok(false);
             }
             best = earliest(
                 best,
-                schedules.next_after(e, now, own(r.get(1)?), milestones),
+                schedules.next_after(e, now, within.own(r.get(1)?), milestones),
             );
             Ok(true)
         })?;
@@ -176,8 +170,8 @@ fn text<'r>(r: &'r crate::db::Row<'_>, i: usize) -> crate::db::SqlResult<Option<
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::vault::sample::{milestone_plans, start, vault};
+    use chrono::Duration;
 
     /// The pass that reads only what can matter gives what the whole listing gives, hour after
     /// hour through eight months, as reminders are sent, under two sets of milestones and
