@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::Utc;
-use tokenkeeper_core::export::{ExportFormat, export};
+use tokenkeeper_core::export::{ExportFormat, export_to};
 use tokenkeeper_core::{Error, Vault};
 
 /// Arguments of `export`.
@@ -30,22 +30,30 @@ pub fn run(args: &Args, vault: &Vault) -> Result<(), Error> {
     let now = Utc::now();
     // A team's vault: its copy on this computer answers when the server holds nothing newer.
     let copy = vault.current_local_copy()?;
-    // Let go with the process, as in `status` (freeing the rows one by one costs more than
-    // the system taking the memory back whole).
-    let rows = std::mem::ManuallyDrop::new(copy.as_ref().unwrap_or(vault).summaries(now)?);
-    let text = export(&rows, format, now);
+    let rows = copy.as_ref().unwrap_or(vault).report(now)?;
+    // Written as it is made (100,000 credentials are 15 MB of CSV, 112 MB of calendar).
+    let written = match &args.out {
+        Some(path) => {
+            let io = |source| Error::Io {
+                path: path.display().to_string(),
+                source,
+            };
+            let file = std::fs::File::create(path).map_err(io)?;
+            let mut out = std::io::BufWriter::new(file);
+            export_to(&mut out, &rows, format, now)
+                .and_then(|()| out.flush())
+                .map_err(io)
+        }
+        None => {
+            // A closed pipe (`| head`) is the reader's choice, not a failure.
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ = export_to(&mut out, &rows, format, now).and_then(|()| out.flush());
+            Ok(())
+        }
+    };
     if copy.is_none() && vault.has_local_copy() {
         // The copy this computer keeps is behind: taken again, for the next report.
         let _ = vault.save_local_copy(now);
     }
-    match &args.out {
-        Some(path) => std::fs::write(path, text).map_err(|source| Error::Io {
-            path: path.display().to_string(),
-            source,
-        }),
-        None => {
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-            Ok(())
-        }
-    }
+    written
 }

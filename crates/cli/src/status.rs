@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use tokenkeeper_core::vault::Channel;
-use tokenkeeper_core::{CredentialSummary, Error, State, Vault, monitoring};
+use tokenkeeper_core::{Error, Listing, Report, State, Vault, monitoring};
 
 use crate::date;
 
@@ -85,8 +85,8 @@ pub(crate) fn whole_seconds(at: DateTime<Utc>) -> Option<[u8; 20]> {
 }
 
 /// The exit status for a set of states.
-pub fn exit_code(rows: &[CredentialSummary]) -> u8 {
-    rows.iter()
+pub fn exit_code(rows: &(impl Listing + ?Sized)) -> u8 {
+    rows.rows()
         .map(|r| match r.status.state {
             State::Active => 0,
             State::RenewalRequired => 1,
@@ -102,21 +102,17 @@ pub fn run(args: &Args, vault: &mut Vault) -> Result<ExitCode, Error> {
     // and no state change is left to record (the server records those).
     let mut copy = vault.current_local_copy()?;
     let rows = match (args.at, &copy) {
-        (Some(at), Some(copy)) => copy.summaries(at)?,
-        (Some(at), None) => vault.summaries(at)?,
-        (None, Some(c)) => match c.summaries_unrecorded(Utc::now())? {
+        (Some(at), Some(copy)) => copy.report(at)?,
+        (Some(at), None) => vault.report(at)?,
+        (None, Some(c)) => match c.report_unrecorded(Utc::now())? {
             (rows, 0) => rows,
             _ => {
                 copy = None;
-                vault.record_state_changes(Utc::now())?.0
+                vault.report_and_record(Utc::now())?.0
             }
         },
-        (None, None) => vault.record_state_changes(Utc::now())?.0,
+        (None, None) => vault.report_and_record(Utc::now())?.0,
     };
-    // Let go with the process, whose memory the system takes back whole: freeing 100,000 rows
-    // one by one, and the allocator sorting out its free lists after them when the vault
-    // closed, were a fifth of the command (perf).
-    let rows = std::mem::ManuallyDrop::new(rows);
     let code = report(args, copy.as_ref().unwrap_or(vault), &rows);
     if copy.is_none() && vault.has_local_copy() {
         // The copy this computer keeps is behind: taken again once the answer is out, for the
@@ -128,7 +124,7 @@ pub fn run(args: &Args, vault: &mut Vault) -> Result<ExitCode, Error> {
 }
 
 /// Prints the report of `rows`, read from `vault`.
-fn report(args: &Args, vault: &Vault, rows: &[CredentialSummary]) -> Result<ExitCode, Error> {
+fn report(args: &Args, vault: &Vault, rows: &Report) -> Result<ExitCode, Error> {
     let mut out = std::io::stdout().lock();
     let channels = vault.channels()?;
     let failing: Vec<&Channel> = channels.iter().filter(|c| c.health.problem).collect();
@@ -156,14 +152,14 @@ fn report(args: &Args, vault: &Vault, rows: &[CredentialSummary]) -> Result<Exit
         let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut out);
         let _ = crate::status_json::write(&mut buffered, rows);
         let _ = buffered.flush();
-    } else if rows.is_empty() {
+    } else if rows.count() == 0 {
         let _ = writeln!(
             out,
             "No credentials yet: `tokenkeeper client add NAME`, then `tokenkeeper import FILE --client NAME`."
         );
     } else {
         let thresholds = vault.thresholds()?;
-        for r in rows {
+        for r in rows.rows() {
             let mut line = format!(
                 "{:<17} {:<24} {:<22} {:<18} {}",
                 r.status.state.label(),

@@ -6,27 +6,27 @@
 use std::io::{self, Write};
 
 use serde::Serialize;
-use tokenkeeper_core::CredentialSummary;
+use tokenkeeper_core::Listing;
 
 /// Writes `rows` as a pretty-printed JSON array with a final newline.
 ///
 /// # Errors
 /// Writing failed (a closed pipe).
-pub fn write(out: &mut impl Write, rows: &[CredentialSummary]) -> io::Result<()> {
-    if rows.is_empty() {
+pub fn write(out: &mut impl Write, rows: &(impl Listing + ?Sized)) -> io::Result<()> {
+    if rows.count() == 0 {
         return out.write_all(b"[]\n");
     }
     let mut line = Vec::with_capacity(512);
     out.write_all(b"[")?;
-    for (i, r) in rows.iter().enumerate() {
+    for (i, r) in rows.rows().enumerate() {
         line.clear();
         line.extend_from_slice(if i == 0 { b"\n  {" } else { b",\n  {" });
         field(&mut line, "client", true);
-        string(&mut line, &r.client)?;
+        string(&mut line, r.client)?;
         field(&mut line, "kind", false);
         value(&mut line, &r.kind)?;
         field(&mut line, "label", false);
-        string(&mut line, &r.label)?;
+        string(&mut line, r.label)?;
         field(&mut line, "expires_at", false);
         match r.expires_at {
             Some(at) => crate::status::rfc3339_json(&mut line, at)?,

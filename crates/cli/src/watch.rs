@@ -24,7 +24,7 @@ pub struct Args {
 /// One pass; returns whether a delivery failed.
 fn pass(vault: &mut Vault, out: &mut impl Write) -> Result<bool, Error> {
     let now = Utc::now();
-    let (_, changed) = vault.record_state_changes(now)?;
+    let (_, changed) = vault.report_and_record(now)?;
     let queued = vault.queue_alerts(now)?;
     let checks = vault.check_due(now, &vault.apple_endpoints()?)?;
     let round = tokenkeeper_channels::deliver_due(vault, &Utc::now, tokenkeeper_channels::TIMEOUT)?;

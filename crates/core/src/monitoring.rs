@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
 
+use crate::report::Listing;
 use crate::status::State;
-use crate::summary::CredentialSummary;
 use crate::vault::Channel;
 use crate::words;
 
@@ -95,16 +95,16 @@ struct Labels {
 }
 
 impl Labels {
-    fn new(rows: &[CredentialSummary]) -> Self {
-        let mut text = String::with_capacity(rows.len() * 64);
-        let mut ends = Vec::with_capacity(rows.len());
-        for r in rows {
+    fn new(rows: &(impl Listing + ?Sized)) -> Self {
+        let mut text = String::with_capacity(rows.count() * 64);
+        let mut ends = Vec::with_capacity(rows.count());
+        for r in rows.rows() {
             text.push_str("client=\"");
-            esc_into(&mut text, &r.client);
+            esc_into(&mut text, r.client);
             text.push_str("\",kind=\"");
             text.push_str(r.kind.id());
             text.push_str("\",name=\"");
-            esc_into(&mut text, &r.label);
+            esc_into(&mut text, r.label);
             text.push('"');
             ends.push(text.len());
         }
@@ -122,8 +122,8 @@ impl Labels {
 /// and state (one series per state, 1 for the current one), labelled by client, kind and name;
 /// how many credentials are in each state; the last successful check at Apple; each channel's
 /// health.
-pub fn prometheus(rows: &[CredentialSummary], extras: &Extras<'_>) -> String {
-    let mut out = Vec::with_capacity(rows.len() * 600 + 2048);
+pub fn prometheus(rows: &(impl Listing + ?Sized), extras: &Extras<'_>) -> String {
+    let mut out = Vec::with_capacity(rows.count() * 600 + 2048);
     // Writing to memory cannot fail.
     let _ = write_prometheus(&mut out, rows, extras);
     String::from_utf8(out).unwrap_or_default()
@@ -136,7 +136,7 @@ pub fn prometheus(rows: &[CredentialSummary], extras: &Extras<'_>) -> String {
 /// What writing to `w` returns.
 pub fn write_prometheus(
     w: &mut impl std::io::Write,
-    rows: &[CredentialSummary],
+    rows: &(impl Listing + ?Sized),
     extras: &Extras<'_>,
 ) -> std::io::Result<()> {
     let mut out = String::with_capacity(CHUNK + 1024);
@@ -146,7 +146,7 @@ pub fn write_prometheus(
         "tokenkeeper_credential_expiry_timestamp_seconds",
         "When the credential expires, in Unix seconds (absent when unknown).",
     );
-    for (i, r) in rows.iter().enumerate() {
+    for (i, r) in rows.rows().enumerate() {
         if let Some(e) = r.expires_at {
             sample(
                 &mut out,
@@ -165,7 +165,7 @@ pub fn write_prometheus(
         "tokenkeeper_credential_remaining_seconds",
         "Whole days until expiry times 86400, negative once expired (absent when unknown).",
     );
-    for (i, r) in rows.iter().enumerate() {
+    for (i, r) in rows.rows().enumerate() {
         if let Some(d) = r.status.days_left {
             sample(
                 &mut out,
@@ -182,7 +182,7 @@ pub fn write_prometheus(
         "tokenkeeper_credential_warning_window_seconds",
         "How long before expiry Renewal Required starts for the credential (its client's threshold).",
     );
-    for (i, r) in rows.iter().enumerate() {
+    for (i, r) in rows.rows().enumerate() {
         sample(
             &mut out,
             "tokenkeeper_credential_warning_window_seconds",
@@ -197,7 +197,7 @@ pub fn write_prometheus(
         "tokenkeeper_credential_state",
         "The credential's state: 1 for the current one, 0 for the others.",
     );
-    for (i, r) in rows.iter().enumerate() {
+    for (i, r) in rows.rows().enumerate() {
         for (s, state) in STATES.iter().zip(STATE_LABELS) {
             let v = i64::from(r.status.state == *s);
             sample(
@@ -217,7 +217,7 @@ pub fn write_prometheus(
         "How many credentials are in each state.",
     );
     for s in STATES {
-        let n = rows.iter().filter(|r| r.status.state == s).count();
+        let n = rows.rows().filter(|r| r.status.state == s).count();
         let _ = writeln!(out, "tokenkeeper_credentials{{state=\"{}\"}} {n}", s.id());
     }
     family(
@@ -293,8 +293,8 @@ pub struct PluginResult {
 /// error; WARNING when something needs renewal or a channel keeps failing; else OK. Perfdata
 /// gives the counts per state and the fewest days left (warning at the renewal window,
 /// critical at 0).
-pub fn nagios(rows: &[CredentialSummary], extras: &Extras<'_>) -> PluginResult {
-    let count = |s: State| rows.iter().filter(|r| r.status.state == s).count();
+pub fn nagios(rows: &(impl Listing + ?Sized), extras: &Extras<'_>) -> PluginResult {
+    let count = |s: State| rows.rows().filter(|r| r.status.state == s).count();
     let critical = count(State::Expired) + count(State::Lapsed) + count(State::Error);
     let warning = count(State::RenewalRequired);
     let failing: Vec<&str> = extras
@@ -312,10 +312,10 @@ pub fn nagios(rows: &[CredentialSummary], extras: &Extras<'_>) -> PluginResult {
     };
     let word = ["OK", "WARNING", "CRITICAL"][usize::from(code)];
     let mut parts = Vec::new();
-    if rows.is_empty() {
+    if rows.count() == 0 {
         parts.push("no credentials on record".to_owned());
     } else if critical == 0 && warning == 0 {
-        parts.push(format!("all {} credentials active", rows.len()));
+        parts.push(format!("all {} credentials active", rows.count()));
     } else {
         if critical > 0 {
             parts.push(format!("{critical} expired, lapsed or in error"));
@@ -329,7 +329,7 @@ pub fn nagios(rows: &[CredentialSummary], extras: &Extras<'_>) -> PluginResult {
     }
     // The most urgent credential, named, so the alert says what to look at.
     if let Some(first) = rows
-        .iter()
+        .rows()
         .filter(|r| r.status.state != State::Active)
         .max_by_key(|r| {
             (
@@ -359,7 +359,7 @@ pub fn nagios(rows: &[CredentialSummary], extras: &Extras<'_>) -> PluginResult {
         .collect();
     let mut perf = format!(
         "total={};;;0; active={};;;0; renewal_required={};1;;0; expired={};;1;0; lapsed={};;1;0; error={};;1;0; failing_channels={};1;;0;",
-        rows.len(),
+        rows.count(),
         count(State::Active),
         warning,
         count(State::Expired),
@@ -367,9 +367,9 @@ pub fn nagios(rows: &[CredentialSummary], extras: &Extras<'_>) -> PluginResult {
         count(State::Error),
         failing.len()
     );
-    if let Some(min) = rows.iter().filter_map(|r| r.status.days_left).min() {
+    if let Some(min) = rows.rows().filter_map(|r| r.status.days_left).min() {
         let window = rows
-            .iter()
+            .rows()
             .map(|r| r.renewal_window_days)
             .max()
             .unwrap_or(30);

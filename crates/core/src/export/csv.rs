@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use super::rfc3339;
-use crate::summary::CredentialSummary;
+use crate::report::Listing;
 
 /// Column names, in order. Part of the export's contract: scripts read them.
 const HEADER: [&str; 15] = [
@@ -36,20 +36,27 @@ enum Field<'a> {
 }
 
 /// The CSV text of `rows`, header first.
-pub(super) fn write(rows: &[CredentialSummary]) -> String {
-    let mut out = String::new();
+pub(super) fn write(
+    w: &mut dyn std::io::Write,
+    rows: &(impl Listing + ?Sized),
+) -> std::io::Result<()> {
+    let mut out = String::with_capacity(super::CHUNK + 4096);
     record(&mut out, HEADER.map(text));
-    for row in rows {
+    for row in rows.rows() {
+        if out.len() >= super::CHUNK {
+            w.write_all(out.as_bytes())?;
+            out.clear();
+        }
         record(
             &mut out,
             [
-                text(&row.client),
+                text(row.client),
                 text(row.portal.id()),
                 text(row.kind.id()),
                 text(row.kind.display_name()),
-                text(&row.label),
-                text(&row.identity),
-                text(row.apple_account.as_deref().unwrap_or_default()),
+                text(row.label),
+                text(row.identity),
+                text(row.apple_account.unwrap_or_default()),
                 Field::Text(row.expires_at.map(rfc3339).unwrap_or_default().into()),
                 Field::Number(row.status.days_left),
                 text(row.status.state.id()),
@@ -73,7 +80,7 @@ pub(super) fn write(rows: &[CredentialSummary]) -> String {
             ],
         );
     }
-    out
+    w.write_all(out.as_bytes())
 }
 
 /// A text cell borrowing its value.
@@ -120,6 +127,11 @@ mod tests {
     use super::*;
     use crate::export::fixtures::{at, row, sample};
     use crate::token::Kind;
+
+    /// The CSV text of `rows`, as [`crate::export::export`] makes it.
+    fn write(rows: &(impl Listing + ?Sized)) -> String {
+        crate::export::export(rows, crate::export::ExportFormat::Csv, at(2027, 1, 1, 0, 0))
+    }
 
     /// A strict RFC 4180 reader, enough to read back what [`write`] made.
     fn read(text: &str) -> Vec<Vec<String>> {

@@ -9,7 +9,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::summary::{CredentialSummary, Portal};
+use crate::report::{Listing, SummaryRef};
+use crate::summary::Portal;
 use crate::token::Kind;
 
 /// Reminders before each expiry: the trigger, and the words for when it fires.
@@ -23,7 +24,11 @@ const ALARMS: [(&str, &str); 3] = [
 const MAX_LINE_OCTETS: usize = 75;
 
 /// The calendar text of `rows`; rows whose expiry is unknown have no event.
-pub(super) fn write(rows: &[CredentialSummary], now: DateTime<Utc>) -> String {
+pub(super) fn write(
+    w: &mut dyn std::io::Write,
+    rows: &(impl Listing + ?Sized),
+    now: DateTime<Utc>,
+) -> std::io::Result<()> {
     let mut ics = Lines::default();
     ics.raw("BEGIN", "VCALENDAR");
     ics.raw("VERSION", "2.0");
@@ -31,17 +36,21 @@ pub(super) fn write(rows: &[CredentialSummary], now: DateTime<Utc>) -> String {
     ics.raw("CALSCALE", "GREGORIAN");
     ics.raw("METHOD", "PUBLISH");
     ics.text("X-WR-CALNAME", "TokenKeeper expiries");
-    for row in rows {
+    for row in rows.rows() {
         if let Some(expiry) = row.expires_at {
-            event(&mut ics, row, expiry, now);
+            event(&mut ics, &row, expiry, now);
+        }
+        if ics.out.len() >= super::CHUNK {
+            w.write_all(ics.out.as_bytes())?;
+            ics.out.clear();
         }
     }
     ics.raw("END", "VCALENDAR");
-    ics.out
+    w.write_all(ics.out.as_bytes())
 }
 
 /// Appends the VEVENT of one credential.
-fn event(ics: &mut Lines, row: &CredentialSummary, expiry: DateTime<Utc>, now: DateTime<Utc>) {
+fn event(ics: &mut Lines, row: &SummaryRef<'_>, expiry: DateTime<Utc>, now: DateTime<Utc>) {
     // Thirty minutes gives the event a visible block; TRANSPARENT keeps it from marking the
     // technician busy.
     let end = expiry
@@ -72,7 +81,7 @@ fn event(ics: &mut Lines, row: &CredentialSummary, expiry: DateTime<Utc>, now: D
 
 /// The credential in words: its kind, and its label when the label adds something
 /// ("ADE server token (Main MDM)").
-fn what(row: &CredentialSummary) -> String {
+fn what(row: &SummaryRef<'_>) -> String {
     let kind = row.kind.display_name();
     let label = row.label.trim();
     if label.is_empty() || label.eq_ignore_ascii_case(kind) {
@@ -83,7 +92,7 @@ fn what(row: &CredentialSummary) -> String {
 }
 
 /// What to renew, where, and with which account: what the technician needs on the day.
-fn description(row: &CredentialSummary, what: &str, expiry: DateTime<Utc>) -> String {
+fn description(row: &SummaryRef<'_>, what: &str, expiry: DateTime<Utc>) -> String {
     let (identity, where_) = match row.kind {
         Kind::PushCertificate => (
             "Topic",
@@ -112,7 +121,6 @@ fn description(row: &CredentialSummary, what: &str, expiry: DateTime<Utc>) -> St
     };
     let account = row
         .apple_account
-        .as_deref()
         .unwrap_or("none recorded (use the account that created it)");
     format!(
         "Renew the {what} of {client} before {date} UTC.\n\

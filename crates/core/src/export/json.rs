@@ -3,11 +3,14 @@
 //! `portal`, `identity` and `apple_account`.
 
 use chrono::{DateTime, Utc};
+use std::io::Write;
+
 use serde::Serialize;
 
 use crate::mdm::{MdmView, Source};
+use crate::report::{Listing, SummaryRef};
 use crate::status::State;
-use crate::summary::{CredentialSummary, Portal};
+use crate::summary::Portal;
 use crate::token::Kind;
 
 /// One exported credential. Its own type, not `CredentialSummary` itself, so the export's fields
@@ -29,33 +32,44 @@ struct Row<'a> {
     mdm: Option<&'a MdmView>,
 }
 
-impl<'a> From<&'a CredentialSummary> for Row<'a> {
-    fn from(row: &'a CredentialSummary) -> Self {
+impl<'a> From<SummaryRef<'a>> for Row<'a> {
+    fn from(row: SummaryRef<'a>) -> Self {
         Row {
-            uid: &row.uid,
-            client: &row.client,
+            uid: row.uid,
+            client: row.client,
             portal: row.portal,
             kind: row.kind,
-            label: &row.label,
-            identity: &row.identity,
-            apple_account: row.apple_account.as_deref(),
+            label: row.label,
+            identity: row.identity,
+            apple_account: row.apple_account,
             expires_at: row.expires_at,
             days_left: row.status.days_left,
             state: row.status.state,
             reason: row.status.reason.as_deref(),
             source: row.source,
-            mdm: row.mdm.as_deref(),
+            mdm: row.mdm,
         }
     }
 }
 
 /// The JSON text of `rows`, with a final line break.
-pub(super) fn write(rows: &[CredentialSummary]) -> String {
-    let rows: Vec<Row<'_>> = rows.iter().map(Row::from).collect();
-    let mut out = serde_json::to_string_pretty(&rows)
-        .expect("rows of strings, numbers and unit enums always serialize to JSON");
-    out.push('\n');
-    out
+pub(super) fn write(
+    w: &mut dyn std::io::Write,
+    rows: &(impl Listing + ?Sized),
+) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(super::CHUNK, w);
+    serde_json::to_writer_pretty(&mut out, &Every(rows)).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// Every row of a listing as a JSON array, made one row at a time.
+struct Every<'a, L: ?Sized>(&'a L);
+
+impl<L: Listing + ?Sized> Serialize for Every<'_, L> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.rows().map(Row::from))
+    }
 }
 
 #[cfg(test)]
@@ -65,6 +79,11 @@ mod tests {
     use super::*;
     use crate::export::fixtures::sample;
     use crate::status::UNKNOWN_EXPIRY;
+
+    /// The JSON text of `rows`, as [`crate::export::export`] makes it.
+    fn write(rows: &(impl Listing + ?Sized)) -> String {
+        crate::export::export(rows, crate::export::ExportFormat::Json, Utc::now())
+    }
 
     #[test]
     fn parses_back_with_the_documented_fields() {

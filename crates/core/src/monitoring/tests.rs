@@ -2,7 +2,7 @@ use chrono::{Duration, TimeZone, Utc};
 
 use super::*;
 use crate::status::{Thresholds, status};
-use crate::summary::Portal;
+use crate::summary::{CredentialSummary, Portal};
 use crate::token::Kind;
 
 fn now() -> DateTime<Utc> {

@@ -191,7 +191,7 @@ impl Vault {
             results.push(result);
         }
         if !results.is_empty() {
-            self.record_state_changes(now)?;
+            self.report_and_record(now)?;
         }
         Ok(results)
     }

@@ -38,7 +38,7 @@ impl Vault {
             })?;
         let (index, changed) = builder.finish(self.client_count()?, urgency_parts);
         if !changed.is_empty() {
-            let changed: Vec<&CredentialSummary> = changed.iter().collect();
+            let changed: Vec<_> = changed.iter().map(CredentialSummary::view).collect();
             self.db.try_write(|tx| states::record(tx, &changed, now))?;
         }
         Ok(index)

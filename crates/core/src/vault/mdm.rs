@@ -307,7 +307,7 @@ impl Vault {
             reports.push(report);
         }
         if !reports.is_empty() {
-            self.record_state_changes(now)?;
+            self.report_and_record(now)?;
         }
         Ok(reports)
     }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::{EventKind, Vault, events};
 use crate::error::Result;
+use crate::report::{Report, SummaryRef};
 use crate::summary::CredentialSummary;
 
 impl Vault {
@@ -42,19 +43,63 @@ impl Vault {
         now: DateTime<Utc>,
     ) -> Result<(Vec<CredentialSummary>, usize)> {
         let rows = self.rows(now)?;
-        let changed: Vec<&CredentialSummary> = rows
+        let changed: Vec<SummaryRef<'_>> = rows
             .iter()
+            .filter(|(s, last)| *last != Some(s.status.state))
+            .map(|(s, _)| s.view())
+            .collect();
+        let recorded = self.record_changed(&changed, now)?;
+        Ok((rows.into_iter().map(|(s, _)| s).collect(), recorded))
+    }
+
+    /// Every credential with its state at `now`, packed for a report, in the order of
+    /// [`Vault::summaries`]. Nothing is written.
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn report(&self, now: DateTime<Utc>) -> Result<Report> {
+        self.packed(now)
+    }
+
+    /// [`Vault::report`], and how many of its states are not recorded yet (as
+    /// [`Vault::summaries_unrecorded`]).
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn report_unrecorded(&self, now: DateTime<Utc>) -> Result<(Report, usize)> {
+        let report = self.packed(now)?;
+        let unrecorded = report
+            .with_last_states()
+            .filter(|(s, last)| *last != Some(s.status.state))
+            .count();
+        Ok((report, unrecorded))
+    }
+
+    /// [`Vault::report`], recording the state changes it notices as
+    /// [`Vault::record_state_changes`] does; returns how many it recorded.
+    ///
+    /// # Errors
+    /// [`Error::Database`].
+    pub fn report_and_record(&mut self, now: DateTime<Utc>) -> Result<(Report, usize)> {
+        let report = self.packed(now)?;
+        let changed: Vec<SummaryRef<'_>> = report
+            .with_last_states()
             .filter(|(s, last)| *last != Some(s.status.state))
             .map(|(s, _)| s)
             .collect();
-        let mut recorded = 0;
-        if !changed.is_empty() {
-            recorded = self
-                .db
-                .try_write(|tx| record(tx, &changed, now))?
-                .unwrap_or(0);
+        let recorded = self.record_changed(&changed, now)?;
+        Ok((report, recorded))
+    }
+
+    /// Records `changed` unless another process holds the write lock; how many it recorded.
+    fn record_changed(&mut self, changed: &[SummaryRef<'_>], now: DateTime<Utc>) -> Result<usize> {
+        if changed.is_empty() {
+            return Ok(0);
         }
-        Ok((rows.into_iter().map(|(s, _)| s).collect(), recorded))
+        Ok(self
+            .db
+            .try_write(|tx| record(tx, changed, now))?
+            .unwrap_or(0))
     }
 }
 
@@ -62,7 +107,7 @@ impl Vault {
 /// how many it wrote.
 pub(super) fn record(
     tx: &crate::db::Sql<'_>,
-    changed: &[&CredentialSummary],
+    changed: &[SummaryRef<'_>],
     now: DateTime<Utc>,
 ) -> Result<usize> {
     let mut recorded = 0;
@@ -83,9 +128,9 @@ pub(super) fn record(
             tx,
             now,
             EventKind::StateChanged,
-            &s.client,
-            &s.uid,
-            &s.label,
+            s.client,
+            s.uid,
+            s.label,
             &message,
         )?;
         recorded += 1;

@@ -4,6 +4,11 @@ use icalendar::{CalendarDateTime, Component as _, DatePerhapsTime};
 use super::*;
 use crate::export::fixtures::{at, listed, row, sample};
 
+/// The calendar text of `rows`, as [`crate::export::export`] makes it.
+fn write(rows: &(impl Listing + ?Sized), now: DateTime<Utc>) -> String {
+    crate::export::export(rows, crate::export::ExportFormat::Ics, now)
+}
+
 /// The calendar as parsed by the `icalendar` crate, owned.
 fn parse(text: &str) -> (Vec<(String, String)>, Vec<Component<'static>>) {
     let unfolded = unfold(text);

@@ -120,8 +120,19 @@ impl Vault {
             })?)
     }
 
+    /// The names of the clients with an MDM connection: the only ones whose rows
+    /// [`Vault::apply_mdm`] can change (what it compares are their credentials).
+    pub(in crate::vault) fn clients_with_mdm(&self) -> Result<std::collections::HashSet<String>> {
+        let mut stmt = self.db.sql().prepare(
+            "SELECT name FROM clients WHERE id IN (SELECT client_id FROM mdm_connections)",
+        )?;
+        Ok(stmt
+            .query_map(args![], |r| r.get::<String>(0))?
+            .collect::<crate::db::SqlResult<_>>()?)
+    }
+
     /// Adds the MDMs' view to `rows`: sources, disagreements (an Error with its reason) and the
-    /// credentials only an MDM holds.
+    /// credentials only an MDM holds. Only rows of [`Vault::clients_with_mdm`] need come.
     pub(in crate::vault) fn apply_mdm(
         &self,
         rows: &mut Vec<(CredentialSummary, Option<crate::status::State>)>,
