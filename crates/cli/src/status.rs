@@ -86,8 +86,8 @@ pub(crate) fn whole_seconds(at: DateTime<Utc>) -> Option<[u8; 20]> {
 
 /// The exit status for a set of states.
 pub fn exit_code(rows: &(impl Listing + ?Sized)) -> u8 {
-    rows.rows()
-        .map(|r| match r.status.state {
+    rows.states()
+        .map(|state| match state {
             State::Active => 0,
             State::RenewalRequired => 1,
             State::Expired | State::Lapsed | State::Error => 2,

@@ -217,7 +217,7 @@ pub fn write_prometheus(
         "How many credentials are in each state.",
     );
     for s in STATES {
-        let n = rows.rows().filter(|r| r.status.state == s).count();
+        let n = rows.states().filter(|&state| state == s).count();
         let _ = writeln!(out, "tokenkeeper_credentials{{state=\"{}\"}} {n}", s.id());
     }
     family(
@@ -294,7 +294,7 @@ pub struct PluginResult {
 /// gives the counts per state and the fewest days left (warning at the renewal window,
 /// critical at 0).
 pub fn nagios(rows: &(impl Listing + ?Sized), extras: &Extras<'_>) -> PluginResult {
-    let count = |s: State| rows.rows().filter(|r| r.status.state == s).count();
+    let count = |s: State| rows.states().filter(|&state| state == s).count();
     let critical = count(State::Expired) + count(State::Lapsed) + count(State::Error);
     let warning = count(State::RenewalRequired);
     let failing: Vec<&str> = extras

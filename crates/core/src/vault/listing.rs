@@ -102,8 +102,12 @@ fn summary_row(
     now: DateTime<Utc>,
     thresholds: Thresholds,
 ) -> crate::db::SqlResult<(CredentialSummary, Option<State>)> {
-    let f = summary_fields(r, now, thresholds)?;
-    Ok((
+    Ok(owned(summary_fields(r, now, thresholds)?))
+}
+
+/// A row's fields as an owned summary with the last state recorded for it.
+fn owned(f: Fields<'_>) -> (CredentialSummary, Option<State>) {
+    (
         CredentialSummary {
             uid: f.uid.to_owned(),
             client: f.client.to_owned(),
@@ -120,7 +124,35 @@ fn summary_row(
             mdm: None,
         },
         f.last_state,
-    ))
+    )
+}
+
+/// Where [`Vault::each_row`] hands the rows it reads.
+trait RowSink {
+    /// A credential as its row describes it (no MDM view), its texts borrowed from the row.
+    fn fields(&mut self, f: Fields<'_>);
+    /// A credential compared with what its client's MDMs hold, or one only an MDM holds.
+    fn summary(&mut self, s: CredentialSummary, last_state: Option<State>);
+}
+
+impl RowSink for Vec<(CredentialSummary, Option<State>)> {
+    fn fields(&mut self, f: Fields<'_>) {
+        self.push(owned(f));
+    }
+
+    fn summary(&mut self, s: CredentialSummary, last_state: Option<State>) {
+        self.push((s, last_state));
+    }
+}
+
+impl RowSink for Report {
+    fn fields(&mut self, f: Fields<'_>) {
+        self.push_fields(f);
+    }
+
+    fn summary(&mut self, s: CredentialSummary, last_state: Option<State>) {
+        self.push(s, last_state);
+    }
 }
 
 impl Vault {
@@ -167,7 +199,7 @@ impl Vault {
         // Sized once and filled straight from the rows: a vector doubling as it fills holds
         // both its halves for a moment (55 MB for 100,000 rows instead of 28).
         let mut out = Vec::with_capacity(self.credential_count()?);
-        self.each_row(now, |row| out.push(row))?;
+        self.each_row(now, &mut out)?;
         sort_by_urgency(&mut out);
         Ok(out)
     }
@@ -177,7 +209,7 @@ impl Vault {
     /// order, in about half the memory.
     pub(super) fn packed(&self, now: DateTime<Utc>) -> Result<Report> {
         let mut report = Report::with_capacity(self.credential_count()?);
-        self.each_row(now, |(s, last)| report.push(s, last))?;
+        self.each_row(now, &mut report)?;
         report.sort();
         Ok(report)
     }
@@ -190,26 +222,23 @@ impl Vault {
         Ok(usize::try_from(count).unwrap_or(0))
     }
 
-    /// Every credential's summary at `now` with the last state recorded for it, handed to
-    /// `keep` one by one in no particular order, with what its client's MDMs hold (and the
-    /// credentials only an MDM holds). The rows of clients with an MDM connection are held
-    /// until the end to be compared with their MDMs together; the others go straight on.
-    fn each_row(
-        &self,
-        now: DateTime<Utc>,
-        mut keep: impl FnMut((CredentialSummary, Option<State>)),
-    ) -> Result<()> {
+    /// Every credential at `now` with the last state recorded for it, handed to `sink` one by
+    /// one in no particular order, with what its client's MDMs hold (and the credentials only an
+    /// MDM holds). The rows of clients with an MDM connection are held until the end to be
+    /// compared with their MDMs together; the others go straight on, borrowed from their row
+    /// (a report copies their texts into its own string, with no allocation of their own).
+    fn each_row(&self, now: DateTime<Utc>, sink: &mut impl RowSink) -> Result<()> {
         let thresholds = self.thresholds()?;
         let connected = self.clients_with_mdm()?;
         let mut held = Vec::new();
         self.db
             .sql()
             .query_each(SUMMARY_SELECT, args![], |r| -> crate::db::SqlResult<bool> {
-                let row = summary_row(r, now, thresholds)?;
-                if connected.contains(&row.0.client) {
-                    held.push(row);
+                let f = summary_fields(r, now, thresholds)?;
+                if !connected.is_empty() && connected.contains(f.client) {
+                    held.push(owned(f));
                 } else {
-                    keep(row);
+                    sink.fields(f);
                 }
                 Ok(true)
             })?;
@@ -219,7 +248,9 @@ impl Vault {
             self.db.sql().execute_batch("PRAGMA shrink_memory")?;
         }
         self.apply_mdm(&mut held, now, thresholds)?;
-        held.into_iter().for_each(keep);
+        for (s, last_state) in held {
+            sink.summary(s, last_state);
+        }
         Ok(())
     }
 

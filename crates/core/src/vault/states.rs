@@ -68,10 +68,7 @@ impl Vault {
     /// [`Error::Database`].
     pub fn report_unrecorded(&self, now: DateTime<Utc>) -> Result<(Report, usize)> {
         let report = self.packed(now)?;
-        let unrecorded = report
-            .with_last_states()
-            .filter(|(s, last)| *last != Some(s.status.state))
-            .count();
+        let unrecorded = report.unrecorded().count();
         Ok((report, unrecorded))
     }
 
@@ -82,11 +79,7 @@ impl Vault {
     /// [`Error::Database`].
     pub fn report_and_record(&mut self, now: DateTime<Utc>) -> Result<(Report, usize)> {
         let report = self.packed(now)?;
-        let changed: Vec<SummaryRef<'_>> = report
-            .with_last_states()
-            .filter(|(s, last)| *last != Some(s.status.state))
-            .map(|(s, _)| s)
-            .collect();
+        let changed: Vec<SummaryRef<'_>> = report.unrecorded().collect();
         let recorded = self.record_changed(&changed, now)?;
         Ok((report, recorded))
     }

@@ -15,66 +15,77 @@ use crate::summary::CredentialSummary;
 /// sorting tuples holding dates was a fifth of `status --json` (callgrind), and moving the
 /// rows through a second vector doubled their memory for a moment.
 pub(super) fn sort_by_urgency<T>(rows: &mut [(CredentialSummary, T)]) {
-    let order = urgency_order(rows.len(), |i| {
-        let s = &rows[i].0;
-        (
-            s.client.as_str(),
-            s.label.as_str(),
-            s.status.state,
-            s.expires_at,
-        )
-    });
+    let order = urgency_order(
+        rows.len(),
+        |i| {
+            let s = &rows[i].0;
+            (s.client.as_str(), s.status.state, s.expires_at)
+        },
+        |i| rows[i].0.label.as_str(),
+    );
     put_in_order(rows, order);
 }
 
-/// The listing's order of `n` rows, each read by `row` as its client, label, state and
-/// expiry: position k of the answer names the row that goes at k.
+/// The listing's order of `n` rows, each read by `row` as its client, state and expiry, and
+/// by `label` as its label: position k of the answer names the row that goes at k.
 pub(crate) fn urgency_order<'a>(
     n: usize,
-    row: impl Fn(usize) -> (&'a str, &'a str, State, Option<DateTime<Utc>>),
+    row: impl Fn(usize) -> (&'a str, State, Option<DateTime<Utc>>),
+    label: impl Fn(usize) -> &'a str,
 ) -> Vec<u32> {
-    let rank = client_ranks((0..n).map(|i| row(i).0));
+    let ranks = client_ranks((0..n).map(|i| row(i).0));
     // Each key as two words and the row's position: 24 bytes a row, not the 32 a `u128` (which
     // aligns to 16) would take.
-    let mut keys: Vec<([u64; 2], u32)> = (0..n)
-        .map(|i| {
-            let (client, _, state, expires_at) = row(i);
-            let rank = rank.get(client).copied().unwrap_or(u32::MAX);
+    let mut keys: Vec<([u64; 2], u32)> = ranks
+        .into_iter()
+        .enumerate()
+        .map(|(i, rank)| {
+            let (_, state, expires_at) = row(i);
             let key = urgency_parts(state, expires_at, rank);
             // The key's halves, and a vault holds far fewer than 4 billion rows.
             #[allow(clippy::cast_possible_truncation)]
             ([(key >> 64) as u64, key as u64], i as u32)
         })
         .collect();
-    drop(rank);
-    // Equal keys: the label, then the listing's order (what a stable sort keeps).
+    // Equal keys: the label, then the listing's order (what a stable sort keeps). The halves
+    // compared one by one: comparing them as an array was a call per comparison (callgrind).
     keys.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| row(a.1 as usize).1.cmp(row(b.1 as usize).1))
+        a.0[0]
+            .cmp(&b.0[0])
+            .then(a.0[1].cmp(&b.0[1]))
+            .then_with(|| label(a.1 as usize).cmp(label(b.1 as usize)))
             .then(a.1.cmp(&b.1))
     });
     keys.into_iter().map(|k| k.1).collect()
 }
 
-/// Each client's rank by name ignoring case (names equal but for case share one: the label
-/// decides between them). Ranked from the distinct names (a few thousand), not from a name per
-/// row: at 100,000 credentials a vector of every row's name, sorted and deduplicated, was 1.6
-/// MB more at the listing's peak (massif).
-fn client_ranks<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<&'a str, u32> {
-    let mut rank: HashMap<&str, u32> = HashMap::new();
-    for name in names {
-        rank.entry(name).or_insert(0);
-    }
-    let mut lower: Vec<(String, &str)> = rank.keys().map(|n| (n.to_lowercase(), *n)).collect();
-    lower.sort_unstable();
+/// Each row's client ranked by name ignoring case (names equal but for case share a rank: the
+/// label decides between them). The distinct names (a few thousand) are ranked, not a name per
+/// row, and each row's name is hashed once: at 100,000 credentials a vector of every row's
+/// name, sorted and deduplicated, was 1.6 MB more at the listing's peak (massif), and looking
+/// each name up a second time doubled the hashing (callgrind).
+fn client_ranks<'a>(names: impl Iterator<Item = &'a str>) -> Vec<u32> {
+    let mut ids: HashMap<&str, u32> = HashMap::new();
+    let of_row: Vec<u32> = names
+        .map(|name| {
+            // Fewer distinct clients than rows, and far fewer than 4 billion.
+            #[allow(clippy::cast_possible_truncation)]
+            let next = ids.len() as u32;
+            *ids.entry(name).or_insert(next)
+        })
+        .collect();
+    let mut lower: Vec<(String, u32)> = ids.iter().map(|(n, &id)| (n.to_lowercase(), id)).collect();
+    drop(ids);
+    lower.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut rank_of = vec![0u32; lower.len()];
     let mut current = 0u32;
-    for (i, (low, name)) in lower.iter().enumerate() {
+    for (i, (low, id)) in lower.iter().enumerate() {
         if i > 0 && lower[i - 1].0 != *low {
             current += 1;
         }
-        rank.insert(name, current);
+        rank_of[*id as usize] = current;
     }
-    rank
+    of_row.into_iter().map(|id| rank_of[id as usize]).collect()
 }
 
 /// Puts `rows` in `order`: position k takes the row that was at `order[k]`. Each cycle of the
