@@ -270,3 +270,46 @@ fn the_dashboard_index_read_from_the_database_is_the_listing_indexed() {
     assert_eq!(changes(&v), recorded, "once");
     assert_eq!(v.record_state_changes(later).expect("listing").1, 0);
 }
+
+/// The digit-by-digit reading of stored dates agrees with chrono's RFC 3339 parser on what
+/// `ts` writes and on everything near it: other forms, impossible dates, leap seconds, junk.
+#[test]
+fn stored_dates_read_as_chrono_reads_them() {
+    let chrono_reads = |s: &str| {
+        DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|d| d.with_timezone(&Utc))
+    };
+    let mut at = Utc
+        .with_ymd_and_hms(1999, 12, 31, 23, 59, 59)
+        .single()
+        .expect("a date");
+    for _ in 0..5_000 {
+        let s = ts(at);
+        assert_eq!(parse_ts(&s), Some(at), "{s}");
+        at += Duration::seconds(86_400 * 7 + 3_607);
+    }
+    for s in [
+        "2027-02-29T00:00:00Z",
+        "2028-02-29T00:00:00Z",
+        "2027-13-01T00:00:00Z",
+        "2027-00-10T00:00:00Z",
+        "2027-04-31T00:00:00Z",
+        "2027-01-01T24:00:00Z",
+        "2027-01-01T23:60:00Z",
+        "2016-12-31T23:59:60Z",
+        "2027-01-01t10:00:00z",
+        "2027-01-01T10:00:00+02:00",
+        "2027-01-01T10:00:00.5Z",
+        "2027-01-01 10:00:00Z",
+        "2027-1-01T10:00:000Z",
+        "+027-01-01T10:00:00Z",
+        "2027-01-01T10:00:00\u{0}",
+        "0000-01-01T00:00:00Z",
+        "9999-12-31T23:59:59Z",
+        "",
+        "not a date at all!!!",
+    ] {
+        assert_eq!(parse_ts(s), chrono_reads(s), "{s:?}");
+    }
+}

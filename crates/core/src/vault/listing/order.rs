@@ -47,15 +47,22 @@ pub(crate) fn urgency_order<'a>(
             ([(key >> 64) as u64, key as u64], i as u32)
         })
         .collect();
-    // Equal keys: the label, then the listing's order (what a stable sort keeps). The halves
-    // compared one by one: comparing them as an array was a call per comparison (callgrind).
-    keys.sort_unstable_by(|a, b| {
-        a.0[0]
-            .cmp(&b.0[0])
-            .then(a.0[1].cmp(&b.0[1]))
-            .then_with(|| label(a.1 as usize).cmp(label(b.1 as usize)))
-            .then(a.1.cmp(&b.1))
-    });
+    // By key, then within each run of equal keys (a client's credentials expiring together) by
+    // label, then the listing's order (what a stable sort keeps). One comparison reading labels
+    // was a call per comparison, a twenty-fifth of `status --json` (callgrind).
+    keys.sort_unstable_by_key(|k| (k.0[0], k.0[1], k.1));
+    let mut start = 0;
+    while start < keys.len() {
+        let end = start + keys[start..].partition_point(|k| k.0 == keys[start].0);
+        if end - start > 1 {
+            keys[start..end].sort_unstable_by(|a, b| {
+                label(a.1 as usize)
+                    .cmp(label(b.1 as usize))
+                    .then(a.1.cmp(&b.1))
+            });
+        }
+        start = end;
+    }
     keys.into_iter().map(|k| k.1).collect()
 }
 
