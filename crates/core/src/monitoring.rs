@@ -341,7 +341,7 @@ pub fn nagios(rows: &(impl Listing + ?Sized), extras: &Extras<'_>) -> PluginResu
         let phrase = words::notification_phrase(
             first.status.state,
             first.status.days_left,
-            first.status.reason.as_deref(),
+            first.status.reason,
             crate::status::Thresholds::default(),
         );
         parts.push(format!(

@@ -1,5 +1,5 @@
 //! The whole vault listed for a report (`status` in every format, `export`), packed: each row's
-//! texts side by side in one string, the rest in a fixed row of 112 bytes. A listed
+//! texts side by side in one string, the rest in a fixed row of 88 bytes. A listed
 //! [`CredentialSummary`] is 200 bytes and five allocations of its own: at 100,000 credentials
 //! those were 31 MB of `status --json`'s 42 MB heap at its peak (massif); packed they are 20
 //! MB, and the command's peak resident memory went from 48 to 38 MB.
@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use crate::dashboard::Fields;
 use crate::mdm::{MdmView, Source};
-use crate::status::{State, Status};
+use crate::status::{State, StatusRef};
 use crate::summary::{CredentialSummary, Portal};
 use crate::token::Kind;
 
@@ -38,7 +38,7 @@ pub struct SummaryRef<'a> {
     /// How many accepted versions it has had.
     pub revision: u32,
     /// The state at the moment of listing.
-    pub status: &'a Status,
+    pub status: StatusRef<'a>,
     /// See [`CredentialSummary::renewal_window_days`].
     pub renewal_window_days: u32,
     /// Where TokenKeeper knows it from.
@@ -60,7 +60,7 @@ impl SummaryRef<'_> {
             apple_account: self.apple_account.map(str::to_owned),
             expires_at: self.expires_at,
             revision: self.revision,
-            status: self.status.clone(),
+            status: self.status.to_status(),
             renewal_window_days: self.renewal_window_days,
             source: self.source,
             mdm: self.mdm.map(|m| Box::new(m.clone())),
@@ -81,7 +81,7 @@ impl CredentialSummary {
             apple_account: self.apple_account.as_deref(),
             expires_at: self.expires_at,
             revision: self.revision,
-            status: &self.status,
+            status: self.status.view(),
             renewal_window_days: self.renewal_window_days,
             source: self.source,
             mdm: self.mdm.as_deref(),
@@ -193,7 +193,11 @@ pub(crate) struct Packed {
     expires_at: Option<DateTime<Utc>>,
     revision: u32,
     renewal_window_days: u32,
-    status: Status,
+    /// The state, and the days left when `has_days` (a [`crate::Status`] in 25 bytes, not 48).
+    state: State,
+    has_days: bool,
+    days_left: i64,
+    reason: Option<Box<str>>,
     mdm: Option<Box<MdmView>>,
 }
 
@@ -224,7 +228,10 @@ impl Report {
             expires_at: s.expires_at,
             revision: s.revision,
             renewal_window_days: s.renewal_window_days,
-            status: s.status,
+            state: s.status.state,
+            has_days: s.status.days_left.is_some(),
+            days_left: s.status.days_left.unwrap_or_default(),
+            reason: s.status.reason.map(String::into_boxed_str),
             mdm: s.mdm,
         });
     }
@@ -244,7 +251,10 @@ impl Report {
             expires_at: f.expires_at,
             revision: f.revision,
             renewal_window_days: f.renewal_window_days,
-            status: f.status,
+            state: f.status.state,
+            has_days: f.status.days_left.is_some(),
+            days_left: f.status.days_left.unwrap_or_default(),
+            reason: f.status.reason.map(String::into_boxed_str),
             mdm: None,
         });
     }
@@ -275,7 +285,7 @@ impl Report {
             self.rows.len(),
             |i| {
                 let p = &self.rows[i];
-                (self.text(p, CLIENT), p.status.state, p.expires_at)
+                (self.text(p, CLIENT), p.state, p.expires_at)
             },
             |i| self.text(&self.rows[i], LABEL),
         );
@@ -295,7 +305,7 @@ impl Report {
     pub(crate) fn unrecorded(&self) -> impl Iterator<Item = SummaryRef<'_>> {
         (0..self.rows.len()).filter_map(|i| {
             let p = self.packed(i);
-            (p.last_state != Some(p.status.state)).then(|| self.row(i))
+            (p.last_state != Some(p.state)).then(|| self.row(i))
         })
     }
 
@@ -316,7 +326,7 @@ impl Listing for Report {
     }
 
     fn state(&self, i: usize) -> State {
-        self.packed(i).status.state
+        self.packed(i).state
     }
 
     fn row(&self, i: usize) -> SummaryRef<'_> {
@@ -331,7 +341,11 @@ impl Listing for Report {
             apple_account: p.has_account.then(|| self.text(p, ACCOUNT)),
             expires_at: p.expires_at,
             revision: p.revision,
-            status: &p.status,
+            status: StatusRef {
+                state: p.state,
+                days_left: p.has_days.then_some(p.days_left),
+                reason: p.reason.as_deref(),
+            },
             renewal_window_days: p.renewal_window_days,
             source: p.source,
             mdm: p.mdm.as_deref(),

@@ -142,10 +142,29 @@ pub fn status(
     }
 }
 
-impl Status {
-    /// The time left in words, as a row of the dashboard reads it: "12 days left",
-    /// "expired 3 days ago: 27 days of grace left", "lapsed 40 days ago".
-    pub fn time_phrase(&self, thresholds: Thresholds) -> String {
+/// A [`Status`], borrowed: what a report reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusRef<'a> {
+    /// See [`Status::state`].
+    pub state: State,
+    /// See [`Status::days_left`].
+    pub days_left: Option<i64>,
+    /// See [`Status::reason`].
+    pub reason: Option<&'a str>,
+}
+
+impl StatusRef<'_> {
+    /// The status, owned.
+    pub fn to_status(self) -> Status {
+        Status {
+            state: self.state,
+            days_left: self.days_left,
+            reason: self.reason.map(str::to_owned),
+        }
+    }
+
+    /// See [`Status::time_phrase`].
+    pub fn time_phrase(self, thresholds: Thresholds) -> String {
         let Some(days) = self.days_left else {
             return "expiry unknown".to_owned();
         };
@@ -170,6 +189,23 @@ impl Status {
                 }
             }
         }
+    }
+}
+
+impl Status {
+    /// This status, borrowed.
+    pub fn view(&self) -> StatusRef<'_> {
+        StatusRef {
+            state: self.state,
+            days_left: self.days_left,
+            reason: self.reason.as_deref(),
+        }
+    }
+
+    /// The time left in words, as a row of the dashboard reads it: "12 days left",
+    /// "expired 3 days ago: 27 days of grace left", "lapsed 40 days ago".
+    pub fn time_phrase(&self, thresholds: Thresholds) -> String {
+        self.view().time_phrase(thresholds)
     }
 }
 

@@ -60,7 +60,7 @@ pub(super) fn write(
                 Field::Text(row.expires_at.map(rfc3339).unwrap_or_default().into()),
                 Field::Number(row.status.days_left),
                 text(row.status.state.id()),
-                text(row.status.reason.as_deref().unwrap_or_default()),
+                text(row.status.reason.unwrap_or_default()),
                 text(row.source.id()),
                 text(
                     row.mdm

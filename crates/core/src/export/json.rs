@@ -45,7 +45,7 @@ impl<'a> From<SummaryRef<'a>> for Row<'a> {
             expires_at: row.expires_at,
             days_left: row.status.days_left,
             state: row.status.state,
-            reason: row.status.reason.as_deref(),
+            reason: row.status.reason,
             source: row.source,
             mdm: row.mdm,
         }
