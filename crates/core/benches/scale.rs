@@ -48,6 +48,10 @@ fn listing(c: &mut Criterion) {
     c.bench_function("scale/summaries_100k", |b| {
         b.iter(|| vault.summaries(black_box(now)).unwrap())
     });
+    // What `status` and `export` read: the same rows, packed.
+    c.bench_function("scale/report_100k", |b| {
+        b.iter(|| vault.report(black_box(now)).unwrap())
+    });
 }
 
 /// The core's share of the desktop scheduler's pass (src-tauri/src/background/scheduler.rs).
