@@ -146,7 +146,7 @@ pub fn write_prometheus(
         "tokenkeeper_credential_expiry_timestamp_seconds",
         "When the credential expires, in Unix seconds (absent when unknown).",
     );
-    for (i, r) in rows.rows().enumerate() {
+    for (i, r) in (0..rows.count()).map(|i| (i, rows.figures(i))) {
         if let Some(e) = r.expires_at {
             sample(
                 &mut out,
@@ -165,8 +165,8 @@ pub fn write_prometheus(
         "tokenkeeper_credential_remaining_seconds",
         "Whole days until expiry times 86400, negative once expired (absent when unknown).",
     );
-    for (i, r) in rows.rows().enumerate() {
-        if let Some(d) = r.status.days_left {
+    for (i, r) in (0..rows.count()).map(|i| (i, rows.figures(i))) {
+        if let Some(d) = r.days_left {
             sample(
                 &mut out,
                 "tokenkeeper_credential_remaining_seconds",
@@ -182,7 +182,7 @@ pub fn write_prometheus(
         "tokenkeeper_credential_warning_window_seconds",
         "How long before expiry Renewal Required starts for the credential (its client's threshold).",
     );
-    for (i, r) in rows.rows().enumerate() {
+    for (i, r) in (0..rows.count()).map(|i| (i, rows.figures(i))) {
         sample(
             &mut out,
             "tokenkeeper_credential_warning_window_seconds",
@@ -197,9 +197,9 @@ pub fn write_prometheus(
         "tokenkeeper_credential_state",
         "The credential's state: 1 for the current one, 0 for the others.",
     );
-    for (i, r) in rows.rows().enumerate() {
+    for (i, r) in (0..rows.count()).map(|i| (i, rows.figures(i))) {
         for (s, state) in STATES.iter().zip(STATE_LABELS) {
-            let v = i64::from(r.status.state == *s);
+            let v = i64::from(r.state == *s);
             sample(
                 &mut out,
                 "tokenkeeper_credential_state",

@@ -103,10 +103,34 @@ pub trait Listing {
     fn state(&self, i: usize) -> State {
         self.row(i).status.state
     }
+    /// The figures of the row at `i`, without its texts (what monitoring's series read
+    /// several times over).
+    fn figures(&self, i: usize) -> Figures {
+        let r = self.row(i);
+        Figures {
+            state: r.status.state,
+            expires_at: r.expires_at,
+            days_left: r.status.days_left,
+            renewal_window_days: r.renewal_window_days,
+        }
+    }
     /// Every row's state, in order.
     fn states(&self) -> impl Iterator<Item = State> {
         (0..self.count()).map(move |i| self.state(i))
     }
+}
+
+/// A listed credential's figures, without its texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Figures {
+    /// The state.
+    pub state: State,
+    /// When it expires, if known.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Whole days until expiry.
+    pub days_left: Option<i64>,
+    /// Days before expiry when renewal becomes required for it.
+    pub renewal_window_days: u32,
 }
 
 /// The rows of a [`Listing`], in order.
@@ -327,6 +351,16 @@ impl Listing for Report {
 
     fn state(&self, i: usize) -> State {
         self.packed(i).state
+    }
+
+    fn figures(&self, i: usize) -> Figures {
+        let p = self.packed(i);
+        Figures {
+            state: p.state,
+            expires_at: p.expires_at,
+            days_left: p.has_days.then_some(p.days_left),
+            renewal_window_days: p.renewal_window_days,
+        }
     }
 
     fn row(&self, i: usize) -> SummaryRef<'_> {
