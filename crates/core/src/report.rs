@@ -213,7 +213,7 @@ pub(crate) struct Packed {
     kind: Kind,
     source: Source,
     /// The last state recorded for it (what state changes are noticed against).
-    pub(crate) last_state: Option<State>,
+    last_state: Option<State>,
     expires_at: Option<DateTime<Utc>>,
     revision: u32,
     renewal_window_days: u32,
@@ -241,7 +241,7 @@ impl Report {
             [&s.uid, &s.client, &s.label, &s.identity],
             s.apple_account.as_deref(),
         );
-        self.put(Packed {
+        self.rows.push(Packed {
             at,
             ends,
             has_account,
@@ -264,7 +264,7 @@ impl Report {
     pub(crate) fn push_fields(&mut self, f: Fields<'_>) {
         let (at, ends, has_account) =
             self.put_texts([f.uid, f.client, f.label, f.identity], f.apple_account);
-        self.put(Packed {
+        self.rows.push(Packed {
             at,
             ends,
             has_account,
@@ -296,10 +296,6 @@ impl Report {
             *end = u32::try_from(self.texts.len() - at).unwrap_or(u32::MAX);
         }
         (at, ends, account.is_some())
-    }
-
-    fn put(&mut self, row: Packed) {
-        self.rows.push(row);
     }
 
     /// Puts the rows most urgent first, in the listing's order.
