@@ -140,29 +140,32 @@ const SEP: char = '\u{0}';
 
 /// Appends a listed row's search text to `out`.
 fn search_text(c: &CredentialSummary, out: &mut String) {
-    join_lowercased(
-        [
-            c.client.as_str(),
-            credential_name(c.kind),
-            c.label.as_str(),
-            c.identity.as_str(),
-            c.apple_account.as_deref().unwrap_or(""),
-            c.status.state.label(),
-        ],
+    search_text_of(
+        [&c.client, &c.label, &c.identity],
+        c.apple_account.as_deref(),
+        c.kind,
+        c.status.state,
         out,
     );
 }
 
-/// Appends the search text of a row read from the database to `out`, as [`search_text`].
-fn fields_search_text(f: &Fields<'_>, out: &mut String) {
+/// [`search_text`] from a row's parts: its client, label and identity, its Apple Account, kind
+/// and state.
+fn search_text_of(
+    [client, label, identity]: [&str; 3],
+    apple_account: Option<&str>,
+    kind: Kind,
+    state: State,
+    out: &mut String,
+) {
     join_lowercased(
         [
-            f.client,
-            credential_name(f.kind),
-            f.label,
-            f.identity,
-            f.apple_account.unwrap_or(""),
-            f.status.state.label(),
+            client,
+            credential_name(kind),
+            label,
+            identity,
+            apple_account.unwrap_or(""),
+            state.label(),
         ],
         out,
     );
@@ -200,7 +203,7 @@ impl Builder {
 
     /// Adds a row.
     pub(crate) fn push(&mut self, f: &Fields<'_>) {
-        self.0.push(f, fields_search_text);
+        self.0.push(f);
     }
 
     /// The index, in the vault's order (`urgency` as `vault::listing` makes it), and the rows

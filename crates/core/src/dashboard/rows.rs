@@ -135,20 +135,16 @@ impl Rows {
         Self {
             rows: Vec::with_capacity(n),
             strings: Arena::with_capacity(n * 64),
-            search: Arena::with_capacity(n * 112),
+            // Written once the rows are in order (see `finish_sorted`).
+            search: Arena::default(),
             mdm: Vec::new(),
         }
     }
 
     /// Appends a row read from the database (its texts borrowed from the row, not copied into
-    /// strings of their own); `search_text` appends its search text, given the row's fields.
-    pub(super) fn push(
-        &mut self,
-        r: &Fields<'_>,
-        search_text: impl FnOnce(&Fields<'_>, &mut String),
-    ) {
+    /// strings of their own). Its search text is written once the rows are in order.
+    pub(super) fn push(&mut self, r: &Fields<'_>) {
         let strings = &mut self.strings;
-        let text = self.search.push_with(|out| search_text(r, out));
         self.rows.push(Row {
             uid: strings.push(r.uid),
             client: strings.intern(r.client),
@@ -160,7 +156,7 @@ impl Rows {
                 .reason
                 .as_deref()
                 .map_or(NONE, |a| strings.intern(a)),
-            text,
+            text: NONE,
             expires_at: r.expires_at,
             days_left: r.status.days_left,
             revision: r.revision,
@@ -192,7 +188,6 @@ impl Rows {
         urgency: impl Fn(State, Option<DateTime<Utc>>, u32) -> u128,
     ) {
         self.strings.finish();
-        self.search.finish();
         let arena = &self.strings;
         // The clients' ranks by name, case-insensitively (names equal but for case share one).
         let mut spans: Vec<Span> = self.rows.iter().map(|r| r.client).collect();
@@ -239,15 +234,35 @@ impl Rows {
         });
         // In place: a sorted copy of the rows would be 10 MB more at 100,000.
         crate::vault::put_in_order(&mut self.rows, keys.into_iter().map(|k| k.1).collect());
-        // The search texts copied in the rows' order: a keystroke reads every one of them, row
-        // after row. Left in the order they were read from the database, each keystroke's scan
-        // jumped about the 10 MB of them at 100,000 credentials: 7-14 ms a keystroke instead of
-        // 1-3 (the index the app builds, timed on the bench's words).
-        let read = std::mem::take(&mut self.search);
-        self.search = Arena::with_capacity(read.text.len());
+        // The search texts written now, in the rows' order: a keystroke reads every one of them,
+        // row after row. Written in the order the rows were read from the database, each
+        // keystroke's scan jumped about the 10 MB of them at 100,000 credentials: 7-14 ms a
+        // keystroke instead of 1-3 (the index the app builds, timed on the bench's words).
+        let s = &self.strings;
+        let texts = |r: &Row| [s.get(r.client), s.get(r.label), s.get(r.identity)];
+        let account = |r: &Row| (r.apple_account != NONE).then(|| s.get(r.apple_account));
+        // Sized to what is written (when lowercasing keeps the length, as for ASCII): the texts,
+        // the kind's and the state's names, five separators.
+        let bytes: usize = self
+            .rows
+            .iter()
+            .map(|r| {
+                texts(r).iter().map(|t| t.len()).sum::<usize>()
+                    + account(r).map_or(0, str::len)
+                    + super::credential_name(r.kind).len()
+                    + r.state.label().len()
+                    + 5 * super::SEP.len_utf8()
+            })
+            .sum();
+        let mut search = Arena::with_capacity(bytes);
         for r in &mut self.rows {
-            r.text = self.search.push(read.get(r.text));
+            let account = account(r);
+            r.text = search.push_with(|out| {
+                super::search_text_of(texts(r), account, r.kind, r.state, out);
+            });
         }
+        search.finish();
+        self.search = search;
     }
 
     /// The row at `i` as the listing had it.

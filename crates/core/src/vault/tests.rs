@@ -258,6 +258,37 @@ fn the_dashboard_index_read_from_the_database_is_the_listing_indexed() {
     let got: Vec<String> = page.rows.iter().map(|c| format!("{c:?}")).collect();
     assert_eq!(got, expected);
     assert_eq!(page.clients, 3);
+    // Searched as the index made from the listing is (whose search texts are written as it is
+    // read, where this one writes them once its rows are sorted).
+    let from_listing = crate::dashboard::DashboardIndex::new(listed.clone(), 3);
+    let answer = |index: &crate::dashboard::DashboardIndex, search: &str| -> Vec<String> {
+        let page = index.query(&crate::dashboard::DashboardQuery {
+            search: search.to_owned(),
+            limit: 50,
+            ..Default::default()
+        });
+        page.rows.iter().map(|c| format!("{c:?}")).collect()
+    };
+    for search in [
+        "",
+        "acme",
+        "ACME org",
+        "org 1",
+        "content",
+        "renewal",
+        "com.apple",
+        "bolt push",
+        "nothing",
+    ] {
+        assert_eq!(
+            answer(&index, search),
+            answer(&from_listing, search),
+            "{search:?}"
+        );
+    }
+    assert_eq!(answer(&index, "acme").len(), 2);
+    assert_eq!(answer(&index, "org 1").len(), 1);
+    assert!(answer(&index, "nothing").is_empty());
     let changes = |v: &Vault| {
         event_kinds(v)
             .into_iter()
