@@ -277,26 +277,32 @@ impl Postgres {
     /// Brings the schema to [`MIGRATION_COUNT`], under an advisory lock: of two processes
     /// opening a new database at once, the second finds the work done. A current database is
     /// only read.
+    ///
+    /// The lock is taken first, for the session, and the migration runs in a transaction begun
+    /// once it is held: a transaction's start is when the server takes in the catalog changes
+    /// others committed. Taken inside the migration's own transaction, the lock let the second
+    /// of eight openers keep its cached "no such table" from before it waited, and create the
+    /// schema again ("relation tokenkeeper_schema already exists", seen once in CI).
     fn migrate(&self) -> Result<()> {
         let version = self.read_version()?;
         refuse_newer(version)?;
         if version == MIGRATION_COUNT {
             return Ok(());
         }
-        if let Err(e) = self.batch(&format!(
-            "BEGIN; SELECT pg_advisory_xact_lock({MIGRATE_LOCK})"
-        )) {
-            let _ = self.batch("ROLLBACK");
-            return Err(e.into());
-        }
-        let done = self.migrate_locked();
-        match done {
-            Ok(()) => Ok(self.batch("COMMIT")?),
-            Err(e) => {
-                let _ = self.batch("ROLLBACK");
-                Err(e)
-            }
-        }
+        self.batch(&format!("SELECT pg_advisory_lock({MIGRATE_LOCK})"))?;
+        let done = match self.batch("BEGIN") {
+            Err(e) => Err(e.into()),
+            Ok(()) => match self.migrate_locked() {
+                Ok(()) => self.batch("COMMIT").map_err(Error::from),
+                Err(e) => {
+                    let _ = self.batch("ROLLBACK");
+                    Err(e)
+                }
+            },
+        };
+        // Released with the session too, should this fail (a connection lost).
+        let _ = self.batch(&format!("SELECT pg_advisory_unlock({MIGRATE_LOCK})"));
+        done
     }
 
     fn migrate_locked(&self) -> Result<()> {
