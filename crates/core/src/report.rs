@@ -325,19 +325,9 @@ impl Report {
     /// The rows whose state is not the last one recorded for them.
     pub(crate) fn unrecorded(&self) -> impl Iterator<Item = SummaryRef<'_>> {
         (0..self.rows.len()).filter_map(|i| {
-            let p = self.packed(i);
+            let p = &self.rows[i];
             (p.last_state != Some(p.state)).then(|| self.row(i))
         })
-    }
-
-    /// The packed row at position `i` of the listing.
-    fn packed(&self, i: usize) -> &Packed {
-        &self.rows[i]
-    }
-
-    /// The rows as owned summaries.
-    pub fn to_summaries(&self) -> Vec<CredentialSummary> {
-        self.rows().map(|r| r.to_summary()).collect()
     }
 }
 
@@ -347,11 +337,11 @@ impl Listing for Report {
     }
 
     fn state(&self, i: usize) -> State {
-        self.packed(i).state
+        self.rows[i].state
     }
 
     fn figures(&self, i: usize) -> Figures {
-        let p = self.packed(i);
+        let p = &self.rows[i];
         Figures {
             state: p.state,
             expires_at: p.expires_at,
@@ -361,7 +351,7 @@ impl Listing for Report {
     }
 
     fn row(&self, i: usize) -> SummaryRef<'_> {
-        let p = self.packed(i);
+        let p = &self.rows[i];
         SummaryRef {
             uid: self.text(p, UID),
             client: self.text(p, CLIENT),

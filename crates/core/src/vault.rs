@@ -25,7 +25,9 @@ mod sample;
 mod schedule;
 mod settings;
 mod staging;
+mod stamps;
 mod states;
+mod stored;
 #[cfg(test)]
 mod tests;
 mod verify;
@@ -61,6 +63,7 @@ pub use outbox::{Delivery, DeliveryFailure, QueueReport};
 pub use schedule::CheckSchedule;
 pub use settings::{CheckSettings, MAX_SNOOZE_HOURS, SettingsChange};
 pub use staging::{Orphan, STAGING_GRACE, Sweep};
+pub(crate) use stamps::{parse_ts, ts};
 pub use verify::{Problem, ProblemKind, RESTORE_ADVICE, VerifyReport};
 
 use crate::db::Db;
@@ -103,47 +106,6 @@ impl std::fmt::Debug for Vault {
             .field("db", &self.db)
             .finish_non_exhaustive()
     }
-}
-
-/// Timestamps as stored: RFC 3339 UTC, seconds.
-pub(crate) fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
-/// A stored date: read digit by digit when it is in the form [`ts`] writes
-/// (`2027-03-01T09:30:00Z`), else as RFC 3339. chrono's RFC 3339 parser and its offset
-/// arithmetic were a twentieth of listing 100,000 credentials (callgrind).
-pub(crate) fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
-    whole_second_utc(s).or_else(|| {
-        DateTime::parse_from_rfc3339(s)
-            .ok()
-            .map(|d| d.with_timezone(&Utc))
-    })
-}
-
-/// `YYYY-MM-DDTHH:MM:SSZ`, or `None` for anything else (left to chrono).
-fn whole_second_utc(s: &str) -> Option<DateTime<Utc>> {
-    let b: &[u8; 20] = s.as_bytes().try_into().ok()?;
-    let separators = [
-        (4, b'-'),
-        (7, b'-'),
-        (10, b'T'),
-        (13, b':'),
-        (16, b':'),
-        (19, b'Z'),
-    ];
-    if separators.iter().any(|&(at, c)| b[at] != c) {
-        return None;
-    }
-    let number = |from: usize, to: usize| -> Option<u32> {
-        b[from..to].iter().try_fold(0u32, |n, &d| {
-            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
-        })
-    };
-    let year = i32::try_from(number(0, 4)?).ok()?;
-    chrono::NaiveDate::from_ymd_opt(year, number(5, 7)?, number(8, 10)?)?
-        .and_hms_opt(number(11, 13)?, number(14, 16)?, number(17, 19)?)
-        .map(|t| t.and_utc())
 }
 
 /// A fresh random identifier (128 bits, hex).

@@ -10,23 +10,6 @@ use crate::report::{Report, SummaryRef};
 use crate::summary::CredentialSummary;
 
 impl Vault {
-    /// Every credential with its state at `now`, and how many of those states are not
-    /// recorded yet (what [`Vault::record_state_changes`] would record): nothing is written.
-    ///
-    /// # Errors
-    /// [`Error::Database`].
-    pub fn summaries_unrecorded(
-        &self,
-        now: DateTime<Utc>,
-    ) -> Result<(Vec<CredentialSummary>, usize)> {
-        let rows = self.rows(now)?;
-        let unrecorded = rows
-            .iter()
-            .filter(|(s, last)| *last != Some(s.status.state))
-            .count();
-        Ok((rows.into_iter().map(|(s, _)| s).collect(), unrecorded))
-    }
-
     /// Records in the audit log every credential whose state differs from the last one
     /// recorded (Active -> Renewal Required, ...). Returns the summaries and how many changes
     /// were recorded.
@@ -61,8 +44,8 @@ impl Vault {
         self.packed(now)
     }
 
-    /// [`Vault::report`], and how many of its states are not recorded yet (as
-    /// [`Vault::summaries_unrecorded`]).
+    /// [`Vault::report`], and how many of its states are not recorded yet (what
+    /// [`Vault::report_and_record`] would record): nothing is written.
     ///
     /// # Errors
     /// [`Error::Database`].
