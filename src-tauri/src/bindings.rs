@@ -7,10 +7,11 @@ use std::path::PathBuf;
 use specta_typescript::{BigIntExportBehavior, Typescript};
 
 /// The command that regenerates the file, for messages.
-pub const REGENERATE: &str = "cargo run -p tokenkeeper-app --bin export-bindings";
+pub const REGENERATE: &str =
+    "cargo run -p tokenkeeper-app --features bindings --bin export-bindings";
 
 const HEADER: &str = "// Generated from src-tauri by tauri-specta: do not edit.
-// Regenerate with `cargo run -p tokenkeeper-app --bin export-bindings`.
+// Regenerate with `cargo run -p tokenkeeper-app --features bindings --bin export-bindings`.
 // @ts-nocheck
 /* eslint-disable */";
 

@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 
 pub mod background;
+#[cfg(feature = "bindings")]
 pub mod bindings;
 mod commands;
 pub mod connection;
@@ -13,6 +14,8 @@ pub mod rendering;
 #[cfg(target_os = "linux")]
 pub mod single;
 pub mod state;
+#[cfg(target_os = "linux")]
+mod theme;
 pub mod window;
 
 use std::sync::Arc;
@@ -54,12 +57,11 @@ pub fn open_vault() -> tokenkeeper_core::Result<Vault> {
     tokenkeeper_store_postgres::open_location(&path, secret_store())
 }
 
-/// The commands, one list for the IPC handler and for the TypeScript bindings.
-pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
-    tauri_specta::Builder::<R>::new()
-        // A failed command rejects its promise with `{kind, message}`, as `invoke` does.
-        .error_handling(tauri_specta::ErrorHandlingMode::Throw)
-        .commands(tauri_specta::collect_commands![
+/// The commands, listed once and handed to `$list!`: Tauri's `generate_handler` for the IPC
+/// handler, tauri-specta's `collect_commands` for the TypeScript bindings.
+macro_rules! command_list {
+    ($($list:ident)::+) => {
+        $($list)::+![
             commands::list_credentials,
             commands::list_clients,
             commands::add_client,
@@ -112,7 +114,24 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::channels::update_channel,
             commands::channels::remove_channel,
             commands::channels::test_channel,
-        ])
+        ]
+    };
+}
+
+/// The commands' IPC handler.
+fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    command_list!(tauri::generate_handler)
+}
+
+/// The commands with their types, for the TypeScript bindings. Behind the `bindings` feature:
+/// tauri-specta turns on Tauri's default features, whose `dbus` the app goes without (see the
+/// workspace's Cargo.toml).
+#[cfg(feature = "bindings")]
+pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
+    tauri_specta::Builder::<R>::new()
+        // A failed command rejects its promise with `{kind, message}`, as `invoke` does.
+        .error_handling(tauri_specta::ErrorHandlingMode::Throw)
+        .commands(command_list!(tauri_specta::collect_commands))
 }
 
 /// Gives a Tauri builder the vault and the commands: the real app and the tests' mock runtime
@@ -152,7 +171,7 @@ fn manage_vault<R: Runtime>(
         .manage(OpenedFiles::default())
         .manage(commands::dashboard::DashboardCache::default())
         .manage(file)
-        .invoke_handler(specta_builder::<R>().invoke_handler())
+        .invoke_handler(invoke_handler::<R>())
 }
 
 /// Starts the desktop app: one instance only (a second launch hands its files to the first and
@@ -203,6 +222,9 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
                 app.state::<OpenedFiles>()
                     .push(window::files_in_args(&args, &cwd));
             }
+            // Before the window shows: it opens in the desktop's light or dark.
+            #[cfg(target_os = "linux")]
+            theme::follow_desktop(app.handle());
             if !args.iter().any(|a| a == window::HIDDEN_ARG) {
                 commands::dashboard::warm(app.handle());
                 window::show_main(app.handle());

@@ -1,5 +1,5 @@
 // Generated from crates/core/src/words.rs: do not edit.
-// Regenerate with `cargo run -p tokenkeeper-app --bin export-bindings`.
+// Regenerate with `cargo run -p tokenkeeper-app --features bindings --bin export-bindings`.
 
 /** What the core answers for each case of the rules the UI re-implements. */
 export const CORE_SAMPLES = {

@@ -1,5 +1,5 @@
 //! Writes `ui/src/lib/bindings.ts` from the commands' Rust signatures:
-//! `cargo run -p tokenkeeper-app --bin export-bindings`.
+//! `cargo run -p tokenkeeper-app --features bindings --bin export-bindings`.
 
 use std::process::ExitCode;
 

@@ -1,5 +1,5 @@
 // Generated from crates/core/src/words.rs: do not edit.
-// Regenerate with `cargo run -p tokenkeeper-app --bin export-bindings`.
+// Regenerate with `cargo run -p tokenkeeper-app --features bindings --bin export-bindings`.
 
 /** The core's words, one table for the shell and the UI. */
 export const VOCABULARY = {
