@@ -11,6 +11,7 @@ use crate::overview::credential_name;
 use crate::{CredentialSummary, Kind, State};
 
 mod arena;
+mod matcher;
 mod rows;
 
 pub(crate) use rows::Fields;
@@ -59,6 +60,13 @@ pub struct Counts {
 }
 
 impl Counts {
+    fn merge(&mut self, other: Self) {
+        self.all += other.all;
+        self.renewal_required += other.renewal_required;
+        self.expired += other.expired;
+        self.error += other.error;
+    }
+
     fn add(&mut self, tab: Option<Tab>) {
         self.all += 1;
         match tab {
@@ -262,24 +270,11 @@ impl DashboardIndex {
         let words: Vec<&str> = search.split_whitespace().collect();
         let limit = q.limit.min(MAX_ROWS);
         let end = q.offset.saturating_add(limit);
-        let mut counts = Counts::default();
-        let mut matched = 0u32;
-        let mut rows = Vec::with_capacity(limit as usize);
-        for (i, row) in self.rows.rows.iter().enumerate() {
-            if !words.is_empty() {
-                let text = self.rows.search.get(row.text);
-                if !words.iter().all(|w| text.contains(w)) {
-                    continue;
-                }
-            }
-            counts.add(row.tab);
-            if q.tab == Tab::All || row.tab == Some(q.tab) {
-                if matched >= q.offset && matched < end {
-                    rows.push(self.rows.summary(i));
-                }
-                matched += 1;
-            }
-        }
+        let (counts, matched, found) = matcher::search(&self.rows, &words, q.tab, end);
+        let rows = (found.into_iter())
+            .skip(q.offset as usize)
+            .map(|i| self.rows.summary(i as usize))
+            .collect();
         DashboardPage {
             total: count(self.len()),
             attention: self.attention,

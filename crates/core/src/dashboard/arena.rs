@@ -12,6 +12,25 @@ pub(super) struct Span {
     len: u32,
 }
 
+impl Span {
+    #[cfg(test)]
+    pub(super) fn of(start: usize, len: usize) -> Self {
+        Self {
+            start: offset(start),
+            len: offset(len),
+        }
+    }
+
+    /// Its first byte and the byte after its last ([`NONE`]: an empty range).
+    pub(super) fn range(self) -> (usize, usize) {
+        if self == NONE {
+            return (0, 0);
+        }
+        let start = self.start as usize;
+        (start, start + self.len as usize)
+    }
+}
+
 /// No text (an absent Apple Account or reason).
 pub(super) const NONE: Span = Span {
     start: u32::MAX,
