@@ -18,8 +18,8 @@ TK_APT_PACKAGES=(build-essential pkg-config libssl-dev openssl ca-certificates
 TK_APP_APT_PACKAGES=(file libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev
   librsvg2-dev libxdo-dev libdbus-1-dev)
 # The real-window tests: Xvfb, WebKit's WebDriver, xdotool to answer the native file picker,
-# imagemagick for whole-screen screenshots.
-TK_E2E_APT_PACKAGES=(xvfb xauth x11-utils xdotool imagemagick webkit2gtk-driver dunst trayer)
+# imagemagick for whole-screen screenshots; python3-gi for a fake desktop settings portal.
+TK_E2E_APT_PACKAGES=(xvfb xauth x11-utils xdotool imagemagick webkit2gtk-driver dunst trayer python3-gi)
 
 tk_sudo() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

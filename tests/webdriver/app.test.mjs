@@ -1,8 +1,9 @@
 // The real TokenKeeper window under Xvfb, driven through tauri-driver and WebKitWebDriver: add a
 // client, import a push certificate through the real GTK file picker, confirm, see it Active on
 // the dashboard; pick a wrong file and see the message; add the team's channels in Settings and
-// send them a test message (one delivered, one failing). A screenshot of each screen goes to
-// artifacts/webdriver/. Run by scripts/app-e2e.sh (inside Xvfb, D-Bus and a private keyring).
+// send them a test message (one delivered, one failing); open in the desktop's dark and follow it
+// to light. A screenshot of each screen goes to artifacts/webdriver/. Run by scripts/app-e2e.sh
+// (inside Xvfb, D-Bus and a private keyring).
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -110,6 +111,7 @@ async function pickInDialog(path) {
 let monitor;
 let monitored = '';
 const helpers = [];
+let portal;
 
 /** The notifications seen so far: [summary, body] pairs. */
 function notifications() {
@@ -145,6 +147,14 @@ before(async () => {
     p.on('error', () => {});
     helpers.push(p);
   }
+  // The desktop's settings portal, saying dark before the window opens (the first test turns
+  // it light for the others).
+  portal = spawn('/usr/bin/python3', [join(import.meta.dirname, 'fake-portal.py'), '1'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  helpers.push(portal);
+  await new Promise((ready, failed) => {
+    portal.stdout.on('data', (d) => /ready/.test(d.toString()) && ready());
+    portal.on('exit', (code) => failed(new Error(`the fake settings portal ended (${code})`)));
+  });
   monitor = spawn('dbus-monitor', ['--session', "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -162,6 +172,19 @@ after(async () => {
   driverProcess?.kill();
   monitor?.kill();
   for (const p of helpers) p.kill();
+});
+
+test("the window opens in the desktop's dark and follows the desktop to light (src-tauri/src/theme.rs)", async () => {
+  const dark = () => driver.executeScript("return matchMedia('(prefers-color-scheme: dark)').matches");
+  await waitText('Nothing to watch yet');
+  assert.equal(await dark(), true, 'the portal said dark before the window showed');
+  await shot('00-dark');
+  portal.stdin.write('2\n');
+  await driver.wait(async () => !(await dark()), 10000, 'the window stayed dark after the portal said light');
+  portal.stdin.write('1\n');
+  await driver.wait(dark, 10000, 'the window stayed light after the portal said dark');
+  portal.stdin.write('0\n');
+  await driver.wait(async () => !(await dark()), 10000, 'no preference is light');
 });
 
 test('add a client, import a push certificate, confirm, see it Active', async () => {
