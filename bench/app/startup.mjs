@@ -15,7 +15,7 @@
 //   node bench/app/startup.mjs   (run by scripts/app-bench.sh, which builds and sets the paths)
 
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Builder, By, until } from 'selenium-webdriver';
@@ -217,9 +217,14 @@ for (let run = 0; run < RUNS; run++) {
     } finally {
       driverProcess.kill();
       await sleep(300);
+      // A copy of the 100,000-credential vault is 240 MB: one at a time on the disk.
+      rmSync(db, { force: true });
+      rmSync(`${db}-wal`, { force: true });
+      rmSync(`${db}-shm`, { force: true });
     }
   }
 }
+rmSync(work, { recursive: true, force: true });
 
 const tkRuns = results.TokenKeeper;
 const pageTimes = tkRuns.map((r) => r.page).filter(Boolean);
