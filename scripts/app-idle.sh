@@ -2,11 +2,12 @@
 # `npm run bench:idle`: how often the real app wakes up when nothing happens. Starts the packaged
 # app (debug .deb build, as scripts/app-e2e.sh) under Xvfb in a private D-Bus session with a
 # notification server, lets it settle, then counts each thread's context switches over a quiet
-# minute (TK_IDLE_SECONDS), from /proc: TokenKeeper's own threads (the scheduler) should wake at
-# most once a minute. TOKENKEEPER_BENCH_DB names a vault to show (default: a new, empty one).
-# Threads named like the app are the main thread and tao's (Tauri's windowing): its X input-device
-# thread, and its XDG-portal theme listener, a libdbus loop waking every 5 s (found with gdb).
-# Figures only, nothing asserted; not part of npm test.
+# minute (TK_IDLE_SECONDS), from /proc, in the app and in every process under it (WebKit's web
+# and network processes): nothing should wake more than once a minute. TOKENKEEPER_BENCH_DB names
+# a vault to show (default: a new, empty one). Threads named like the app are the main thread and
+# tao's (Tauri's windowing) X input-device thread; the desktop's theme is followed by a thread of
+# the app's own (src-tauri/src/theme.rs) that sleeps until the portal speaks (tao's listener woke
+# every 5 s). Figures only, nothing asserted; not part of npm test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,17 +21,28 @@ if [ "${1:-}" = "--measure" ]; then
   TOKENKEEPER_DB="$db" "$TK_IDLE_APP" >"$work/app.log" 2>&1 &
   app=$!
   sleep 30
+  # The app and every process under it (WebKit's web and network processes, through bwrap).
+  processes() {
+    local all=("$app") i=0
+    while [ "$i" -lt "${#all[@]}" ]; do
+      for child in $(pgrep -P "${all[$i]}"); do all+=("$child"); done
+      i=$((i + 1))
+    done
+    echo "${all[@]}"
+  }
   snapshot() {
-    for t in /proc/"$app"/task/*; do
-      printf '%s %s %s\n' "${t##*/}" "$(cat "$t/comm" | tr ' ' _)" \
-        "$(awk '/^voluntary_ctxt_switches/ {v=$2} /^nonvoluntary_ctxt_switches/ {n=$2} END {print v+n}' "$t/status")"
+    for p in $(processes); do
+      for t in /proc/"$p"/task/*; do
+        printf '%s %s:%s %s\n' "${t##*/}" "$(cat "/proc/$p/comm" | tr ' ' _)" "$(cat "$t/comm" | tr ' ' _)" \
+          "$(awk '/^voluntary_ctxt_switches/ {v=$2} /^nonvoluntary_ctxt_switches/ {n=$2} END {print v+n}' "$t/status")"
+      done
     done | sort
   }
   snapshot >"$work/before"
   sleep "$TK_IDLE_SECONDS"
   snapshot >"$work/after"
-  echo "==> wake-ups over ${TK_IDLE_SECONDS} s, by thread (tid name count; threads with none left out)"
-  join "$work/before" "$work/after" | awk '{d = $5 - $3; if (d > 0) printf "  %-8s %-18s %6d\n", $1, $2, d}'
+  echo "==> wake-ups over ${TK_IDLE_SECONDS} s, by thread (tid process:thread count; threads with none left out)"
+  join "$work/before" "$work/after" | awk '{d = $5 - $3; if (d > 0) printf "  %-8s %-36s %6d\n", $1, $2, d}'
   kill "$app"
   exit 0
 fi
