@@ -7,8 +7,7 @@
 # a vault to show (default: a new, empty one). Threads named like the app are the main thread and
 # tao's (Tauri's windowing) X input-device thread; the desktop's theme is followed by a thread of
 # the app's own (src-tauri/src/theme.rs) that sleeps until the portal speaks (tao's listener woke
-# every 5 s), and WebKit's memory-pressure monitor, a thread polling every 5 s that woke the web
-# process too, is off (src-tauri/src/idle.rs). Figures only, nothing asserted; not part of npm test.
+# every 5 s). Figures only, nothing asserted; not part of npm test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -10,8 +10,6 @@ mod commands;
 pub mod connection;
 mod desktop;
 #[cfg(target_os = "linux")]
-pub mod idle;
-#[cfg(target_os = "linux")]
 pub mod rendering;
 #[cfg(target_os = "linux")]
 pub mod single;

@@ -27,7 +27,6 @@ fn main() -> ExitCode {
     #[allow(unsafe_code)]
     unsafe {
         tokenkeeper_app::rendering::choose();
-        tokenkeeper_app::idle::choose();
     }
     match tokenkeeper_app::run() {
         Ok(()) => ExitCode::SUCCESS,

@@ -222,30 +222,22 @@ test('add a client, import a push certificate, confirm, see it Active', async ()
   assert.equal(trayPixels(BADGE.attention), 0);
 });
 
-/** The running app's process id. */
-function appPid() {
-  const exe = realpathSync(app);
-  const pid = readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .find((p) => {
-      try {
-        return readlinkSync(`/proc/${p}/exe`) === exe;
-      } catch {
-        return false;
-      }
-    });
-  assert.ok(pid, 'the app is running');
-  return pid;
-}
-
 /** The environment WebKit's web process of the running app started with. */
 function webProcessEnv() {
+  const exe = realpathSync(app);
   const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
   const parent = (pid) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
-  const owner = appPid();
+  const appPid = procs.find((p) => {
+    try {
+      return readlinkSync(`/proc/${p}/exe`) === exe;
+    } catch {
+      return false;
+    }
+  });
+  assert.ok(appPid, 'the app is running');
   const web = procs.find((p) => {
     try {
-      return parent(p) === Number(owner) && readFileSync(`/proc/${p}/comm`, 'utf8').startsWith('WebKitWebProces');
+      return parent(p) === Number(appPid) && readFileSync(`/proc/${p}/comm`, 'utf8').startsWith('WebKitWebProces');
     } catch {
       return false;
     }
@@ -265,15 +257,6 @@ test('without a GPU the window is drawn without compositing (src-tauri/src/rende
   const env = webProcessEnv();
   if (!gpu && !decided && process.env.LIBGL_ALWAYS_SOFTWARE === undefined) assert.equal(env.get('WEBKIT_DISABLE_COMPOSITING_MODE'), '1');
   if (gpu && !decided && process.env.LIBGL_ALWAYS_SOFTWARE === undefined) assert.equal(env.get('WEBKIT_DISABLE_COMPOSITING_MODE'), undefined);
-});
-
-test("idle, the app runs no 5-second poll of WebKit's (src-tauri/src/idle.rs)", () => {
-  const decided = process.env.WEBKIT_DISABLE_MEMORY_PRESSURE_MONITOR !== undefined || process.env.TOKENKEEPER_MEMORY_MONITOR !== undefined;
-  if (decided) return;
-  assert.equal(webProcessEnv().get('WEBKIT_DISABLE_MEMORY_PRESSURE_MONITOR'), '1');
-  const threads = readdirSync(`/proc/${appPid()}/task`).map((t) => readFileSync(`/proc/${appPid()}/task/${t}/comm`, 'utf8').trim());
-  assert.ok(threads.length > 3, `the app's threads: ${threads}`);
-  assert.ok(!threads.includes('PressureMonitor'), `WebKit's memory-pressure monitor runs: ${threads}`);
 });
 
 test('a wrong file on the APNs zone is named and routed', async () => {
