@@ -7,7 +7,11 @@
 # a vault to show (default: a new, empty one). Threads named like the app are the main thread and
 # tao's (Tauri's windowing) X input-device thread; the desktop's theme is followed by a thread of
 # the app's own (src-tauri/src/theme.rs) that sleeps until the portal speaks (tao's listener woke
-# every 5 s). Figures only, nothing asserted; not part of npm test.
+# every 5 s). What still wakes every 5 s is WebKit's: its memory-pressure monitor (the app's
+# PressureMonitor thread), which messages the web process as it goes; the bare window has it too.
+# WEBKIT_DISABLE_MEMORY_PRESSURE_MONITOR stops it, but the web process then ran the dashboard
+# slower (bench:app at 10k: its page 138 -> 221 ms to the first rows, a keystroke 9 -> 12 ms), so
+# the app leaves it on. Figures only, nothing asserted; not part of npm test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
