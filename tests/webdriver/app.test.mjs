@@ -7,14 +7,14 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Builder, By, until } from 'selenium-webdriver';
 
+import { closedPort, pickInDialog, startPortal, webProcessEnv } from './desktop.mjs';
 import { shot as shotOf, shots, sleep, waitText as waitFor, windowGeometry } from './window.mjs';
 
 const app = process.env.TOKENKEEPER_APP_BIN;
@@ -89,24 +89,6 @@ async function trayShows(colour) {
   return false;
 }
 
-/** Answers the real GTK file picker: focus it, type the path, press Enter. */
-async function pickInDialog(path) {
-  const id = execFileSync('xdotool', ['search', '--sync', '--onlyvisible', '--name', 'Choose a credential file'], {
-    timeout: 20000,
-  })
-    .toString()
-    .trim()
-    .split('\n')
-    .pop();
-  execFileSync('xdotool', ['windowfocus', '--sync', id]);
-  await sleep(300);
-  execFileSync('xdotool', ['key', '--window', id, 'ctrl+l']);
-  await sleep(200);
-  execFileSync('xdotool', ['type', '--window', id, '--delay', '5', path]);
-  await sleep(200);
-  execFileSync('xdotool', ['key', '--window', id, 'Return']);
-}
-
 /** Every `Notify` call on the session bus, as dbus-monitor prints them. */
 let monitor;
 let monitored = '';
@@ -149,12 +131,8 @@ before(async () => {
   }
   // The desktop's settings portal, saying dark before the window opens (the first test turns
   // it light for the others).
-  portal = spawn('/usr/bin/python3', [join(import.meta.dirname, 'fake-portal.py'), '1'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  portal = await startPortal(1);
   helpers.push(portal);
-  await new Promise((ready, failed) => {
-    portal.stdout.on('data', (d) => /ready/.test(d.toString()) && ready());
-    portal.on('exit', (code) => failed(new Error(`the fake settings portal ended (${code})`)));
-  });
   monitor = spawn('dbus-monitor', ['--session', "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -222,39 +200,11 @@ test('add a client, import a push certificate, confirm, see it Active', async ()
   assert.equal(trayPixels(BADGE.attention), 0);
 });
 
-/** The environment WebKit's web process of the running app started with. */
-function webProcessEnv() {
-  const exe = realpathSync(app);
-  const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  const parent = (pid) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
-  const appPid = procs.find((p) => {
-    try {
-      return readlinkSync(`/proc/${p}/exe`) === exe;
-    } catch {
-      return false;
-    }
-  });
-  assert.ok(appPid, 'the app is running');
-  const web = procs.find((p) => {
-    try {
-      return parent(p) === Number(appPid) && readFileSync(`/proc/${p}/comm`, 'utf8').startsWith('WebKitWebProces');
-    } catch {
-      return false;
-    }
-  });
-  assert.ok(web, 'the app started a WebKit web process');
-  return new Map(
-    readFileSync(`/proc/${web}/environ`, 'utf8')
-      .split('\0')
-      .filter(Boolean)
-      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
-  );
-}
 
 test('without a GPU the window is drawn without compositing (src-tauri/src/rendering.rs)', () => {
   const gpu = existsSync('/dev/dri') && readdirSync('/dev/dri').some((n) => n.startsWith('renderD'));
   const decided = process.env.WEBKIT_DISABLE_COMPOSITING_MODE !== undefined || process.env.TOKENKEEPER_COMPOSITING !== undefined;
-  const env = webProcessEnv();
+  const env = webProcessEnv(app);
   if (!gpu && !decided && process.env.LIBGL_ALWAYS_SOFTWARE === undefined) assert.equal(env.get('WEBKIT_DISABLE_COMPOSITING_MODE'), '1');
   if (gpu && !decided && process.env.LIBGL_ALWAYS_SOFTWARE === undefined) assert.equal(env.get('WEBKIT_DISABLE_COMPOSITING_MODE'), undefined);
 });
@@ -343,15 +293,6 @@ test('a change made by the command line wakes the running app: its reminder foll
   await waitText('Lakeside', 20000);
   await shot('11-changed-by-the-command-line');
 });
-
-/** A loopback port nothing listens on (bound, then let go). */
-async function closedPort() {
-  const server = createTcpServer();
-  await new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(undefined)));
-  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
-  await new Promise((ok) => server.close(() => ok(undefined)));
-  return port;
-}
 
 async function typeInto(css, text) {
   const el = await driver.wait(until.elementLocated(By.css(css)), 10000, `${css} never appeared`);
