@@ -146,7 +146,7 @@ pub fn write_prometheus(
         "tokenkeeper_credential_expiry_timestamp_seconds",
         "When the credential expires, in Unix seconds (absent when unknown).",
     );
-    for (i, r) in (0..rows.count()).map(|i| (i, rows.figures(i))) {
+    for (i, r) in (0..rows.count()).map(|i| rows.figures(i)).enumerate() {
         if let Some(e) = r.expires_at {
             sample(
                 &mut out,
@@ -165,7 +165,7 @@ pub fn write_prometheus(
         "tokenkeeper_credential_remaining_seconds",
         "Whole days until expiry times 86400, negative once expired (absent when unknown).",
     );
-    for (i, r) in (0..rows.count()).map(|i| (i, rows.figures(i))) {
+    for (i, r) in (0..rows.count()).map(|i| rows.figures(i)).enumerate() {
         if let Some(d) = r.days_left {
             sample(
                 &mut out,
@@ -182,7 +182,7 @@ pub fn write_prometheus(
         "tokenkeeper_credential_warning_window_seconds",
         "How long before expiry Renewal Required starts for the credential (its client's threshold).",
     );
-    for (i, r) in (0..rows.count()).map(|i| (i, rows.figures(i))) {
+    for (i, r) in (0..rows.count()).map(|i| rows.figures(i)).enumerate() {
         sample(
             &mut out,
             "tokenkeeper_credential_warning_window_seconds",
@@ -197,7 +197,7 @@ pub fn write_prometheus(
         "tokenkeeper_credential_state",
         "The credential's state: 1 for the current one, 0 for the others.",
     );
-    for (i, r) in (0..rows.count()).map(|i| (i, rows.figures(i))) {
+    for (i, r) in (0..rows.count()).map(|i| rows.figures(i)).enumerate() {
         for (s, state) in STATES.iter().zip(STATE_LABELS) {
             let v = i64::from(r.state == *s);
             sample(

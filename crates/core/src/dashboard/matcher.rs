@@ -113,16 +113,14 @@ fn scan(rows: &[Row], from: usize, texts: &str, words: &[&str], tab: Tab, keep: 
 
 /// A search's words, ready to be looked for.
 struct Matcher<'w> {
-    /// The longest word, looked for across the texts.
+    /// The rarest word (see [`lead_first`]), looked for across the texts.
     lead: Finder<'w>,
     /// The others, looked for in the rows the lead word is in.
     rest: Vec<Finder<'w>>,
-    /// Where the last pass of the lead word began, and where it found the word next (`None`:
-    /// nowhere from there on).
+    /// Where the last pass of the lead word began (`usize::MAX` before the first), and where it
+    /// found the word next (`None`: nowhere from there on).
     from: usize,
     next: Option<usize>,
-    /// No pass made yet.
-    fresh: bool,
 }
 
 impl<'w> Matcher<'w> {
@@ -133,9 +131,8 @@ impl<'w> Matcher<'w> {
         Some(Self {
             lead: Finder::new(lead.as_bytes()),
             rest: rest.iter().map(|w| Finder::new(w.as_bytes())).collect(),
-            from: 0,
+            from: usize::MAX,
             next: None,
-            fresh: true,
         })
     }
 
@@ -146,11 +143,10 @@ impl<'w> Matcher<'w> {
         let hay = texts.as_bytes();
         let (start, end) = span.range();
         let needle = self.lead.needle().len();
-        // The last pass says nothing of a text that begins before it did, nor, once it found
-        // the word, of one that begins after that.
-        let stale = self.fresh || start < self.from || self.next.is_some_and(|at| at < start);
+        // The last pass (if any) says nothing of a text that begins before it did, nor, once it
+        // found the word, of one that begins after that.
+        let stale = start < self.from || self.next.is_some_and(|at| at < start);
         if stale {
-            self.fresh = false;
             self.from = start;
             self.next = self.lead.find(&hay[start..]).map(|at| start + at);
         }
