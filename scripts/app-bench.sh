@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm run bench:app`: TokenKeeper's cold start to an interactive window and its idle memory,
 # against a bare Tauri window (bench/bare-window) built in this run with the same Tauri and the
-# same profile, both under Xvfb through tauri-driver. TK_BENCH_PROFILE=debug for a quick look
+# same profile, both under Xvfb through tauri-driver, the bare window drawn as TokenKeeper draws on
+# this machine (TK_BENCH_BARE=stock: as WebKit chooses). TK_BENCH_PROFILE=debug for a quick look
 # (default release); TK_BENCH_RUNS (default 7); TK_BENCH_SIZE=100k for the 100,000-credential vault. `npm run bench:app -- idle`: wake-ups and CPU
 # over ten idle minutes (TK_IDLE_MINUTES) instead.
 set -euo pipefail
