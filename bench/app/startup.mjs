@@ -47,7 +47,10 @@ for (const a of apps) if (!a.bin) throw new Error(`no binary for ${a.name}: run 
 if (!seeded) throw new Error('TOKENKEEPER_BENCH_DB must name a seeded database (scripts/app-bench.sh)');
 const SIZE = process.env.TK_BENCH_SIZE === '100k' ? '100,000' : '10,000';
 
-/** The environment that draws a window as TokenKeeper's rendering.rs chooses for this machine. */
+/**
+ * The environment that draws a window as TokenKeeper's rendering.rs chooses for this machine:
+ * the same rule, kept in step with `composite_off` there.
+ */
 function drawnLikeTokenKeeper() {
   const env = process.env;
   if (env.WEBKIT_DISABLE_COMPOSITING_MODE !== undefined) return {};
