@@ -36,33 +36,16 @@ const FLOOR = 'floor page';
 if (!EMPTY) {
   apps.push({ name: FLOOR, bin: process.env.TOKENKEEPER_BARE_BIN, ready: '[data-testid="credential-list"] .row:not([hidden])', env: { TOKENKEEPER_BARE_PAGE: 'floor.html' }, keys: true });
 }
-// The bare window and the floor page are drawn as TokenKeeper draws on this machine, so that
-// they differ from it by their page and shell alone. TokenKeeper turns WebKit's compositing off
-// where no GPU can be used (src-tauri/src/rendering.rs); the bare window left to WebKit's
-// default composites on Mesa's software OpenGL there, another way of drawing with other costs.
-// TK_BENCH_BARE=stock leaves them to WebKit's default.
-const drawing = process.env.TK_BENCH_BARE === 'stock' ? {} : drawnLikeTokenKeeper();
-for (const a of apps.slice(1)) a.env = { ...a.env, ...drawing };
+// The bare window and the floor page are drawn as TokenKeeper was drawn in its first run (it
+// runs first), so that they differ from it by their page and shell alone. TokenKeeper turns
+// WebKit's compositing off where no GPU can be used (src-tauri/src/rendering.rs); the bare window
+// left to WebKit's default composites on Mesa's software OpenGL there, another way of drawing
+// with other costs. TK_BENCH_BARE=stock leaves them to WebKit's default.
+const SAME_DRAWING = process.env.TK_BENCH_BARE !== 'stock';
+let drawing = null;
 for (const a of apps) if (!a.bin) throw new Error(`no binary for ${a.name}: run scripts/app-bench.sh`);
 if (!seeded) throw new Error('TOKENKEEPER_BENCH_DB must name a seeded database (scripts/app-bench.sh)');
 const SIZE = process.env.TK_BENCH_SIZE === '100k' ? '100,000' : '10,000';
-
-/**
- * The environment that draws a window as TokenKeeper's rendering.rs chooses for this machine:
- * the same rule, kept in step with `composite_off` there.
- */
-function drawnLikeTokenKeeper() {
-  const env = process.env;
-  if (env.WEBKIT_DISABLE_COMPOSITING_MODE !== undefined) return {};
-  const override = env.TOKENKEEPER_COMPOSITING?.trim().toLowerCase();
-  let renderNode = false;
-  try {
-    renderNode = readdirSync('/dev/dri').some((f) => f.startsWith('renderD'));
-  } catch {}
-  const software = ![undefined, '', '0'].includes(env.LIBGL_ALWAYS_SOFTWARE);
-  const off = override === 'off' || (override !== 'on' && (software || !renderNode));
-  return off ? { WEBKIT_DISABLE_COMPOSITING_MODE: '1' } : {};
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -85,14 +68,34 @@ function processes() {
   return out;
 }
 
-/** PSS in KiB of the app whose binary is `bin` and of all its descendants. */
-function pssOfTree(bin) {
+/** The running app whose binary is `bin`, then every process under it. */
+function treeOf(bin) {
   const all = processes();
   const real = realpathSync(bin);
   const root = all.find((p) => p.exe === real);
   if (!root) throw new Error(`${bin} is not running`);
   const tree = [root];
   for (let i = 0; i < tree.length; i++) for (const p of all) if (p.ppid === tree[i].pid) tree.push(p);
+  return tree;
+}
+
+/**
+ * How the running app `bin` is drawn: the compositing switch its WebKit web process started with
+ * (the app sets it for itself, and its web process inherits it), as an environment to start the
+ * others with.
+ */
+function drawingOf(bin) {
+  for (const p of treeOf(bin).slice(1)) {
+    if (!readFileSync(`/proc/${p.pid}/comm`, 'utf8').startsWith('WebKitWebProces')) continue;
+    const set = readFileSync(`/proc/${p.pid}/environ`, 'utf8').split('\0').find((kv) => kv.startsWith('WEBKIT_DISABLE_COMPOSITING_MODE='));
+    return set ? { WEBKIT_DISABLE_COMPOSITING_MODE: set.slice(set.indexOf('=') + 1) } : {};
+  }
+  throw new Error(`${bin} started no WebKit web process`);
+}
+
+/** PSS in KiB of the app whose binary is `bin` and of all its descendants. */
+function pssOfTree(bin) {
+  const tree = treeOf(bin);
   let kib = 0;
   const parts = [];
   for (const p of tree) {
@@ -212,6 +215,11 @@ async function once(app) {
     // Read once the page is idle: its last mark (painted) comes a frame after the row is found.
     const page = app.page ? await driver.executeScript(PAGE_TIMES) : null;
     const mem = app.compared ? pssOfTree(app.bin) : null;
+    // TokenKeeper's first run says how the others are drawn.
+    if (app.page && SAME_DRAWING && !drawing) {
+      drawing = drawingOf(app.bin);
+      for (const other of apps) if (other !== app) other.env = { ...other.env, ...drawing };
+    }
     const typed = app.keys ? await driver.executeAsyncScript(KEYSTROKES) : null;
     const scrolled = app.page ? await driver.executeAsyncScript(SCROLLING) : null;
     if (typeof scrolled === 'string') throw new Error(`scrolling: ${scrolled}`);
@@ -300,7 +308,7 @@ const tk = summary.TokenKeeper;
 const bare = summary['bare Tauri window'];
 const startRatio = tk.start_ms / bare.start_ms;
 const memRatio = tk.pss_mib / bare.pss_mib;
-console.log('\nmedians over', RUNS, 'runs each; the bare window and the floor page drawn', drawing.WEBKIT_DISABLE_COMPOSITING_MODE ? 'without compositing, as TokenKeeper on this machine:' : 'as WebKit chooses:');
+console.log('\nmedians over', RUNS, 'runs each; the bare window and the floor page drawn', drawing ? `as TokenKeeper was (${drawing.WEBKIT_DISABLE_COMPOSITING_MODE ? 'without' : 'with'} compositing):` : 'as WebKit chooses:');
 console.log(`  TokenKeeper (${SIZE} credentials): ${tk.start_ms.toFixed(0)} ms to interactive, ${tk.pss_mib.toFixed(1)} MiB PSS idle`);
 console.log(`  bare Tauri window:                ${bare.start_ms.toFixed(0)} ms to interactive, ${bare.pss_mib.toFixed(1)} MiB PSS idle`);
 console.log(`  ratio of the medians: start ${startRatio.toFixed(2)}x, memory ${memRatio.toFixed(2)}x (goal: 1.15x or less each)`);
