@@ -3,6 +3,8 @@
 //! state, calls one core function and turns its error into `{kind, message}`.
 #![warn(missing_docs)]
 
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub mod arenas;
 pub mod background;
 #[cfg(feature = "bindings")]
 pub mod bindings;

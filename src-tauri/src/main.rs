@@ -28,6 +28,12 @@ fn main() -> ExitCode {
     unsafe {
         tokenkeeper_app::rendering::choose();
     }
+    // SAFETY: still before any other thread.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[allow(unsafe_code)]
+    unsafe {
+        tokenkeeper_app::arenas::limit();
+    }
     match tokenkeeper_app::run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
