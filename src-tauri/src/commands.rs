@@ -117,6 +117,22 @@ pub async fn list_clients(vault: State<'_, VaultState>) -> Result<Vec<Client>, E
     with_vault(&vault, |v| v.clients())
 }
 
+/// One client by name (case-insensitive), or nothing when there is none: a client's page, a
+/// dropped file's client and the renewal wizard's portal ask for the one they show, so the
+/// window never holds every client (25,000 at the scale we test) to find one.
+#[tauri::command]
+#[specta::specta]
+pub async fn get_client(
+    vault: State<'_, VaultState>,
+    name: String,
+) -> Result<Option<Client>, ErrorBody> {
+    with_vault(&vault, |v| match v.client(&name) {
+        Ok(client) => Ok(Some(client)),
+        Err(tokenkeeper_core::Error::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e),
+    })
+}
+
 /// Checks a client's alerting before anything is written, so a client is never saved without
 /// the alerting the form asked for: a threshold of 30, 45, 60 or 90 days (or none: the vault's),
 /// a contact that is an e-mail address (or blank: nobody).

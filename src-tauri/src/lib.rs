@@ -66,6 +66,7 @@ macro_rules! command_list {
         $($list)::+![
             commands::list_credentials,
             commands::list_clients,
+            commands::get_client,
             commands::add_client,
             commands::update_client,
             commands::client_alerting,

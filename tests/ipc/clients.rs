@@ -27,9 +27,19 @@ fn clients_are_added_listed_renamed_and_removed() {
     let list = h.ok("list_clients", json!({}));
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["notes"], "3 sites");
+    // One client by name, in any case, as the list has it; nothing for a name nobody has.
+    assert_eq!(
+        h.ok("get_client", json!({ "name": "ACME schools" })),
+        list[0]
+    );
+    assert_eq!(h.ok("get_client", json!({ "name": "Acme" })), json!(null));
 
     h.ok("remove_client", json!({ "name": "Acme Schools" }));
     assert_eq!(h.ok("list_clients", json!({})), json!([]));
+    assert_eq!(
+        h.ok("get_client", json!({ "name": "Acme Schools" })),
+        json!(null)
+    );
     assert_eq!(
         h.err("remove_client", json!({ "name": "Acme Schools" })),
         "not_found"

@@ -373,7 +373,7 @@
       }
       return [...by.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, t]) => t);
     }
-    const READS = new Set(['dashboard', 'take_opened_files', 'get_reminders', 'client_tallies', 'find_credential', 'list_credentials', 'list_clients', 'client_credentials', 'expected_renewal', 'identify_file', 'plan_import', 'list_events', 'get_settings', 'get_team', 'last_checks', 'get_check_settings', 'get_reminders', 'get_autostart', 'list_keys', 'mdm_connections', 'list_channels', 'client_alerting', 'team_connection']);
+    const READS = new Set(['dashboard', 'take_opened_files', 'get_reminders', 'client_tallies', 'find_credential', 'list_credentials', 'list_clients', 'get_client', 'client_credentials', 'expected_renewal', 'identify_file', 'plan_import', 'list_events', 'get_settings', 'get_team', 'last_checks', 'get_check_settings', 'get_reminders', 'get_autostart', 'list_keys', 'mdm_connections', 'list_channels', 'client_alerting', 'team_connection']);
 
     // MDM connections, as the core keeps them: the secret is taken and never given back.
     const VENDOR_NAMES = { intune: 'Intune', jamf: 'Jamf Pro', fleet: 'Fleet', kandji: 'Kandji', simplemdm: 'SimpleMDM', jumpcloud: 'JumpCloud' };
@@ -625,6 +625,10 @@
           .map((c) => ({ c, l: c.name.toLowerCase() }))
           .sort((a, b) => byName.compare(a.l, b.l))
           .map(({ c }) => clientRow(c, counts));
+      },
+      get_client: ({ name }) => {
+        const c = clientByName(String(name ?? '').trim());
+        return c ? clientRow(c, new Map([[c.uid, db.creds.filter((x) => x.client_uid === c.uid).length]])) : null;
       },
       add_client: ({ name, portal, notes, alerting }) => {
         const n = String(name || '').trim();

@@ -98,6 +98,8 @@ describe('first run', () => {
     assert.equal(await row.locator('[data-state]').innerText(), 'Active');
     await both(page, '07-dashboard-first-credential');
 
+    // Only the clients page fetched the list of clients; the reloads after each save did not.
+    assert.equal((await calls(page, 'list_clients')).length, 1);
     const imports = await calls(page, 'import_file');
     assert.equal(imports.length, 2);
     assert.deepEqual(imports[0].args.confirmation, { confirmed: true, accept_new_identity: false });
@@ -131,11 +133,15 @@ describe('dropping never surprises', () => {
   test('a file dropped outside any client is matched to its client, or the user chooses', async () => {
     const { page, context } = await openApp(env.browser, env.server.url, { clients, credentials, files });
     await page.locator('[data-testid="credential-list"] a.row').first().waitFor();
+    // The dashboard never holds the list of every client: the clients' count comes with its rows.
+    assert.equal((await calls(page, 'list_clients')).length, 0);
 
-    // Known by identity: straight to Beta Dental's ADE renewal.
+    // Known by identity: straight to Beta Dental's ADE renewal, the client asked for by name.
     await dropFile(page, { x: 600, y: 40 }, ['/Users/dana/Downloads/Beta_Token_2026-11-02_smime.p7m']);
     await step(page, 'review');
     assert.match(await page.getByRole('dialog').getAttribute('aria-labelledby').then((id) => page.locator(`#${id}`).innerText()), /Beta Dental/);
+    assert.deepEqual((await calls(page, 'get_client')).at(-1).args, { name: 'Beta Dental' });
+    assert.equal((await calls(page, 'list_clients')).length, 0);
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
 
@@ -145,6 +151,8 @@ describe('dropping never surprises', () => {
     await chooser.waitFor();
     assert.match(await chooser.getByTestId('file-description').innerText(), /is an ADE server token/);
     await both(page, '10-choose-client');
+    // The chooser lists every client: it holds the list while it is open, and only then.
+    assert.equal((await calls(page, 'list_clients')).length, 1);
     await chooser.getByLabel('Gamma Legal').check();
     await chooser.getByRole('button', { name: 'Continue' }).click();
     await step(page, 'review');
@@ -440,8 +448,8 @@ describe('the other screens', () => {
     await page.getByTestId('event-client').selectOption('Acme Corp');
     await page.waitForFunction(() => [...document.querySelectorAll('table.events tbody tr td:nth-child(2)')].every((td) => td.textContent?.trim() === 'Acme Corp'));
     await both(page, '19-events');
-    const listed = await calls(page, 'list_events');
-    assert.deepEqual(listed.at(-1).args.query, { kinds: [], limit: 300, client: 'Acme Corp' });
+    const events = await calls(page, 'list_events');
+    assert.deepEqual(events.at(-1).args.query, { kinds: [], limit: 300, client: 'Acme Corp' });
     await page.getByTestId('event-kind').selectOption('imports');
     await page.waitForFunction(() => [...document.querySelectorAll('table.events tbody tr')].every((tr) => ['imported', 'renewed'].includes(tr.getAttribute('data-kind') ?? '')));
 
@@ -454,9 +462,13 @@ describe('the other screens', () => {
     const [set] = await calls(page, 'set_settings');
     assert.deepEqual(set.args, { thresholds: { renewal_window_days: 45, grace_days: 30 } });
 
-    // Edit a client; remove a credential.
+    // Edit a client; remove a credential. A client's page asks for its client by name, without
+    // listing every client.
+    const listed = (await calls(page, 'list_clients')).length;
     await page.goto(env.server.url + ACME);
     await page.getByRole('button', { name: 'Edit', exact: true }).first().click();
+    assert.equal((await calls(page, 'list_clients')).length, listed);
+    assert.deepEqual((await calls(page, 'get_client')).at(-1).args, { name: 'Acme Corp' });
     const edit = page.getByRole('dialog', { name: 'Edit Acme Corp' });
     await edit.getByLabel('Apple School Manager').check();
     await edit.getByRole('button', { name: 'Save' }).click();

@@ -131,6 +131,8 @@ export const clientTallies = () => call(() => commands.clientTallies());
 /** One credential by its uid; `not_found` once removed. */
 export const findCredential = (uid: string) => call(() => commands.findCredential(uid));
 export const listClients = () => call(() => commands.listClients());
+/** One client by name (case-insensitive), or null when there is none. */
+export const getClient = (name: string) => call(() => commands.getClient(name));
 /** Adds a client, with its warning threshold and contact when given. */
 export const addClient = (name: string, portal: B.Portal, notes: string, alerting: B.ClientAlerting | null = null) =>
   call(() => commands.addClient(name, portal, notes, alerting));

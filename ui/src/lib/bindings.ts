@@ -22,6 +22,14 @@ async listClients() : Promise<Client[]> {
     return await TAURI_INVOKE("list_clients");
 },
 /**
+ * One client by name (case-insensitive), or nothing when there is none: a client's page, a
+ * dropped file's client and the renewal wizard's portal ask for the one they show, so the
+ * window never holds every client (25,000 at the scale we test) to find one.
+ */
+async getClient(name: string) : Promise<Client | null> {
+    return await TAURI_INVOKE("get_client", { name });
+},
+/**
  * Adds a client (with its alerting, when given); `already_exists` for a name in use.
  */
 async addClient(name: string, portal: Portal, notes: string, alerting: ClientAlerting | null) : Promise<Client> {

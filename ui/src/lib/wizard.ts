@@ -5,7 +5,7 @@
 // Nothing is saved without a plan on screen; an APNs certificate with a new topic is saved only
 // after the user typed the confirmation word.
 
-import type { ApiError, Confirmation, ImportArgs, ImportOutcome, ImportPlan, Kind } from './api';
+import type { ApiError, Confirmation, ImportArgs, ImportOutcome, ImportPlan, Kind, Portal } from './api';
 import { dateInputToRfc3339 } from './format';
 
 /** What the user types to accept a push certificate with a new topic. */
@@ -49,6 +49,8 @@ export interface WizardState {
 
 export interface WizardInit {
   client: string;
+  /** The client's portal, whose steps the wizard shows (Apple Business Manager when unknown). */
+  portal?: Portal;
   kind: Kind;
   target?: Target | null;
   path?: string | null;

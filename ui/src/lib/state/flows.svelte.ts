@@ -4,10 +4,9 @@
 // one modal flow open at a time and the files waiting behind it.
 
 import * as api from '../api';
-import { toApiError, type Kind } from '../api';
+import { toApiError, type Kind, type Portal } from '../api';
 import { routeDrop, type DropRoute, type Zone } from '../routing';
 import type { Target, WizardInit } from '../wizard';
-import { data } from './data.svelte';
 import { router } from './router.svelte';
 import { toasts } from './toasts.svelte';
 import { sameName } from '../names';
@@ -42,6 +41,15 @@ export async function findTarget(client: string, kind: Kind, label: string | nul
   }
 }
 
+/**
+ * What a wizard opens with besides the file: the client as stored (the case of its name, its
+ * portal) and the credential it renews, asked for together.
+ */
+async function wizardFor(client: string, kind: Kind, label: string | null): Promise<{ client: string; portal: Portal; target: Target | null }> {
+  const [found, target] = await Promise.all([api.getClient(client).catch(() => null), findTarget(client, kind, label)]);
+  return { client: found?.name ?? client, portal: found?.portal ?? 'business', target };
+}
+
 class Flows {
   current = $state.raw<Flow | null>(null);
   /** A file is being dragged over the window. */
@@ -55,8 +63,7 @@ class Flows {
   /** Opens the wizard of a kind for a client, from a Renew or Add button. */
   async startWizard(client: string, kind: Kind, label: string | null = null) {
     const key = this.#key++;
-    const target = await findTarget(client, kind, label);
-    this.#open({ type: 'wizard', key, init: { client, kind, label, target } });
+    this.#open({ type: 'wizard', key, init: { ...(await wizardFor(client, kind, label)), kind, label } });
   }
 
   /** Files dropped or chosen: handled one after the other. */
@@ -96,13 +103,12 @@ class Flows {
         sink.receive(route.path);
         return;
       }
-      const client = data.clientNamed(route.client)?.name ?? route.client;
       const key = this.#key++;
-      const target = await findTarget(client, route.kind, route.label);
+      const wizard = await wizardFor(route.client, route.kind, route.label);
       this.#open({
         type: 'wizard',
         key,
-        init: { client, kind: route.kind, path: route.path, label: route.label, notice: route.notice, target },
+        init: { ...wizard, kind: route.kind, path: route.path, label: route.label, notice: route.notice },
       });
       return;
     }
@@ -120,11 +126,11 @@ class Flows {
   /** The user picked the client for a file: continue with its wizard. */
   async chooseClient(route: Extract<DropRoute, { type: 'choose_client' }>, client: string) {
     const key = this.#key++;
-    const target = await findTarget(client, route.kind, null);
+    const wizard = await wizardFor(client, route.kind, null);
     this.#open({
       type: 'wizard',
       key,
-      init: { client, kind: route.kind, path: route.path, label: null, notice: null, target },
+      init: { ...wizard, kind: route.kind, path: route.path, label: null, notice: null },
     });
   }
 
