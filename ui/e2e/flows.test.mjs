@@ -480,6 +480,67 @@ describe('the other screens', () => {
     await context.close();
   });
 
+  test('2,500 clients: the clients page draws the rows in view, scrolls to any, finds by name, and Tab walks on', async () => {
+    for (const zoom of [1, 2]) {
+      const { page, context, errors } = await openApp(env.browser, env.server.url, { bulk: 10_000 }, { hash: '#/clients', zoom });
+      const links = page.locator('ul.clients a.client');
+      await links.first().waitFor();
+      const measure = () =>
+        page.evaluate(() => {
+          const items = [...document.querySelectorAll('ul.clients li')];
+          const pos = items.map((li) => Number(li.getAttribute('aria-posinset')));
+          const main = /** @type {HTMLElement} */ (document.querySelector('main'));
+          const box = main.getBoundingClientRect();
+          // Every row in view is drawn, at its place, on the lines it has.
+          const inView = items.filter((li) => {
+            const r = li.getBoundingClientRect();
+            return r.bottom > box.top && r.top < box.bottom;
+          });
+          const clipped = inView.filter((li) => {
+            const a = /** @type {HTMLElement} */ (li.querySelector('a'));
+            return a.scrollHeight > a.clientHeight + 1;
+          }).length;
+          return { drawn: items.length, first: Math.min(...pos), last: Math.max(...pos), set: Number(items[0].getAttribute('aria-setsize')), inView: inView.length, clipped, bottom: main.scrollHeight - main.clientHeight - main.scrollTop };
+        });
+      const top = await measure();
+      assert.equal(top.set, 2500);
+      assert.equal(top.first, 1);
+      assert.ok(top.drawn < 60, `only the rows near the view are drawn (${top.drawn})`);
+      assert.equal(top.clipped, 0);
+      await both(page, zoom === 1 ? '21-clients-2500' : '21-clients-2500-zoom-200');
+
+      // The last client, at the bottom of the page, drawn where the list says it is.
+      await page.evaluate(() => {
+        const main = /** @type {HTMLElement} */ (document.querySelector('main'));
+        main.scrollTop = main.scrollHeight;
+      });
+      await page.locator('ul.clients li[aria-posinset="2500"]').waitFor();
+      const end = await measure();
+      assert.equal(end.last, 2500);
+      assert.ok(end.bottom <= 1, 'the list is as tall as its rows');
+      assert.ok(end.inView > 3 && end.clipped === 0);
+      const lastName = await page.locator('ul.clients li[aria-posinset="2500"] .name').innerText();
+      const names = (await page.evaluate(() => window.__TAURI_INTERNALS__.invoke('list_clients'))).map((c) => c.name);
+      assert.equal(lastName, names.at(-1));
+
+      // Finding by name narrows the list to the matches, from the top.
+      await page.getByPlaceholder('Find a client').fill('Zenith Dental');
+      await page.waitForFunction(() => document.querySelectorAll('ul.clients li[aria-setsize]')[0]?.getAttribute('aria-setsize') !== '2500');
+      const found = names.filter((n) => n.toLowerCase().includes('zenith dental'));
+      assert.ok(found.length > 0);
+      assert.deepEqual(await links.locator('.name').allInnerTexts(), found.slice(0, (await links.count())));
+      assert.equal(Number(await page.locator('ul.clients li').first().getAttribute('aria-setsize')), found.length);
+
+      // Tab walks from row to row past the rows first drawn.
+      await page.getByPlaceholder('Find a client').fill('');
+      await page.locator('ul.clients li[aria-posinset="1"] a').focus();
+      for (let i = 0; i < 40; i++) await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.closest('li')?.getAttribute('aria-posinset')), '41');
+      assert.deepEqual(errors, []);
+      await context.close();
+    }
+  });
+
   test('a part of the window that does not load says so, and Try again opens it', async () => {
     const { page, context } = await openApp(env.browser, env.server.url, { clients, credentials, files }, { hash: ACME });
     await page.locator(cardOf('push_certificate')).waitFor();
