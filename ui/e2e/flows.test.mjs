@@ -520,7 +520,7 @@ describe('the other screens', () => {
       assert.ok(end.bottom <= 1, 'the list is as tall as its rows');
       assert.ok(end.inView > 3 && end.clipped === 0);
       const lastName = await page.locator('ul.clients li[aria-posinset="2500"] .name').innerText();
-      const names = (await page.evaluate(() => window.__TAURI_INTERNALS__.invoke('list_clients'))).map((c) => c.name);
+      const names = (await page.evaluate(() => /** @type {any} */ (window).__TAURI_INTERNALS__.invoke('list_clients'))).map((/** @type {{ name: string }} */ c) => c.name);
       assert.equal(lastName, names.at(-1));
 
       // Finding by name narrows the list to the matches, from the top.

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CORE_SAMPLES } from './core-samples';
 import { timePhrase, STATE_LABEL, KIND_NAME, adviceFor } from '../src/lib/format';
 import { urgency, worstState } from '../src/lib/credentials';
-import { sameName } from '../src/lib/names';
+import { nameKey, sameName } from '../src/lib/names';
 import { VOCABULARY } from '../src/lib/vocabulary';
 
 describe("the UI's rules answer as the core's", () => {
@@ -20,6 +20,7 @@ describe("the UI's rules answer as the core's", () => {
   it('same client names', () => {
     for (const c of CORE_SAMPLES.same_names) {
       expect(sameName(c.a, c.b), `${JSON.stringify(c.a)} vs ${JSON.stringify(c.b)}`).toBe(c.same);
+      expect(nameKey(c.a) === nameKey(c.b), `keys of ${JSON.stringify(c.a)} vs ${JSON.stringify(c.b)}`).toBe(c.same);
     }
   });
 

@@ -15,3 +15,8 @@ export function sameName(a: string, b: string): boolean {
   }
   return true;
 }
+
+/** A key two names share exactly when they are the same (sameName): for a lookup by name. */
+export function nameKey(name: string): string {
+  return name.trim().replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+}

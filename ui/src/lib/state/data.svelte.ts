@@ -8,7 +8,7 @@
 import * as api from '../api';
 import type { ApiError, Client, DashboardPage, Tab, Thresholds } from '../api';
 import { toApiError } from '../api';
-import { sameName } from '../names';
+import { nameKey } from '../names';
 
 /** Rows asked for at a time: a few screens, so scrolling asks again rarely. */
 export const PAGE_ROWS = 48;
@@ -162,9 +162,12 @@ class Data {
     }
   }
 
+  /** The held clients by name (names.ts' key): the event log asks for each of its rows. */
+  #byName = $derived(new Map(this.clients.map((c) => [nameKey(c.name), c])));
+
   /** A client of the held list (see holdClients). */
   clientNamed(name: string): Client | undefined {
-    return this.clients.find((c) => sameName(c.name, name));
+    return this.#byName.get(nameKey(name));
   }
 }
 
