@@ -541,6 +541,55 @@ describe('the other screens', () => {
     }
   });
 
+  test("2,500 clients: 'Whose is this file?' draws the choices in view, and the arrow keys move past them", async () => {
+    const { page, context, errors } = await openApp(env.browser, env.server.url, { bulk: 10_000, files });
+    await page.locator('[data-testid="credential-list"] a.row').first().waitFor();
+    await dropFile(page, { x: 600, y: 40 }, ['/Users/dana/Downloads/Unknown_Org_Token_smime.p7m']);
+    const chooser = page.getByRole('dialog', { name: 'Whose is this file?' });
+    const radios = chooser.locator('input[type=radio]');
+    await radios.first().waitFor();
+    assert.ok((await radios.count()) < 30, `only the choices near the view are drawn (${await radios.count()})`);
+    const names = (await page.evaluate(() => /** @type {any} */ (window).__TAURI_INTERNALS__.invoke('list_clients'))).map((/** @type {{ name: string }} */ c) => c.name);
+    await radios.first().check();
+    for (let i = 0; i < 30; i++) await page.keyboard.press('ArrowDown');
+    const focused = await page.evaluate(() => /** @type {HTMLInputElement} */ (document.activeElement)?.value);
+    assert.equal(focused, names[30]);
+    assert.equal(await chooser.locator('input[type=radio]:checked').getAttribute('value'), names[30]);
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await page.evaluate(() => /** @type {HTMLInputElement} */ (document.activeElement)?.value), names[29]);
+    await both(page, '22-choose-client-2500');
+    await chooser.getByPlaceholder('Find a client').fill('Zenith Dental Leeds');
+    await chooser.getByLabel('Zenith Dental Leeds', { exact: true }).check();
+    await chooser.getByRole('button', { name: 'Continue' }).click();
+    await step(page, 'review');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('2,500 clients: a channel for some of them draws the clients in view, Tab walks on, and the choice is sent', async () => {
+    const { page, context, errors } = await openApp(env.browser, env.server.url, { bulk: 10_000 }, { hash: '#/settings' });
+    await page.getByTestId('channels').getByRole('button', { name: 'Add channel…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a channel' });
+    await dialog.getByLabel('Webhook (signed JSON)').check();
+    await dialog.getByLabel('Name').fill('Ticketing');
+    await dialog.getByLabel('Webhook address').fill('https://hooks.tickets.example/services/T0K3N');
+    await dialog.getByLabel('Only these clients').check();
+    const group = dialog.getByRole('group', { name: 'Clients this channel serves' });
+    const boxes = group.locator('input[type=checkbox]');
+    await boxes.first().waitFor();
+    assert.ok((await boxes.count()) < 30, `only the clients near the view are drawn (${await boxes.count()})`);
+    const names = (await page.evaluate(() => /** @type {any} */ (window).__TAURI_INTERNALS__.invoke('list_clients'))).map((/** @type {{ name: string }} */ c) => c.name);
+    await boxes.first().check();
+    for (let i = 0; i < 40; i++) await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => /** @type {HTMLInputElement} */ (document.activeElement)?.value), names[40]);
+    await page.keyboard.press('Space');
+    await dialog.getByRole('button', { name: 'Add channel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.deepEqual((await calls(page, 'add_channel'))[0].args.form.clients, [names[0], names[40]]);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test('a part of the window that does not load says so, and Try again opens it', async () => {
     const { page, context } = await openApp(env.browser, env.server.url, { clients, credentials, files }, { hash: ACME });
     await page.locator(cardOf('push_certificate')).waitFor();
