@@ -590,6 +590,30 @@ describe('the other screens', () => {
     await context.close();
   });
 
+  test('2,500 clients: the event log’s client is typed, with the first matches offered', async () => {
+    const { page, context, errors } = await openApp(env.browser, env.server.url, { bulk: 10_000 }, { hash: '#/events' });
+    const field = page.getByTestId('event-client');
+    await field.waitFor();
+    assert.equal(await field.evaluate((el) => el.tagName), 'INPUT');
+    await field.fill('zenith dental');
+    assert.deepEqual(await page.locator('#event-clients option').evaluateAll((o) => o.map((x) => /** @type {HTMLOptionElement} */ (x).value)), ['Zenith Dental', 'Zenith Dental Leeds']);
+    await field.fill('zenith dental leeds');
+    await field.press('Enter');
+    await page.waitForFunction(() => /** @type {any} */ (window).__tkCalls.some((c) => c.cmd === 'list_events' && c.args.query.client === 'Zenith Dental Leeds'));
+    assert.equal(await field.inputValue(), 'Zenith Dental Leeds');
+    // A name nobody has says so, and the log shows everyone's.
+    await field.fill('Nobody Ltd');
+    await field.press('Enter');
+    await page.getByText('There is no client named “Nobody Ltd”').waitFor();
+    assert.equal(await field.getAttribute('aria-invalid'), 'true');
+    await both(page, '23-events-2500-unknown-client');
+    assert.equal((await calls(page, 'list_events')).at(-1).args.query.client, undefined);
+    await field.fill('');
+    await page.getByText('There is no client named').waitFor({ state: 'detached' });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test('a part of the window that does not load says so, and Try again opens it', async () => {
     const { page, context } = await openApp(env.browser, env.server.url, { clients, credentials, files }, { hash: ACME });
     await page.locator(cardOf('push_certificate')).waitFor();
