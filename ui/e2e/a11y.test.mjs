@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertAccessible } from './a11y.mjs';
 import { channels, checkClients, checkCredentials, checks, clients, credentials, files, SIGNING_EXPLANATION } from './data.mjs';
-import { dropFile, openApp, sharedBrowser, shot } from './harness.mjs';
+import { dropFile, openApp, sharedBrowser, shot, step } from './harness.mjs';
 
 const ACME = '#/clients/Acme%20Corp';
 const wizard = '[data-testid="wizard"]';
@@ -17,15 +17,10 @@ const SCHEMES = /** @type {const} */ (['light', 'dark']);
 
 const env = sharedBrowser();
 
-
 /** Lets the held command answer, once the page has asked it. */
 async function release(page) {
   await page.waitForFunction(() => /** @type {any} */ (window).__tkHeld() > 0);
   await page.evaluate(() => /** @type {any} */ (window).__tkRelease());
-}
-
-async function step(page, value) {
-  await page.locator(`${wizard}[data-step="${value}"]`).waitFor();
 }
 
 /** The audit in both schemes of the page as it is now. */

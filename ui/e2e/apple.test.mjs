@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { checkClients, checkCredentials, checks, clients, credentials, files, REASONS, SIGNING_EXPLANATION } from './data.mjs';
-import { calls, dropFile, openApp, sharedBrowser, shot } from './harness.mjs';
+import { both, calls, dropFile, openApp, sharedBrowser } from './harness.mjs';
 
 const ACME = '#/clients/Acme%20Corp';
 const wizard = '[data-testid="wizard"]';
@@ -14,16 +14,6 @@ const card = (label) => `article[data-label="${label}"]`;
 const base = { clients: [...clients, ...checkClients], credentials: [...credentials, ...checkCredentials], files, checks, signingExplanation: SIGNING_EXPLANATION };
 
 const env = sharedBrowser();
-
-async function both(page, name, opts = {}) {
-  for (const scheme of ['light', 'dark']) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(250);
-    await shot(page, `${name}-${scheme}`, opts);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
-
 
 describe('APNs keys', () => {
   test('without a vendor: Download CSR saves where the user chose and says who signs it', async () => {

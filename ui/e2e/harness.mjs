@@ -150,6 +150,22 @@ export async function calls(page, cmd) {
   return cmd ? all.filter((c) => c.cmd === cmd) : all;
 }
 
+/** Screenshots in the light scheme, then the dark one (the page is left light). */
+export async function both(page, name, opts = {}) {
+  for (const scheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme: scheme });
+    // Buttons fade their colours in 120 ms: let the switch settle before each picture.
+    await page.waitForTimeout(250);
+    await shot(page, `${name}-${scheme}`, opts);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** Waits for the renewal wizard to reach a step. */
+export async function step(page, value) {
+  await page.locator(`[data-testid="wizard"][data-step="${value}"]`).waitFor();
+}
+
 export async function shot(page, name, opts = {}) {
   await mkdir(artifactsDir, { recursive: true });
   const path = join(artifactsDir, `${name}.png`);
