@@ -42,6 +42,16 @@ pub fn secret_store() -> Box<dyn SecretStore> {
     Box::new(Keychain::new(Keychain::default_service()))
 }
 
+/// After a pass over every credential (the dashboard's index built, the scheduler's pass): the
+/// vault's connection frees SQLite's cached pages, which the next pass does not start with, and
+/// glibc gives back the memory the pass freed. The app then rests on what it holds (the index),
+/// not on what building it took.
+pub(crate) fn settle(vault: &Vault) {
+    vault.release_memory();
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    arenas::trim();
+}
+
 /// Opens the vault the command line shares: `TOKENKEEPER_DB`, else the OS app-data folder.
 ///
 /// # Errors

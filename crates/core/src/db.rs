@@ -264,6 +264,16 @@ impl Db {
         }
     }
 
+    /// Frees the memory of SQLite's page cache for this connection (`sqlite3_db_release_memory`):
+    /// after a pass over every credential the cache holds the last pages read, which the next
+    /// pass does not start with. Another engine keeps no such cache here. Best effort: SQLite
+    /// frees what it can and reports no failure that would matter.
+    pub fn release_memory(&self) {
+        if let Inner::Sqlite(conn) = &self.inner {
+            let _ = conn.release_memory();
+        }
+    }
+
     /// The SQLite connection, for what only the embedded file does (a backup of the whole file,
     /// its integrity check); `None` on another engine.
     pub(crate) fn sqlite(&self) -> Option<&Connection> {

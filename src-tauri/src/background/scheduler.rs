@@ -196,6 +196,7 @@ impl<D: Deliver> Scheduler<D> {
                 Ok(mut pass) => {
                     pass.external_change = woke == Woke::ChangedElsewhere;
                     (self.on_pass)(&pass);
+                    crate::settle(&self.vault);
                     earliest(pass.next, self.keep_copy(now))
                 }
                 Err(e) if self.server_left(&e) => {

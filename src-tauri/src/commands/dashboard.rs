@@ -56,7 +56,9 @@ impl DashboardCache {
         let (index, stamp) = with_vault(vault, |v| {
             let index = v.dashboard_index(Utc::now())?;
             // After the index: it records the state changes it saw.
-            Ok((index, v.change_stamp()?))
+            let stamp = v.change_stamp()?;
+            crate::settle(v);
+            Ok((index, stamp))
         })?;
         let index = Arc::new(index);
         *cached = Some(Built {

@@ -308,3 +308,69 @@ pub(crate) fn overwrite_page(path: &Path, page: i64) {
     f.write_all(&vec![0xa5_u8; usize::try_from(size).expect("size")])
         .expect("write");
 }
+
+/// The bytes SQLite's page cache holds for `db`'s connection.
+#[allow(unsafe_code)]
+fn cache_used(db: &Db) -> i32 {
+    let conn = db.sqlite().expect("a SQLite file");
+    let (mut used, mut highest) = (0, 0);
+    // SAFETY: the handle is the live connection's; sqlite3_db_status only reads its counters.
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_db_status(
+            conn.handle(),
+            rusqlite::ffi::SQLITE_DBSTATUS_CACHE_USED,
+            &raw mut used,
+            &raw mut highest,
+            0,
+        )
+    };
+    assert_eq!(rc, rusqlite::ffi::SQLITE_OK);
+    used
+}
+
+#[test]
+fn releasing_memory_empties_the_page_cache_after_a_full_read() {
+    let dir = std::env::temp_dir().join(format!("tk-db-release-{}", std::process::id()));
+    let path = dir.join("t.db");
+    let mut db = Db::open(&path).expect("open");
+    db.write(|tx| {
+        for i in 0..2000 {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)",
+                args![format!("k{i}"), "v".repeat(500)],
+            )?;
+        }
+        Ok(())
+    })
+    .expect("write");
+    let read: i64 = db
+        .sqlite()
+        .expect("a SQLite file")
+        .query_row("SELECT SUM(LENGTH(value)) FROM settings", [], |r| r.get(0))
+        .expect("read every row");
+    assert!(read >= 1_000_000);
+    let before = cache_used(&db);
+    assert!(
+        before > 500_000,
+        "the read filled the cache: {before} bytes"
+    );
+    db.release_memory();
+    let after = cache_used(&db);
+    assert!(
+        after < before / 10,
+        "{before} bytes cached before, {after} after"
+    );
+    // The connection works on as before.
+    let keys: i64 = db
+        .sqlite()
+        .expect("a SQLite file")
+        .query_row(
+            "SELECT COUNT(*) FROM settings WHERE key LIKE 'k%'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("read again");
+    assert_eq!(keys, 2000);
+    drop(db);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -187,6 +187,12 @@ impl Vault {
         self.db.change_stamp()
     }
 
+    /// Frees the database connection's cached pages (see [`crate::db::Db::release_memory`]):
+    /// a long-lived vault calls it after a pass over every credential.
+    pub fn release_memory(&self) {
+        self.db.release_memory();
+    }
+
     fn sent(&self) -> Result<HashSet<SentKey>> {
         let mut stmt = self
             .db
