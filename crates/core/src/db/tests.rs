@@ -217,15 +217,10 @@ fn connections_opening_a_new_file_at_once_migrate_it_once() {
     }
     // A second run of a migration would have failed on CREATE TABLE; one set of tables.
     let db = Db::open(&path).expect("reopen");
-    let tables: i64 = db
-        .sqlite()
-        .expect("a SQLite file")
-        .query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'clients'",
-            [],
-            |r| r.get(0),
-        )
-        .expect("count");
+    let tables = number(
+        &db,
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'clients'",
+    );
     assert_eq!(tables, 1);
     let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
 }
@@ -309,6 +304,14 @@ pub(crate) fn overwrite_page(path: &Path, page: i64) {
         .expect("write");
 }
 
+/// The one number `sql` selects, read straight from the SQLite file.
+fn number(db: &Db, sql: &str) -> i64 {
+    db.sqlite()
+        .expect("a SQLite file")
+        .query_row(sql, [], |r| r.get(0))
+        .expect(sql)
+}
+
 /// The bytes SQLite's page cache holds for `db`'s connection.
 #[allow(unsafe_code)]
 fn cache_used(db: &Db) -> i32 {
@@ -343,12 +346,7 @@ fn releasing_memory_empties_the_page_cache_after_a_full_read() {
         Ok(())
     })
     .expect("write");
-    let read: i64 = db
-        .sqlite()
-        .expect("a SQLite file")
-        .query_row("SELECT SUM(LENGTH(value)) FROM settings", [], |r| r.get(0))
-        .expect("read every row");
-    assert!(read >= 1_000_000);
+    assert!(number(&db, "SELECT SUM(LENGTH(value)) FROM settings") >= 1_000_000);
     let before = cache_used(&db);
     assert!(
         before > 500_000,
@@ -361,16 +359,10 @@ fn releasing_memory_empties_the_page_cache_after_a_full_read() {
         "{before} bytes cached before, {after} after"
     );
     // The connection works on as before.
-    let keys: i64 = db
-        .sqlite()
-        .expect("a SQLite file")
-        .query_row(
-            "SELECT COUNT(*) FROM settings WHERE key LIKE 'k%'",
-            [],
-            |r| r.get(0),
-        )
-        .expect("read again");
-    assert_eq!(keys, 2000);
+    assert_eq!(
+        number(&db, "SELECT COUNT(*) FROM settings WHERE key LIKE 'k%'"),
+        2000
+    );
     drop(db);
     let _ = std::fs::remove_dir_all(dir);
 }
