@@ -42,12 +42,17 @@ pub fn secret_store() -> Box<dyn SecretStore> {
     Box::new(Keychain::new(Keychain::default_service()))
 }
 
-/// After a pass over every credential (the dashboard's index built, the scheduler's pass): the
-/// vault's connection frees SQLite's cached pages, which the next pass does not start with, and
-/// glibc gives back the memory the pass freed. The app then rests on what it holds (the index),
-/// not on what building it took.
+/// After a pass over every credential (the scheduler's; the dashboard's index does the same in
+/// two steps, trimming once it holds no lock): the vault's connection frees SQLite's cached
+/// pages, which the next pass does not start with, and glibc gives back the memory the pass
+/// freed. The app then rests on what it holds (the index), not on what building it took.
 pub(crate) fn settle(vault: &Vault) {
     vault.release_memory();
+    trim_heaps();
+}
+
+/// glibc gives back the free memory inside its heaps (`arenas::trim`); nothing elsewhere.
+pub(crate) fn trim_heaps() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     arenas::trim();
 }

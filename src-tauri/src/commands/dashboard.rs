@@ -57,7 +57,7 @@ impl DashboardCache {
             let index = v.dashboard_index(Utc::now())?;
             // After the index: it records the state changes it saw.
             let stamp = v.change_stamp()?;
-            crate::settle(v);
+            v.release_memory();
             Ok((index, stamp))
         })?;
         let index = Arc::new(index);
@@ -66,6 +66,9 @@ impl DashboardCache {
             at: Instant::now(),
             index: Arc::clone(&index),
         });
+        // Neither the vault nor the cache is held while the heaps are trimmed.
+        drop(cached);
+        crate::trim_heaps();
         Ok(index)
     }
 }
