@@ -39,7 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let index = vault.dashboard_index(now)?;
     let built = t.elapsed();
     let (held, peak) = rss();
-    let (row_bytes, texts, search) = index.heap_bytes();
+    let (row_bytes, texts, lower) = index.heap_bytes();
     let n = index.len();
     println!(
         "{n} credentials, resident MiB over the open vault's {start:.1}: index read from the database in {} ms, +{:.1} held (peak +{:.1})",
@@ -48,11 +48,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         peak - start,
     );
     println!(
-        "the index's heap: rows {:.1} MiB ({} bytes each), texts {:.1} MiB, search texts {:.1} MiB",
+        "the index's heap: rows {:.1} MiB ({} bytes each), texts {:.1} MiB, their lowercase {:.1} MiB",
         row_bytes as f64 / 1048576.0,
         row_bytes / n.max(1),
         texts as f64 / 1048576.0,
-        search as f64 / 1048576.0,
+        lower as f64 / 1048576.0,
     );
     // The same from a listing (the path of vaults with MDM connections): same rows, same order.
     let t = Instant::now();

@@ -1,5 +1,5 @@
 //! The dashboard's list, served a window at a time. Every credential is indexed once (in the
-//! vault's urgency order, with its tab and its lowercased search text); each query (a tab, the
+//! vault's urgency order, with its tab; its texts with their lowercase); each query (a tab, the
 //! search words, the rows in view) is then one pass over the index that copies only the rows
 //! asked for. Ten thousand credentials never cross to the window at once: the window holds the
 //! rows it shows, and a keystroke costs a scan of the index, not a new listing. The index keeps
@@ -7,7 +7,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::overview::credential_name;
 use crate::{CredentialSummary, Kind, State};
 
 mod arena;
@@ -142,62 +141,6 @@ pub struct DashboardIndex {
     checkable: bool,
 }
 
-/// Joins the searchable fields with a character nobody types, so that a search never matches
-/// across two fields.
-const SEP: char = '\u{0}';
-
-/// Appends a listed row's search text to `out`.
-fn search_text(c: &CredentialSummary, out: &mut String) {
-    search_text_of(
-        [&c.client, &c.label, &c.identity],
-        c.apple_account.as_deref(),
-        c.kind,
-        c.status.state,
-        out,
-    );
-}
-
-/// [`search_text`] from a row's parts: its client, label and identity, its Apple Account, kind
-/// and state.
-fn search_text_of(
-    [client, label, identity]: [&str; 3],
-    apple_account: Option<&str>,
-    kind: Kind,
-    state: State,
-    out: &mut String,
-) {
-    join_lowercased(
-        [
-            client,
-            credential_name(kind),
-            label,
-            identity,
-            apple_account.unwrap_or(""),
-            state.label(),
-        ],
-        out,
-    );
-}
-
-/// Appends the searchable fields joined by [`SEP`], lowercased, to `out`.
-fn join_lowercased(fields: [&str; 6], out: &mut String) {
-    let start = out.len();
-    for field in fields {
-        if out.len() > start {
-            out.push(SEP);
-        }
-        out.push_str(field);
-    }
-    // In place when ASCII (the usual case), without a string per row.
-    if out[start..].is_ascii() {
-        out[start..].make_ascii_lowercase();
-    } else {
-        let lower = out[start..].to_lowercase();
-        out.truncate(start);
-        out.push_str(&lower);
-    }
-}
-
 /// The index built row by row as the database is read (`Vault::dashboard_index`), without a
 /// listing of owned rows first.
 #[derive(Debug)]
@@ -235,7 +178,7 @@ impl DashboardIndex {
     /// Indexes a listing, keeping its order (the vault lists the most urgent first); `clients`
     /// is how many clients the vault has, credentials or not.
     pub fn new(listing: Vec<CredentialSummary>, clients: u32) -> Self {
-        Self::from_rows(Rows::new(listing, search_text), clients)
+        Self::from_rows(Rows::new(listing), clients)
     }
 
     fn from_rows(rows: Rows, clients: u32) -> Self {
@@ -259,7 +202,7 @@ impl DashboardIndex {
         self.rows.rows.is_empty()
     }
 
-    /// The bytes the index holds on the heap: its rows, its texts and its search texts.
+    /// The bytes the index holds on the heap: its rows, its texts, and their lowercase.
     pub fn heap_bytes(&self) -> (usize, usize, usize) {
         self.rows.heap_bytes()
     }

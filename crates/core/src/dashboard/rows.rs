@@ -1,15 +1,13 @@
 //! The index's rows in compact form. A listing of 100,000 credentials holds six owned strings
 //! per row (43 MiB resident, over 600,000 allocations, and the search texts beside); here every
-//! text lives in an arena (see `arena`), and a row is a few offsets and numbers (104 bytes). A
-//! row becomes a [`CredentialSummary`] again only when a query returns it.
-
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
+//! text lives in an arena (see `arena`), once however many rows share it, with its lowercase
+//! beside it for the search; a row is a few text numbers and numbers (60 bytes). A row becomes a
+//! [`CredentialSummary`] again only when a query returns it.
 
 use chrono::{DateTime, Utc};
 
 use super::Tab;
-use super::arena::{Arena, NONE, Quick, Span, offset};
+use super::arena::{Arena, NONE, Text, offset};
 use crate::mdm::{MdmView, Source};
 use crate::status::Status;
 use crate::summary::Portal;
@@ -18,27 +16,126 @@ use crate::{CredentialSummary, Kind, State};
 /// One credential as indexed.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Row {
-    uid: Span,
-    pub(super) client: Span,
-    label: Span,
-    identity: Span,
-    apple_account: Span,
-    reason: Span,
-    /// The lowercased search text, in [`Rows::search`].
-    pub(super) text: Span,
+    /// In [`Rows::uids`].
+    uid: Uid,
+    /// The searched texts, in [`Rows::strings`].
+    pub(super) client: Text,
+    pub(super) label: Text,
+    pub(super) identity: Text,
+    pub(super) apple_account: Text,
+    reason: Text,
     expires_at: Option<DateTime<Utc>>,
-    days_left: Option<i64>,
+    /// Days left, [`NO_DAYS`] for none (any date's count of days fits).
+    days_left: i32,
     revision: u32,
     renewal_window_days: u32,
     /// Its position in [`Rows::mdm`], or `u32::MAX`.
     mdm: u32,
     pub(super) state: State,
     pub(super) tab: Option<Tab>,
-    kind: Kind,
+    pub(super) kind: Kind,
     portal: Portal,
     source: Source,
     /// Its state differs from the last one recorded (built from the database only).
     changed: bool,
+}
+
+/// A credential's uid in [`Uids`]: below [`OTHER`], its place among the vault's own; else
+/// `OTHER` + its text among the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Uid(u32);
+
+const OTHER: u32 = 1 << 31;
+
+/// The credentials' uids: the vault's own (32 lowercase hex digits, `vault::new_uid`) as the 16
+/// bytes they spell (half the room, and no text to find it by); any other as a text.
+#[derive(Debug)]
+struct Uids {
+    own: Vec<[u8; 16]>,
+    other: Arena,
+}
+
+impl Uids {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            own: Vec::with_capacity(n),
+            other: Arena::default(),
+        }
+    }
+
+    /// The 16 bytes a uid of the vault's own spells, or `None` for another uid.
+    fn bytes(uid: &str) -> Option<[u8; 16]> {
+        let digit = |c: u8| match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            _ => None,
+        };
+        let hex = uid.as_bytes();
+        if hex.len() != 32 {
+            return None;
+        }
+        let mut out = [0u8; 16];
+        for (i, pair) in hex.chunks_exact(2).enumerate() {
+            out[i] = digit(pair[0])? << 4 | digit(pair[1])?;
+        }
+        Some(out)
+    }
+
+    fn push(&mut self, uid: &str) -> Uid {
+        match Self::bytes(uid) {
+            Some(bytes) if self.own.len() < OTHER as usize => {
+                self.own.push(bytes);
+                Uid(offset(self.own.len() - 1))
+            }
+            _ => Uid(OTHER + self.other.push(uid).0),
+        }
+    }
+
+    fn get(&self, uid: Uid) -> String {
+        if uid.0 >= OTHER {
+            return self.other.get(Text(uid.0 - OTHER)).to_owned();
+        }
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let bytes = self.own.get(uid.0 as usize).copied().unwrap_or_default();
+        let mut out = String::with_capacity(32);
+        for b in bytes {
+            out.push(char::from(DIGITS[usize::from(b >> 4)]));
+            out.push(char::from(DIGITS[usize::from(b & 15)]));
+        }
+        out
+    }
+
+    /// The uid `uid` was stored as, if it was.
+    fn find(&self, uid: &str) -> Option<Uid> {
+        match Self::bytes(uid) {
+            Some(bytes) => self
+                .own
+                .iter()
+                .position(|b| *b == bytes)
+                .map(|i| Uid(offset(i))),
+            None => (0..self.other.len())
+                .find(|&i| self.other.get(Text(offset(i))) == uid)
+                .map(|i| Uid(OTHER + offset(i))),
+        }
+    }
+
+    fn finish(&mut self) {
+        self.own.shrink_to_fit();
+        self.other.finish();
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.own.capacity() * 16 + self.other.heap_bytes().0
+    }
+}
+
+/// [`Row::days_left`] when there is none.
+const NO_DAYS: i32 = i32::MIN;
+
+fn days(d: Option<i64>) -> i32 {
+    d.and_then(|d| i32::try_from(d).ok())
+        .filter(|&d| d != NO_DAYS)
+        .unwrap_or(NO_DAYS)
 }
 
 /// A row's fields as the database holds them, borrowed from it.
@@ -60,42 +157,40 @@ pub(crate) struct Fields<'a> {
 }
 
 /// Every indexed credential, in the listing's order.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Rows {
     pub(super) rows: Vec<Row>,
+    /// Every other text, each stored once with its lowercase (a folding arena).
     pub(super) strings: Arena,
-    pub(super) search: Arena,
+    /// The credentials' uids (searched by no one, so not folded).
+    uids: Uids,
     mdm: Vec<MdmView>,
 }
 
+impl Default for Rows {
+    fn default() -> Self {
+        Self::with_capacity(0)
+    }
+}
+
 impl Rows {
-    /// Takes a listing in, freeing each of its rows as it goes; `search_text` appends a row's
-    /// lowercased search text to a string.
-    pub(super) fn new(
-        listing: Vec<CredentialSummary>,
-        search_text: impl Fn(&CredentialSummary, &mut String),
-    ) -> Self {
-        let unique: usize = listing.iter().map(|c| c.uid.len() + c.identity.len()).sum();
-        let mut rows = Vec::with_capacity(listing.len());
-        // The search text is about as long as the row's texts with the names of its kind and
-        // state: a guess, trimmed at the end.
-        let mut search = Arena::with_capacity(unique * 2 + listing.len() * 32);
-        let mut strings = Arena::with_capacity(unique + listing.len() * 8);
-        let mut mdm = Vec::new();
+    /// Takes a listing in, freeing each of its rows as it goes.
+    pub(super) fn new(listing: Vec<CredentialSummary>) -> Self {
+        let mut index = Self::with_capacity(listing.len());
         for c in listing {
-            let text = search.push_with(|out| search_text(&c, out));
             let mdm_at = match c.mdm {
                 Some(view) => {
-                    mdm.push(*view);
-                    offset(mdm.len() - 1)
+                    index.mdm.push(*view);
+                    offset(index.mdm.len() - 1)
                 }
                 None => u32::MAX,
             };
-            rows.push(Row {
-                uid: strings.push(&c.uid),
+            let strings = &mut index.strings;
+            index.rows.push(Row {
+                uid: index.uids.push(&c.uid),
                 client: strings.intern(&c.client),
                 label: strings.intern(&c.label),
-                identity: strings.push(&c.identity),
+                identity: strings.intern(&c.identity),
                 apple_account: c
                     .apple_account
                     .as_deref()
@@ -105,9 +200,8 @@ impl Rows {
                     .reason
                     .as_deref()
                     .map_or(NONE, |r| strings.intern(r)),
-                text,
                 expires_at: c.expires_at,
-                days_left: c.status.days_left,
+                days_left: days(c.status.days_left),
                 revision: c.revision,
                 renewal_window_days: c.renewal_window_days,
                 mdm: mdm_at,
@@ -119,46 +213,41 @@ impl Rows {
                 changed: false,
             });
         }
-        strings.finish();
-        search.finish();
-        mdm.shrink_to_fit();
-        Self {
-            rows,
-            strings,
-            search,
-            mdm,
-        }
+        index.strings.finish();
+        index.uids.finish();
+        index.rows.shrink_to_fit();
+        index.mdm.shrink_to_fit();
+        index
     }
 
     /// An empty index to fill with [`Rows::push`], sized for `n` rows.
     pub(super) fn with_capacity(n: usize) -> Self {
         Self {
             rows: Vec::with_capacity(n),
-            strings: Arena::with_capacity(n * 64),
-            // Written once the rows are in order (see `finish_sorted`).
-            search: Arena::default(),
+            // A guess (most texts are shared between rows), trimmed at the end.
+            strings: Arena::folding(n * 32),
+            uids: Uids::with_capacity(n),
             mdm: Vec::new(),
         }
     }
 
     /// Appends a row read from the database (its texts borrowed from the row, not copied into
-    /// strings of their own). Its search text is written once the rows are in order.
+    /// strings of their own).
     pub(super) fn push(&mut self, r: &Fields<'_>) {
         let strings = &mut self.strings;
         self.rows.push(Row {
-            uid: strings.push(r.uid),
+            uid: self.uids.push(r.uid),
             client: strings.intern(r.client),
             label: strings.intern(r.label),
-            identity: strings.push(r.identity),
+            identity: strings.intern(r.identity),
             apple_account: r.apple_account.map_or(NONE, |a| strings.intern(a)),
             reason: r
                 .status
                 .reason
                 .as_deref()
                 .map_or(NONE, |a| strings.intern(a)),
-            text: NONE,
             expires_at: r.expires_at,
-            days_left: r.status.days_left,
+            days_left: days(r.status.days_left),
             revision: r.revision,
             renewal_window_days: r.renewal_window_days,
             mdm: u32::MAX,
@@ -189,36 +278,35 @@ impl Rows {
     ) {
         self.strings.finish();
         let arena = &self.strings;
-        // The clients' ranks by name, case-insensitively (names equal but for case share one).
-        let mut spans: Vec<Span> = self.rows.iter().map(|r| r.client).collect();
-        spans.sort_unstable_by_key(|s| s.start);
-        spans.dedup();
-        let mut names: Vec<(String, &str)> = spans
+        // The clients' ranks by name, case-insensitively (names equal but for case share one),
+        // by text.
+        let mut clients: Vec<Text> = self.rows.iter().map(|r| r.client).collect();
+        clients.sort_unstable();
+        clients.dedup();
+        let mut names: Vec<(String, Text)> = clients
             .iter()
-            .map(|&s| (arena.get(s).to_lowercase(), arena.get(s)))
+            .map(|&t| (arena.get(t).to_lowercase(), t))
             .collect();
+        drop(clients);
         names.sort_unstable();
-        names.dedup();
-        let mut rank: HashMap<&str, u32> = HashMap::with_capacity(names.len());
+        let mut rank_of = vec![u32::MAX; arena.len()];
         let mut current = 0u32;
-        for (i, (low, name)) in names.iter().enumerate() {
+        for (i, (low, text)) in names.iter().enumerate() {
             if i > 0 && names[i - 1].0 != *low {
                 current += 1;
             }
-            rank.insert(name, current);
+            rank_of[text.0 as usize] = current;
         }
-        let by_span: HashMap<u32, u32, BuildHasherDefault<Quick>> = spans
-            .iter()
-            .map(|&s| (s.start, rank.get(arena.get(s)).copied().unwrap_or(u32::MAX)))
-            .collect();
-        drop(rank);
         drop(names);
         let mut keys: Vec<(u128, u32)> = self
             .rows
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                let rank = by_span.get(&r.client.start).copied().unwrap_or(u32::MAX);
+                let rank = rank_of
+                    .get(r.client.0 as usize)
+                    .copied()
+                    .unwrap_or(u32::MAX);
                 (urgency(r.state, r.expires_at, rank), offset(i))
             })
             .collect();
@@ -232,37 +320,10 @@ impl Rows {
                 })
                 .then(a.1.cmp(&b.1))
         });
-        // In place: a sorted copy of the rows would be 10 MB more at 100,000.
+        // In place: a sorted copy of the rows would be 6 MB more at 100,000.
         crate::vault::put_in_order(&mut self.rows, keys.into_iter().map(|k| k.1).collect());
-        // The search texts written now, in the rows' order: a keystroke reads every one of them,
-        // row after row. Written in the order the rows were read from the database, each
-        // keystroke's scan jumped about the 10 MB of them at 100,000 credentials: 7-14 ms a
-        // keystroke instead of 1-3 (the index the app builds, timed on the bench's words).
-        let s = &self.strings;
-        let texts = |r: &Row| [s.get(r.client), s.get(r.label), s.get(r.identity)];
-        let account = |r: &Row| (r.apple_account != NONE).then(|| s.get(r.apple_account));
-        // Sized to what is written (when lowercasing keeps the length, as for ASCII): the texts,
-        // the kind's and the state's names, five separators.
-        let bytes: usize = self
-            .rows
-            .iter()
-            .map(|r| {
-                texts(r).iter().map(|t| t.len()).sum::<usize>()
-                    + account(r).map_or(0, str::len)
-                    + super::credential_name(r.kind).len()
-                    + r.state.label().len()
-                    + 5 * super::SEP.len_utf8()
-            })
-            .sum();
-        let mut search = Arena::with_capacity(bytes);
-        for r in &mut self.rows {
-            let account = account(r);
-            r.text = search.push_with(|out| {
-                super::search_text_of(texts(r), account, r.kind, r.state, out);
-            });
-        }
-        search.finish();
-        self.search = search;
+        self.uids.finish();
+        self.rows.shrink_to_fit();
     }
 
     /// The row at `i` as the listing had it.
@@ -270,7 +331,7 @@ impl Rows {
         let r = &self.rows[i];
         let s = &self.strings;
         CredentialSummary {
-            uid: s.get(r.uid).to_owned(),
+            uid: self.uids.get(r.uid),
             client: s.get(r.client).to_owned(),
             portal: r.portal,
             kind: r.kind,
@@ -281,7 +342,7 @@ impl Rows {
             revision: r.revision,
             status: Status {
                 state: r.state,
-                days_left: r.days_left,
+                days_left: (r.days_left != NO_DAYS).then_some(i64::from(r.days_left)),
                 reason: s.get_opt(r.reason),
             },
             renewal_window_days: r.renewal_window_days,
@@ -292,22 +353,57 @@ impl Rows {
 
     /// Where the credential `uid` is.
     pub(super) fn position(&self, uid: &str) -> Option<usize> {
-        self.rows
-            .iter()
-            .position(|r| self.strings.get(r.uid) == uid)
+        let wanted = self.uids.find(uid)?;
+        self.rows.iter().position(|r| r.uid == wanted)
     }
 
-    /// The bytes held on the heap: rows (with their MDM views), texts, search texts.
+    /// The bytes held on the heap: rows (with their MDM views), texts (with the uids), and the
+    /// texts' lowercase.
     pub(super) fn heap_bytes(&self) -> (usize, usize, usize) {
+        let (texts, folded) = self.strings.heap_bytes();
+        let uids = self.uids.heap_bytes();
         (
             self.rows.capacity() * std::mem::size_of::<Row>()
                 + self.mdm.capacity() * std::mem::size_of::<MdmView>(),
-            self.strings.text.capacity(),
-            self.search.text.capacity(),
+            texts + uids,
+            folded,
         )
     }
 
     pub(super) fn kinds(&self) -> impl Iterator<Item = Kind> + '_ {
         self.rows.iter().map(|r| r.kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uids_come_back_as_stored_and_are_found() {
+        let own = "0123456789abcdef00ff7f80a5c3e1d2";
+        let others = [
+            "e1",
+            // Upper case, or one digit short or too many: stored as texts, as they are.
+            "0123456789ABCDEF00FF7F80A5C3E1D2",
+            "0123456789abcdef00ff7f80a5c3e1d",
+            "0123456789abcdef00ff7f80a5c3e1d2a",
+            "0123456789abcdef00ff7f80a5c3e1dg",
+        ];
+        let mut uids = Uids::with_capacity(0);
+        let stored: Vec<Uid> = std::iter::once(own)
+            .chain(others)
+            .map(|u| uids.push(u))
+            .collect();
+        uids.finish();
+        assert_eq!(stored[0], Uid(0), "the vault's own uid is kept as bytes");
+        assert!(stored[1..].iter().all(|u| u.0 >= OTHER));
+        for (uid, at) in std::iter::once(own).chain(others).zip(&stored) {
+            assert_eq!(uids.get(*at), uid);
+            assert_eq!(uids.find(uid), Some(*at), "{uid}");
+        }
+        assert_eq!(uids.find("ffffffffffffffffffffffffffffffff"), None);
+        assert_eq!(uids.find("nobody"), None);
+        assert_eq!(uids.heap_bytes(), 16 + uids.other.heap_bytes().0);
     }
 }

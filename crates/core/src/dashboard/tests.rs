@@ -240,15 +240,25 @@ fn rows_come_back_exactly_as_listed() {
     );
 }
 
-/// What a search should find, row by row: every word in the row's own search text.
+/// What a search should find, row by row: every word in one of the row's fields as it is
+/// served (client, kind, label, identity, Apple Account, state), lowercased.
 fn naive(index: &DashboardIndex, q: &DashboardQuery) -> (Counts, u32, Vec<String>) {
     let search = q.search.to_lowercase();
     let words: Vec<&str> = search.split_whitespace().collect();
     let mut counts = Counts::default();
     let mut uids = Vec::new();
     for (i, row) in index.rows.rows.iter().enumerate() {
-        let text = index.rows.search.get(row.text);
-        if words.iter().all(|w| text.contains(w)) {
+        let c = index.rows.summary(i);
+        let fields = [
+            c.client.as_str(),
+            crate::overview::credential_name(c.kind),
+            &c.label,
+            &c.identity,
+            c.apple_account.as_deref().unwrap_or(""),
+            c.status.state.label(),
+        ]
+        .map(str::to_lowercase);
+        if words.iter().all(|w| fields.iter().any(|f| f.contains(w))) {
             counts.add(row.tab);
             if q.tab == Tab::All || row.tab == Some(q.tab) {
                 uids.push(index.rows.summary(i).uid);
