@@ -328,3 +328,100 @@ fn a_large_index_finds_what_a_row_by_row_search_finds() {
     );
     assert!(index.query(&q(Tab::All, "client 00", 0, 48)).matched > 48);
 }
+
+// Texts in many scripts and cases, some sharing pieces, some whose lowercase is longer or
+// shorter than they are, some empty, some shared between rows: every search of pieces of them
+// finds what a row-by-row search of the served fields finds.
+#[test]
+fn searches_over_texts_of_every_script_find_what_a_row_by_row_search_finds() {
+    const PIECES: [&str; 14] = [
+        "Acme",
+        "ÉCOLE",
+        "école",
+        "\u{212A}elvin",
+        "İstanbul",
+        "ΟΔΟΣ",
+        "straße",
+        "STRASSE",
+        "東京",
+        "ß",
+        "i\u{307}",
+        "a b",
+        "",
+        "\u{0}",
+    ];
+    /// A fixed sequence (xorshift): the same texts at every run.
+    struct Draw(u64);
+    impl Draw {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+        fn text(&mut self, parts: usize) -> String {
+            (0..parts)
+                .map(|_| PIECES[self.below(PIECES.len())])
+                .collect()
+        }
+    }
+    let mut draw = Draw(0x2545_f491_4f6c_dd1d);
+    let listing: Vec<CredentialSummary> = (0..600)
+        .map(|i| {
+            let kind = [Kind::PushCertificate, Kind::ServerToken, Kind::ContentToken][i % 3];
+            let client = draw.text(2);
+            let mut c = cred(&format!("u{i}"), &client, kind, (i % 90) as i64 - 40, None);
+            c.label = draw.text(1);
+            c.identity = draw.text(3);
+            c.apple_account = (i % 4 != 0).then(|| draw.text(2));
+            c
+        })
+        .collect();
+    let index = DashboardIndex::new(listing, 200);
+    let mut searches: Vec<String> = PIECES.iter().map(|p| (*p).to_owned()).collect();
+    searches.extend(
+        [
+            "k",
+            "kelvin",
+            "i\u{307}stanbul",
+            "οδος",
+            "σ",
+            "ς",
+            "ss",
+            "ß",
+            "acme école",
+        ]
+        .map(str::to_owned),
+    );
+    searches.extend((0..40).map(|_| {
+        let words = 1 + draw.below(3);
+        let mut s = draw.text(words);
+        // A piece of a text, cut at a character boundary.
+        let cut = draw.below(s.len() + 1);
+        s.truncate(
+            (0..=cut)
+                .rev()
+                .find(|&i| s.is_char_boundary(i))
+                .unwrap_or(0),
+        );
+        s
+    }));
+    for search in &searches {
+        for tab in [Tab::All, Tab::Expired] {
+            let query = q(tab, search, 0, 500);
+            let page = index.query(&query);
+            let (counts, matched, window) = naive(&index, &query);
+            let context = format!("{search:?} in {tab:?}");
+            assert_eq!(page.counts, counts, "{context}");
+            assert_eq!(page.matched, matched, "{context}");
+            assert_eq!(uids(&page), window, "{context}");
+        }
+    }
+    // The texts whose lowercase moved are found too, by it.
+    for search in ["kelvin", "i\u{307}stanbul", "\u{212A}ELVIN", "東京 acme"] {
+        assert!(
+            index.query(&q(Tab::All, search, 0, 5)).matched > 0,
+            "{search:?}"
+        );
+    }
+}

@@ -258,8 +258,8 @@ fn the_dashboard_index_read_from_the_database_is_the_listing_indexed() {
     let got: Vec<String> = page.rows.iter().map(|c| format!("{c:?}")).collect();
     assert_eq!(got, expected);
     assert_eq!(page.clients, 3);
-    // Searched as the index made from the listing is (whose search texts are written as it is
-    // read, where this one writes them once its rows are sorted).
+    // Searched as the index made from the listing is (whose texts are stored in the listing's
+    // order, where this one stores them in the order the database gives its rows).
     let from_listing = crate::dashboard::DashboardIndex::new(listed.clone(), 3);
     let answer = |index: &crate::dashboard::DashboardIndex, search: &str| -> Vec<String> {
         let page = index.query(&crate::dashboard::DashboardQuery {
