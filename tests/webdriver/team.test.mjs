@@ -6,8 +6,8 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Builder, By, until } from 'selenium-webdriver';
@@ -78,6 +78,19 @@ after(async () => {
   driverProcess?.kill();
 });
 
+/** Waits up to `ms` for this computer's copy of the team vault (`team::local_copy_path`: the
+ *  app-data folder's team-copies, a 16-digit name; `.copy-*` is one being written). */
+async function copyTaken(ms) {
+  const data = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  const dir = join(data, 'app.tokenkeeper.desktop', 'team-copies');
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (existsSync(dir) && readdirSync(dir).some((f) => /^[0-9a-f]{16}\.db$/.test(f))) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(250);
+  }
+}
+
 test('the team’s server stops: the window shows the last known state read only, says since when, refuses a change with why, and returns to the server by itself', { skip }, async () => {
   await waitText(driver, 'Acme Harbour', 30000);
   await waitText(driver, 'Beta Library');
@@ -85,8 +98,9 @@ test('the team’s server stops: the window shows the last known state read only
   await shot(driver, '20-team-server');
 
   // The scheduler keeps this computer's copy while the server answers (taken after its first
-  // pass); the listener losing the server wakes it, and the window moves to the copy.
-  await sleep(4000);
+  // pass, which may wait on the desktop's notifications); the listener losing the server wakes
+  // it, and the window moves to the copy. The server stops once the copy is there.
+  assert.ok(await copyTaken(60000), 'the scheduler never took its copy of the team vault');
   ctl('stop');
   const banner = await driver.wait(until.elementLocated(By.css('[data-testid="offline-banner"]')), 40000, 'the banner never came');
   const said = await banner.getText();
