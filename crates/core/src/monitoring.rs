@@ -21,14 +21,6 @@ pub struct Extras<'a> {
     pub last_checks: &'a [(String, DateTime<Utc>)],
 }
 
-const STATES: [State; 5] = [
-    State::Active,
-    State::RenewalRequired,
-    State::Expired,
-    State::Lapsed,
-    State::Error,
-];
-
 /// A label value escaped as the exposition format asks (backslash, quote, newline), appended
 /// to `out`.
 fn esc_into(out: &mut String, value: &str) {
@@ -54,7 +46,7 @@ fn family(out: &mut String, name: &str, help: &str) {
     let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge");
 }
 
-/// `,state="…"` for each of [`STATES`], in order.
+/// `,state="…"` for each of [`State::ALL`], in order.
 const STATE_LABELS: [&str; 5] = [
     ",state=\"active\"",
     ",state=\"renewal_required\"",
@@ -198,7 +190,7 @@ pub fn write_prometheus(
         "The credential's state: 1 for the current one, 0 for the others.",
     );
     for (i, r) in (0..rows.count()).map(|i| rows.figures(i)).enumerate() {
-        for (s, state) in STATES.iter().zip(STATE_LABELS) {
+        for (s, state) in State::ALL.iter().zip(STATE_LABELS) {
             let v = i64::from(r.state == *s);
             sample(
                 &mut out,
@@ -216,7 +208,7 @@ pub fn write_prometheus(
         "tokenkeeper_credentials",
         "How many credentials are in each state.",
     );
-    for s in STATES {
+    for s in State::ALL {
         let n = rows.states().filter(|&state| state == s).count();
         let _ = writeln!(out, "tokenkeeper_credentials{{state=\"{}\"}} {n}", s.id());
     }

@@ -23,6 +23,15 @@ pub enum State {
 }
 
 impl State {
+    /// Every state, from Active to Error.
+    pub const ALL: [State; 5] = [
+        State::Active,
+        State::RenewalRequired,
+        State::Expired,
+        State::Lapsed,
+        State::Error,
+    ];
+
     /// Stable identifier (`renewal_required`).
     pub fn id(self) -> &'static str {
         match self {

@@ -224,17 +224,9 @@ pub struct Samples {
     pub same_names: Vec<NameCase>,
 }
 
-const STATES: [State; 5] = [
-    State::Active,
-    State::RenewalRequired,
-    State::Expired,
-    State::Lapsed,
-    State::Error,
-];
-
 /// The vocabulary as it is now.
 pub fn vocabulary() -> Vocabulary {
-    let states = STATES
+    let states = State::ALL
         .iter()
         .map(|s| {
             (
@@ -250,7 +242,7 @@ pub fn vocabulary() -> Vocabulary {
     let advice = Kind::ALL
         .iter()
         .map(|k| {
-            let by_state = STATES
+            let by_state = State::ALL
                 .iter()
                 .filter_map(|s| advice(*k, *s).map(|a| (s.id(), a)))
                 .collect();

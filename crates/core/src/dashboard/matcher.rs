@@ -77,15 +77,6 @@ struct Group {
     every: u8,
 }
 
-const KINDS: [Kind; 3] = [Kind::PushCertificate, Kind::ServerToken, Kind::ContentToken];
-const STATES: [State; 5] = [
-    State::Active,
-    State::RenewalRequired,
-    State::Expired,
-    State::Lapsed,
-    State::Error,
-];
-
 fn kind_at(kind: Kind) -> usize {
     match kind {
         Kind::PushCertificate => 0,
@@ -122,12 +113,12 @@ impl Group {
                 continue;
             }
             let names = |name: &str| lowercase(name).contains(word);
-            for kind in KINDS {
+            for kind in Kind::ALL {
                 if names(credential_name(kind)) {
                     group.kinds[kind_at(kind)] |= bit;
                 }
             }
-            for state in STATES {
+            for state in State::ALL {
                 if names(state.label()) {
                     group.states[state_at(state)] |= bit;
                 }
