@@ -12,6 +12,7 @@ use crate::{CredentialSummary, Kind, State};
 mod arena;
 mod matcher;
 mod rows;
+mod uids;
 
 pub(crate) use rows::Fields;
 use rows::Rows;
