@@ -3,7 +3,9 @@
 # against a bare Tauri window (bench/bare-window) built in this run with the same Tauri and the
 # same profile, both under Xvfb through tauri-driver, the bare window drawn as TokenKeeper draws on
 # this machine (TK_BENCH_BARE=stock: as WebKit chooses). TK_BENCH_PROFILE=debug for a quick look
-# (default release); TK_BENCH_RUNS (default 7); TK_BENCH_SIZE=100k for the 100,000-credential vault. `npm run bench:app -- idle`: wake-ups and CPU
+# (default release); TK_BENCH_RUNS (default 7); TK_BENCH_SIZE=100k for the 100,000-credential vault;
+# TK_BENCH_AGAINST=/path/to/another/tokenkeeper-app runs a second build in the same rounds, to tell
+# two builds apart (its figures beside the first). `npm run bench:app -- idle`: wake-ups and CPU
 # over ten idle minutes (TK_IDLE_MINUTES) instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -30,6 +30,13 @@ const apps = [
   { name: 'TokenKeeper', bin: process.env.TOKENKEEPER_APP_BIN, ready: EMPTY ? '[data-autofocus]' : '[data-testid="credential-list"] a.row', compared: true, page: true, keys: !EMPTY },
   { name: 'bare Tauri window', bin: process.env.TOKENKEEPER_BARE_BIN, ready: '#ready', compared: true },
 ];
+// TK_BENCH_AGAINST=/path/to/another/tokenkeeper-app: a second build of TokenKeeper, run in the
+// same rounds and measured the same way, to tell two builds apart on this noisy machine (its
+// figures are printed beside the first build's; the bare window's ratio is the first build's).
+const AGAINST = 'TokenKeeper (against)';
+if (process.env.TK_BENCH_AGAINST) {
+  apps.push({ ...apps[0], name: AGAINST, bin: process.env.TK_BENCH_AGAINST, compared: false, against: true });
+}
 // The floor of a keystroke: the bare window's floor page (see bench/bare-window), started like
 // the others; only its keystrokes are measured.
 const FLOOR = 'floor page';
@@ -229,10 +236,11 @@ async function once(app) {
     const origin = await driver.executeScript('return [performance.timeOrigin, performance.now()]');
     const root = processes().find((p) => p.exe === realpathSync(app.bin));
     const split = root ? { native: origin[0] - startedAt(root.pid), page: origin[1] } : null;
-    await sleep(app.compared ? IDLE_MS : 2000);
+    const measured = app.compared || app.against;
+    await sleep(measured ? IDLE_MS : 2000);
     // Read once the page is idle: its last mark (painted) comes a frame after the row is found.
     const page = app.page ? await driver.executeScript(PAGE_TIMES) : null;
-    const mem = app.compared ? pssOfTree(app.bin) : null;
+    const mem = measured ? pssOfTree(app.bin) : null;
     // TokenKeeper's first run says how the others are drawn.
     if (app.page && SAME_DRAWING && !drawing) {
       drawing = drawingOf(app.bin);
@@ -373,3 +381,23 @@ for (const [what, of] of [['start', (r) => r.ms], ['memory', (r) => r.mem.kib]])
   console.log(`  ${what} ratio run by run (${ratios.map((x) => x.toFixed(2)).join(', ')}): median ${q.median.toFixed(2)}x, spread ${(q.q3 - q.q1).toFixed(2)} (first to third quartile)${interval}`);
 }
 
+// The second build against the first, round by round (TK_BENCH_AGAINST).
+const againstRounds = results[AGAINST];
+if (againstRounds?.length) {
+  console.log(`\n${AGAINST}: ${process.env.TK_BENCH_AGAINST}`);
+  const both = (label, of, unit) => {
+    const a = tkRounds.map(of).filter((x) => x != null && !Number.isNaN(x));
+    const b = againstRounds.map(of).filter((x) => x != null && !Number.isNaN(x));
+    if (!a.length || !b.length) return;
+    const ratios = tkRounds.map((r, i) => (againstRounds[i] ? of(r) / of(againstRounds[i]) : NaN)).filter((x) => Number.isFinite(x));
+    const ci = medianInterval(ratios);
+    const interval = ci ? `, 95% interval ${ci[0].toFixed(2)}-${ci[1].toFixed(2)}x` : '';
+    console.log(`  ${label}: first build ${median(a).toFixed(1)} ${unit}, against ${median(b).toFixed(1)} ${unit}; ratio run by run median ${median(ratios).toFixed(2)}x${interval}`);
+  };
+  both('start to interactive', (r) => r.ms, 'ms');
+  both('idle PSS', (r) => r.mem.kib / 1024, 'MiB');
+  both('keystroke (median of the run)', (r) => (r.keys?.length ? median(r.keys) : NaN), 'ms');
+  both('Clients page (median of the run)', (r) => (r.clients?.length ? median(r.clients) : NaN), 'ms');
+  const ak = keystrokes(againstRounds);
+  if (ak) console.log(`  keystrokes, against: ${describeKeys(ak)}`);
+}
