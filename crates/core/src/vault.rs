@@ -55,7 +55,7 @@ pub use keys::{
 };
 pub use limits::{MAX_APPLE_ACCOUNT_CHARS, MAX_NAME_CHARS, MAX_NOTES_CHARS};
 pub use listing::Version;
-pub(crate) use listing::{put_in_order, urgency_order};
+pub(crate) use listing::{order_by_key_then_label, put_in_order, urgency_order};
 pub use lookup::FileMatch;
 pub use mdm::{MdmAccess, MdmConnection, MdmForm, MdmSettings, MdmSyncReport};
 pub use notify::ReminderPass;

@@ -210,30 +210,18 @@ impl Rows {
             rank_of[text.0 as usize] = current;
         }
         drop(names);
-        let mut keys: Vec<(u128, u32)> = self
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let rank = rank_of
-                    .get(r.client.0 as usize)
-                    .copied()
-                    .unwrap_or(u32::MAX);
-                (urgency(r.state, r.expires_at, rank), offset(i))
-            })
-            .collect();
         let rows = &self.rows;
-        keys.sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| {
-                    arena
-                        .get(rows[a.1 as usize].label)
-                        .cmp(arena.get(rows[b.1 as usize].label))
-                })
-                .then(a.1.cmp(&b.1))
+        let keys = rows.iter().map(|r| {
+            let rank = rank_of
+                .get(r.client.0 as usize)
+                .copied()
+                .unwrap_or(u32::MAX);
+            urgency(r.state, r.expires_at, rank)
         });
+        let order = crate::vault::order_by_key_then_label(keys, |i| arena.get(rows[i].label));
+        drop(rank_of);
         // In place: a sorted copy of the rows would be 6 MB more at 100,000.
-        crate::vault::put_in_order(&mut self.rows, keys.into_iter().map(|k| k.1).collect());
+        crate::vault::put_in_order(&mut self.rows, order);
         self.uids.finish();
         self.rows.shrink_to_fit();
     }

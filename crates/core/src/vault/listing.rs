@@ -20,7 +20,7 @@ mod order;
 
 use order::sort_by_urgency;
 pub(super) use order::urgency_parts;
-pub(crate) use order::{put_in_order, urgency_order};
+pub(crate) use order::{order_by_key_then_label, put_in_order, urgency_order};
 
 /// One accepted file in a credential's history.
 #[derive(Debug, Clone, Serialize)]
