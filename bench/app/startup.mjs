@@ -22,6 +22,8 @@ import { Builder, By, until } from 'selenium-webdriver';
 
 const RUNS = Number(process.env.TK_BENCH_RUNS || 7);
 const IDLE_MS = Number(process.env.TK_BENCH_IDLE_MS || 10000);
+// How long after use (searching, scrolling, the Clients page) the memory is read again.
+const USED_WAIT_MS = Number(process.env.TK_BENCH_USED_WAIT_MS || 3000);
 const seeded = process.env.TOKENKEEPER_BENCH_DB;
 const EMPTY = process.env.TK_BENCH_EMPTY === '1';
 const apps = [
@@ -252,7 +254,14 @@ async function once(app) {
     if (typeof typed === 'string') throw new Error(`keystrokes: ${typed}`);
     const clients = app.page && !EMPTY ? await driver.executeAsyncScript(CLIENTS_PAGE) : null;
     if (typeof clients === 'string') throw new Error(`clients page: ${clients}`);
-    return { ms, mem, page, keys: typed?.out ?? null, answers: typed?.answers ?? [], scrolled, split, clients };
+    // Memory once used: after the searches, the scrolling and the Clients page, back on the
+    // dashboard and idle again (the code and data those touched stay resident).
+    let used = null;
+    if (measured && app.page && !EMPTY) {
+      await sleep(USED_WAIT_MS);
+      used = pssOfTree(app.bin);
+    }
+    return { ms, mem, used, page, keys: typed?.out ?? null, answers: typed?.answers ?? [], scrolled, split, clients };
   } finally {
     await driver.quit();
     await sleep(500);
@@ -275,7 +284,8 @@ for (let run = 0; run < RUNS; run++) {
       const r = await once(app);
       results[app.name].push(r);
       const split = r.split ? ` [process start -> page load ${r.split.native.toFixed(0)} ms, page ${r.split.page.toFixed(0)} ms when found]` : '';
-      const mem = r.mem ? `, ${(r.mem.kib / 1024).toFixed(1)} MiB PSS idle (${r.mem.parts} MiB)` : '';
+      const used = r.used ? `; after use ${(r.used.kib / 1024).toFixed(1)} MiB (${r.used.parts} MiB)` : '';
+      const mem = r.mem ? `, ${(r.mem.kib / 1024).toFixed(1)} MiB PSS idle (${r.mem.parts} MiB)${used}` : '';
       console.log(`${app.name.padEnd(18)} run ${run + 1}: ${r.ms.toFixed(0)} ms to interactive${split}${mem}`);
     } finally {
       driverProcess.kill();
@@ -313,6 +323,8 @@ if (floorKeys) {
   if (tkKeys) console.log(`  TokenKeeper against the floor: median ${(tkKeys.median / floorKeys.median).toFixed(2)}x, 90th percentile ${(tkKeys.p90 / floorKeys.p90).toFixed(2)}x`);
 }
 
+const usedPss = tkRuns.map((r) => r.used?.kib).filter(Boolean);
+if (usedPss.length) console.log(`TokenKeeper's PSS after use (searched, scrolled, the Clients page opened and left), ${usedPss.length} runs: median ${(median(usedPss) / 1024).toFixed(1)} MiB, against ${(median(tkRuns.map((r) => r.mem.kib)) / 1024).toFixed(1)} MiB idle before`);
 const opens = tkRuns.flatMap((r) => r.clients ?? []);
 if (opens.length) console.log(`opening the Clients page from the dashboard until its rows are drawn, ${opens.length}: median ${median(opens).toFixed(0)} ms, worst ${Math.max(...opens).toFixed(0)} ms`);
 
@@ -396,6 +408,7 @@ if (againstRounds?.length) {
   };
   both('start to interactive', (r) => r.ms, 'ms');
   both('idle PSS', (r) => r.mem.kib / 1024, 'MiB');
+  both('PSS after use', (r) => (r.used ? r.used.kib / 1024 : NaN), 'MiB');
   both('keystroke (median of the run)', (r) => (r.keys?.length ? median(r.keys) : NaN), 'ms');
   both('Clients page (median of the run)', (r) => (r.clients?.length ? median(r.clients) : NaN), 'ms');
   const ak = keystrokes(againstRounds);
