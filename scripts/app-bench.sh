@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run bench:app`: TokenKeeper's cold start to an interactive window and its idle memory,
+# `npm run bench:app`: TokenKeeper's cold start to an interactive window, its idle memory and its memory once used,
 # against a bare Tauri window (bench/bare-window) built in this run with the same Tauri and the
 # same profile, both under Xvfb through tauri-driver, the bare window drawn as TokenKeeper draws on
 # this machine (TK_BENCH_BARE=stock: as WebKit chooses). TK_BENCH_PROFILE=debug for a quick look

@@ -4,7 +4,9 @@
 // asking for the window to the first element a user can act on (TokenKeeper: the first row of
 // its dashboard over 10,000 credentials; the bare window: its heading). Memory is the PSS of
 // the app and every process it started (WebKit's web and network processes), after 10 s idle.
-// Runs alternate between the apps so that drift on the machine hits them alike.
+// Runs alternate between the apps so that drift on the machine hits them alike. TokenKeeper's
+// memory is read again once it has been used (searched, scrolled, the Clients page opened and
+// left), TK_BENCH_USED_WAIT_MS after (3 s by default).
 //
 // The floor page (the bare window opening bench/bare-window/dist/floor.html) is started the
 // same way and takes the same keystrokes as TokenKeeper's search: each asks its shell for rows
