@@ -90,3 +90,11 @@ fn prometheus_labels_are_escaped_and_every_state_has_a_series() {
     assert!(text.contains("tokenkeeper_credential_remaining_seconds{"));
     assert!(text.ends_with('\n'));
 }
+
+#[test]
+fn each_state_label_names_its_state() {
+    // STATE_LABELS is written out beside State::ALL (no formatting per sample): in the same order.
+    for (state, label) in State::ALL.iter().zip(super::STATE_LABELS) {
+        assert_eq!(label, format!(",state=\"{}\"", state.id()));
+    }
+}
