@@ -37,6 +37,20 @@ describe('dates in the user locale and time zone', () => {
     expect(formatLongDate('2027-03-04T00:00:00Z', { locale: 'en-GB', timeZone: 'UTC' })).toBe('4 March 2027');
   });
 
+  test('the formatters made once are kept apart by format, locale and time zone', () => {
+    const iso = '2027-03-04T02:00:00Z';
+    const own = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(iso));
+    // In turn, so that each call finds the formatters the others made.
+    for (let round = 0; round < 2; round++) {
+      expect(formatDate(iso)).toBe(own);
+      expect(formatDate(iso, { locale: 'en-GB', timeZone: 'UTC' })).toBe('4 Mar 2027');
+      expect(formatLongDate(iso, { locale: 'en-GB', timeZone: 'UTC' })).toBe('4 March 2027');
+      expect(formatDate(iso, { locale: 'en-GB', timeZone: 'America/Los_Angeles' })).toBe('3 Mar 2027');
+      expect(formatDate(iso, { locale: 'en-US', timeZone: 'UTC' })).toBe('Mar 4, 2027');
+      expect(toDateInput(iso, { timeZone: 'UTC' })).toBe('2027-03-04');
+    }
+  });
+
   test('the time zone moves the day', () => {
     expect(formatDate('2027-03-04T02:00:00Z', { locale: 'en-GB', timeZone: 'America/Los_Angeles' })).toBe('3 Mar 2027');
     expect(toDateInput('2027-03-04T02:00:00Z', { timeZone: 'America/Los_Angeles' })).toBe('2027-03-03');

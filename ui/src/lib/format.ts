@@ -86,14 +86,25 @@ export function timePhrase(daysLeft: number | null, graceDays: number): string {
   return `expired ${plural(ago, 'day')} ago, past the grace period`;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+// The formats used, each one object: the formatters are cached by it.
+const SHORT_DATE: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric' };
+const LONG_DATE: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'long', year: 'numeric' };
+const DATE_TIME: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
+const INPUT_DATE: Intl.DateTimeFormatOptions = { year: 'numeric', month: '2-digit', day: '2-digit' };
 
+/** The formatters made, by format, then by locale and time zone ('' for the user's own). */
+const formatters = new Map<Intl.DateTimeFormatOptions, Map<string, Intl.DateTimeFormat>>();
+
+// A scrolling dashboard formats every row of every frame: the user's own locale and zone (the
+// usual case) is found without building a key.
 function formatter(locale: string | undefined, timeZone: string | undefined, options: Intl.DateTimeFormatOptions) {
-  const key = `${locale ?? ''}|${timeZone ?? ''}|${JSON.stringify(options)}`;
-  let f = formatters.get(key);
+  let made = formatters.get(options);
+  if (!made) formatters.set(options, (made = new Map()));
+  const key = locale === undefined && timeZone === undefined ? '' : `${locale ?? ''}|${timeZone ?? ''}`;
+  let f = made.get(key);
   if (!f) {
     f = new Intl.DateTimeFormat(locale, { ...options, timeZone });
-    formatters.set(key, f);
+    made.set(key, f);
   }
   return f;
 }
@@ -103,6 +114,9 @@ export interface DateOptions {
   timeZone?: string;
 }
 
+/** The user's own locale and time zone (a default shared by every call). */
+const HERE: DateOptions = Object.freeze({});
+
 function parse(iso: string | null | undefined): Date | null {
   if (!iso) return null;
   const d = new Date(iso);
@@ -110,31 +124,31 @@ function parse(iso: string | null | undefined): Date | null {
 }
 
 /** A date in the user's locale and time zone ("4 Mar 2027"); "unknown" when there is none. */
-export function formatDate(iso: string | null | undefined, o: DateOptions = {}): string {
+export function formatDate(iso: string | null | undefined, o: DateOptions = HERE): string {
   const d = parse(iso);
   if (!d) return 'unknown';
-  return formatter(o.locale, o.timeZone, { day: 'numeric', month: 'short', year: 'numeric' }).format(d);
+  return formatter(o.locale, o.timeZone, SHORT_DATE).format(d);
 }
 
 /** A date written out, for sentences: "4 March 2027". */
-export function formatLongDate(iso: string | null | undefined, o: DateOptions = {}): string {
+export function formatLongDate(iso: string | null | undefined, o: DateOptions = HERE): string {
   const d = parse(iso);
   if (!d) return 'an unknown date';
-  return formatter(o.locale, o.timeZone, { day: 'numeric', month: 'long', year: 'numeric' }).format(d);
+  return formatter(o.locale, o.timeZone, LONG_DATE).format(d);
 }
 
 /** A moment, for the event log: "4 Mar 2027, 14:05". */
-export function formatDateTime(iso: string | null | undefined, o: DateOptions = {}): string {
+export function formatDateTime(iso: string | null | undefined, o: DateOptions = HERE): string {
   const d = parse(iso);
   if (!d) return 'unknown';
-  return formatter(o.locale, o.timeZone, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+  return formatter(o.locale, o.timeZone, DATE_TIME).format(d);
 }
 
 /** `YYYY-MM-DD` of a moment in the given (or local) time zone, for `<input type="date">`. */
-export function toDateInput(iso: string | null | undefined, o: DateOptions = {}): string {
+export function toDateInput(iso: string | null | undefined, o: DateOptions = HERE): string {
   const d = parse(iso);
   if (!d) return '';
-  const parts = formatter('en-CA', o.timeZone, { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(d);
+  const parts = formatter('en-CA', o.timeZone, INPUT_DATE).formatToParts(d);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
@@ -153,7 +167,7 @@ export function dateInputToRfc3339(value: string): string | null {
 }
 
 /** The sentence under a card or a row that says what to do, if anything (the core's advice). */
-export function adviceFor(c: Pick<CredentialSummary, 'kind' | 'status' | 'expires_at'>, o: DateOptions = {}): string | null {
+export function adviceFor(c: Pick<CredentialSummary, 'kind' | 'status' | 'expires_at'>, o: DateOptions = HERE): string | null {
   const templates: Partial<Record<StateId, string>> = VOCABULARY.advice[c.kind];
   const template = templates[c.status.state];
   return template ? template.replace('{date}', formatLongDate(c.expires_at, o)) : null;
