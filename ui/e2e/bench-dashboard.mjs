@@ -1,7 +1,8 @@
 // The dashboard at 100,000 credentials in headless Chromium, over the fake shell (fake-backend.js,
 // which serves rows a window at a time as commands/dashboard.rs does): first rows painted, search
 // keystrokes and scrolling, measured over several loads and rounds, medians and 90th percentiles
-// printed. Not a test (nothing is asserted on time): `npm run bench:ui` (scripts/ui-bench.sh)
+// printed, and what a scrolling frame allocates in the page (V8's sampling heap profiler, in a
+// pass of its own). Not a test (nothing is asserted on time): `npm run bench:ui` (scripts/ui-bench.sh)
 // builds the UI and runs it. What runs inside the page is in bench-probes.mjs.
 //
 //   node e2e/bench-dashboard.mjs [--credentials 100000] [--loads 7] [--rounds 3] [--seconds 4]
@@ -124,6 +125,36 @@ async function traced(browser, page, name, fn) {
   return out;
 }
 
+/**
+ * What the page allocates while it scrolls (V8's sampling heap profiler, objects collected since
+ * counted too: the garbage a scroll leaves, which WebKit's JavaScriptCore keeps until its next
+ * collection), per frame: the page's own code apart from the fake shell's (what IPC answers cost
+ * is measured in the real window, by npm run bench:app).
+ */
+async function allocations(page, mode) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  const run = await scrolling(page, mode, Math.min(3, SECONDS));
+  const { profile } = await cdp.send('HeapProfiler.stopSampling');
+  await cdp.detach();
+  // Whose an allocation is: the nearest function on its stack that is a script's (the engine's
+  // built-ins have no script) belongs to the app's bundle or to the fake shell, which the harness
+  // adds as an init script (no URL).
+  const sums = { page: 0, fake: 0 };
+  const walk = (node, owner) => {
+    const f = node.callFrame;
+    const own = f.scriptId && f.scriptId !== '0' ? (f.url.includes('/assets/') ? 'page' : f.url ? owner : 'fake') : owner;
+    sums[own] += node.selfSize;
+    for (const child of node.children) walk(child, own);
+  };
+  walk(profile.head, 'page');
+  const frames = Math.max(1, run.frames.length);
+  const kib = (bytes) => `${(bytes / frames / 1024).toFixed(1)} KiB`;
+  console.log(`# allocated while scrolling (${mode}, ${frames} frames, sampled): the page ${kib(sums.page)} a frame, the fake shell ${kib(sums.fake)} a frame`);
+}
+
 function reportScroll(name, runs) {
   const intervals = [];
   const work = [];
@@ -205,6 +236,9 @@ async function main() {
       return out;
     });
     reportScroll('mouse wheel (CDP, 240 px a notch every ~16 ms)', wheels);
+    // Apart from the timed runs: the profiler slows the page down.
+    await allocations(page, 'drag');
+    await allocations(page, 'wheel');
     if (errors.length) console.log(`# page errors: ${errors.join('; ')}`);
     await context.close();
 
