@@ -128,8 +128,9 @@ async function traced(browser, page, name, fn) {
 /**
  * What the page allocates while it scrolls (V8's sampling heap profiler, objects collected since
  * counted too: the garbage a scroll leaves, which WebKit's JavaScriptCore keeps until its next
- * collection), per frame: the page's own code apart from the fake shell's (what IPC answers cost
- * is measured in the real window, by npm run bench:app).
+ * collection), per frame: the app's bundle apart from everything else in the page (the fake
+ * shell, the probes, Playwright's own calls: what IPC answers cost is measured in the real
+ * window, by npm run bench:app).
  */
 async function allocations(page, mode) {
   const cdp = await page.context().newCDPSession(page);
@@ -139,20 +140,20 @@ async function allocations(page, mode) {
   const run = await scrolling(page, mode, Math.min(3, SECONDS));
   const { profile } = await cdp.send('HeapProfiler.stopSampling');
   await cdp.detach();
-  // Whose an allocation is: the nearest function on its stack that is a script's (the engine's
-  // built-ins have no script) belongs to the app's bundle or to the fake shell, which the harness
-  // adds as an init script (no URL).
-  const sums = { page: 0, fake: 0 };
+  // Whose an allocation is: the nearest function on its stack that belongs to a script (the
+  // engine's built-ins belong to none) is the app's when that script is one of the bundle's, and
+  // the rest's otherwise (init scripts and evaluated code have no URL).
+  const sums = { app: 0, rest: 0 };
   const walk = (node, owner) => {
     const f = node.callFrame;
-    const own = f.scriptId && f.scriptId !== '0' ? (f.url.includes('/assets/') ? 'page' : f.url ? owner : 'fake') : owner;
+    const own = f.scriptId && f.scriptId !== '0' ? (f.url.includes('/assets/') ? 'app' : 'rest') : owner;
     sums[own] += node.selfSize;
     for (const child of node.children) walk(child, own);
   };
-  walk(profile.head, 'page');
+  walk(profile.head, 'app');
   const frames = Math.max(1, run.frames.length);
   const kib = (bytes) => `${(bytes / frames / 1024).toFixed(1)} KiB`;
-  console.log(`# allocated while scrolling (${mode}, ${frames} frames, sampled): the page ${kib(sums.page)} a frame, the fake shell ${kib(sums.fake)} a frame`);
+  console.log(`# allocated while scrolling (${mode}, ${frames} frames, sampled): the app's code ${kib(sums.app)} a frame; the fake shell and the probes ${kib(sums.rest)}`);
 }
 
 function reportScroll(name, runs) {
