@@ -16,10 +16,11 @@
 //
 //   node bench/app/startup.mjs   (run by scripts/app-bench.sh, which builds and sets the paths)
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Builder, By, until } from 'selenium-webdriver';
 
 const RUNS = Number(process.env.TK_BENCH_RUNS || 7);
@@ -51,7 +52,8 @@ if (!EMPTY) {
 // runs first), so that they differ from it by their page and shell alone. TokenKeeper turns
 // WebKit's compositing off where no GPU can be used (src-tauri/src/rendering.rs); the bare window
 // left to WebKit's default composites on Mesa's software OpenGL there, another way of drawing
-// with other costs. TK_BENCH_BARE=stock leaves them to WebKit's default.
+// with other costs. TK_BENCH_BARE=stock leaves them to WebKit's default. A build measured against
+// (TK_BENCH_AGAINST) chooses for itself.
 const SAME_DRAWING = process.env.TK_BENCH_BARE !== 'stock';
 let drawing = null;
 for (const a of apps) if (!a.bin) throw new Error(`no binary for ${a.name}: run scripts/app-bench.sh`);
@@ -248,7 +250,7 @@ async function once(app) {
     // TokenKeeper's first run says how the others are drawn.
     if (app.page && SAME_DRAWING && !drawing) {
       drawing = drawingOf(app.bin);
-      for (const other of apps) if (other !== app) other.env = { ...other.env, ...drawing };
+      for (const other of apps) if (other !== app && !other.against) other.env = { ...other.env, ...drawing };
     }
     const typed = app.keys ? await driver.executeAsyncScript(KEYSTROKES) : null;
     const scrolled = app.page ? await driver.executeAsyncScript(SCROLLING) : null;
@@ -349,6 +351,28 @@ for (const app of apps.filter((a) => a.compared)) {
   const rs = results[app.name];
   summary[app.name] = { start_ms: median(rs.map((r) => r.ms)), pss_mib: median(rs.map((r) => r.mem.kib)) / 1024 };
 }
+/**
+ * How much of src-tauri/symbol-order.txt a build's binary still holds. Release builds lay out the
+ * functions it lists side by side (src-tauri/build.rs); a name the linker no longer finds (the
+ * code changed, or LTO numbered a local copy differently) is laid out anywhere, and the kernel
+ * maps 64 KiB of the binary around each page that runs. Measured at rest: a build with one small
+ * module more, which lost 14 of the 2,310 names, kept 4.6 MiB of its code resident against 3.2.
+ * Null where the list or `nm` is missing.
+ */
+function codeLayout(bin) {
+  try {
+    const list = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../src-tauri/symbol-order.txt'), 'utf8').split('\n').filter(Boolean);
+    const defined = new Set(execFileSync('nm', ['--defined-only', bin], { encoding: 'utf8', maxBuffer: 1 << 28 }).split('\n').map((l) => l.split(' ').at(-1)));
+    return { listed: list.length, found: list.filter((n) => defined.has(n)).length };
+  } catch {
+    return null;
+  }
+}
+for (const [what, bin] of [['TokenKeeper', process.env.TOKENKEEPER_APP_BIN], [AGAINST, process.env.TK_BENCH_AGAINST]]) {
+  const layout = bin ? codeLayout(bin) : null;
+  if (layout) console.log(`${what}'s code layout: ${layout.found} of the ${layout.listed} functions of src-tauri/symbol-order.txt found in its binary${layout.found < layout.listed * 0.995 ? ' (stale: make the list again with scripts/code-order.py)' : ''}`);
+}
+
 const tk = summary.TokenKeeper;
 const bare = summary['bare Tauri window'];
 const startRatio = tk.start_ms / bare.start_ms;
@@ -406,13 +430,20 @@ if (againstRounds?.length) {
     const ratios = tkRounds.map((r, i) => (againstRounds[i] ? of(r) / of(againstRounds[i]) : NaN)).filter((x) => Number.isFinite(x));
     const ci = medianInterval(ratios);
     const interval = ci ? `, 95% interval ${ci[0].toFixed(2)}-${ci[1].toFixed(2)}x` : '';
-    console.log(`  ${label}: first build ${median(a).toFixed(1)} ${unit}, against ${median(b).toFixed(1)} ${unit}; ratio run by run median ${median(ratios).toFixed(2)}x${interval}`);
+    console.log(`  ${label}: first build ${median(a).toFixed(1)} ${unit}, against ${median(b).toFixed(1)} ${unit}; ratio run by run ${ratios.length ? `median ${median(ratios).toFixed(2)}x${interval}` : 'not defined (zero in the second build)'}`);
   };
   both('start to interactive', (r) => r.ms, 'ms');
   both('idle PSS', (r) => r.mem.kib / 1024, 'MiB');
   both('PSS after use', (r) => (r.used ? r.used.kib / 1024 : NaN), 'MiB');
   both('keystroke (median of the run)', (r) => (r.keys?.length ? median(r.keys) : NaN), 'ms');
   both('Clients page (median of the run)', (r) => (r.clients?.length ? median(r.clients) : NaN), 'ms');
+  for (const how of ['wheel', 'drag']) {
+    both(`${how} scrolling, frames longer than 20 ms (per run)`, (r) => (r.scrolled ? r.scrolled[how].frames.filter((f) => f > 20).length : NaN), 'frames');
+    both(`${how} scrolling, 90th percentile frame (per run)`, (r) => {
+      const f = r.scrolled ? [...r.scrolled[how].frames].sort((x, y) => x - y) : [];
+      return f.length ? f[Math.floor(f.length * 0.9)] : NaN;
+    }, 'ms');
+  }
   const ak = keystrokes(againstRounds);
   if (ak) console.log(`  keystrokes, against: ${describeKeys(ak)}`);
 }
