@@ -53,12 +53,12 @@ const RENUMBERED: u32 = 16;
 /// optimisation gives the local copies of a function it merges a number (`SyncWaker::notify.3737`)
 /// in the order it meets them, so a change anywhere else moves the numbers of functions that did
 /// not change. A build with one small module more lost 14 of the list's 2,310 names that way,
-/// every one found again 2 further on; measured at rest (smaps, 10,000 credentials, two runs
-/// each), its code resident was 4.5-4.6 MiB with the list as written, 4.0 with the near numbers,
-/// against 3.2 for the build the list was made from (the rest is code the profile did not run,
-/// laid out anew: the list is worth making again as the code changes). A near number can name
-/// another copy of the same function that does not run: that copy is laid out among those that
-/// do, which costs its own size and nothing else.
+/// every one found again 2 further on. Its code resident at rest (smaps, 10,000 credentials, the
+/// binary's file dropped from the page cache before each run, two runs each): 3.86-3.92 MiB with
+/// the list as written, 3.34-3.41 with the near numbers, against 3.07-3.28 for main's build (the
+/// rest is code the profile did not run, laid out anew: the list is worth making again as the
+/// code changes). A near number can name another copy of the same function that does not run:
+/// that copy is laid out among those that do, which costs its own size and nothing else.
 fn with_renumbered_copies(names: &str) -> String {
     use std::fmt::Write as _;
     let mut out = String::with_capacity(names.len() * 4);

@@ -355,10 +355,12 @@ for (const app of apps.filter((a) => a.compared)) {
  * How much of src-tauri/symbol-order.txt a build's binary still holds. Release builds lay out the
  * functions it lists side by side (src-tauri/build.rs); a name the linker no longer finds (the
  * code changed, or LTO numbered a local copy differently) is laid out anywhere, and the kernel
- * maps 64 KiB of the binary around each page that runs. Measured at rest: a build with one small
- * module more, which lost 14 of the 2,310 names, kept 4.5-4.6 MiB of its code resident against
- * 3.2 (build.rs now looks for such names renumbered; the rest was code the list does not name).
- * Null where the list or `nm` is missing.
+ * maps 64 KiB of the binary around each page that runs. Measured at rest, the binary's file
+ * dropped from the page cache first: a build with one small module more, which lost 14 of the
+ * 2,310 names, kept 3.9 MiB of its code resident against 3.2 (build.rs now looks for such names
+ * renumbered). A binary just written (built or copied) keeps up to 1 MiB more of its code resident
+ * than the same file read back from disk: compare builds in the same state. Null where the list or
+ * `nm` is missing.
  */
 function codeLayout(bin) {
   try {
