@@ -62,6 +62,10 @@ const SIZE = process.env.TK_BENCH_SIZE === '100k' ? '100,000' : '10,000';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The 90th percentile of `xs` (undefined when empty). */
+const p90 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)];
+/** How many frame intervals missed a frame at 60 fps. */
+const longFrames = (frames) => frames.filter((f) => f > 20).length;
 
 /** Every process id with its parent, from /proc. */
 function processes() {
@@ -332,8 +336,7 @@ if (pageTimes.length) {
 function keystrokes(runs) {
   const keys = runs.flatMap((r) => r.keys ?? []);
   if (!keys.length) return null;
-  const sorted = [...keys].sort((a, b) => a - b);
-  return { n: keys.length, median: median(keys), p90: sorted[Math.floor(keys.length * 0.9)], worst: sorted[sorted.length - 1], under16: keys.filter((k) => k < 16).length };
+  return { n: keys.length, median: median(keys), p90: p90(keys), worst: Math.max(...keys), under16: keys.filter((k) => k < 16).length };
 }
 const describeKeys = (k) => `${k.n}: median ${k.median.toFixed(1)} ms, 90th percentile ${k.p90.toFixed(1)} ms, worst ${k.worst.toFixed(1)} ms, ${k.under16}/${k.n} under 16 ms`;
 const tkKeys = keystrokes(tkRuns);
@@ -355,14 +358,12 @@ const scrolls = tkRuns.map((r) => r.scrolled).filter(Boolean);
 for (const how of ['wheel', 'drag']) {
   const frames = scrolls.flatMap((s) => s[how].frames);
   if (!frames.length) continue;
-  const sorted = [...frames].sort((a, b) => a - b);
-  const p90 = sorted[Math.floor(frames.length * 0.9)];
   // Intervals, not a count of callbacks: WebKitGTK without compositing runs animation frames
   // more often than a 60 Hz display draws, so callbacks a second overstate the frame rate.
-  const long = frames.filter((f) => f > 20).length;
+  const long = longFrames(frames);
   const waiting = scrolls.reduce((n, s) => n + s[how].waiting, 0);
   const what = how === 'wheel' ? 'scrolling with a fast wheel (3 rows a frame)' : 'dragging the scrollbar through the list (1/240 of it a frame)';
-  console.log(`${what}, ${frames.length} frames: median ${median(frames).toFixed(1)} ms, 90th percentile ${p90.toFixed(1)} ms, ${long} longer than 20 ms (a frame missed at 60 fps); ${waiting} with a row waiting for its data in view`);
+  console.log(`${what}, ${frames.length} frames: median ${median(frames).toFixed(1)} ms, 90th percentile ${p90(frames).toFixed(1)} ms, ${long} longer than 20 ms (a frame missed at 60 fps); ${waiting} with a row waiting for its data in view`);
 }
 
 const summary = {};
@@ -468,11 +469,8 @@ if (againstRounds?.length) {
   both('keystroke (median of the run)', (r) => (r.keys?.length ? median(r.keys) : NaN), 'ms');
   both('Clients page (median of the run)', (r) => (r.clients?.length ? median(r.clients) : NaN), 'ms');
   for (const how of ['wheel', 'drag']) {
-    both(`${how} scrolling, frames longer than 20 ms (per run)`, (r) => (r.scrolled ? r.scrolled[how].frames.filter((f) => f > 20).length : NaN), 'frames');
-    both(`${how} scrolling, 90th percentile frame (per run)`, (r) => {
-      const f = r.scrolled ? [...r.scrolled[how].frames].sort((x, y) => x - y) : [];
-      return f.length ? f[Math.floor(f.length * 0.9)] : NaN;
-    }, 'ms');
+    both(`${how} scrolling, frames longer than 20 ms (per run)`, (r) => (r.scrolled ? longFrames(r.scrolled[how].frames) : NaN), 'frames');
+    both(`${how} scrolling, 90th percentile frame (per run)`, (r) => (r.scrolled?.[how].frames.length ? p90(r.scrolled[how].frames) : NaN), 'ms');
   }
   const ak = keystrokes(againstRounds);
   if (ak) console.log(`  keystrokes, against: ${describeKeys(ak)}`);

@@ -142,7 +142,8 @@ async function allocations(page, mode) {
   await cdp.detach();
   // Whose an allocation is: the nearest function on its stack that belongs to a script (the
   // engine's built-ins belong to none) is the app's when that script is one of the bundle's, and
-  // the rest's otherwise (init scripts and evaluated code have no URL).
+  // the rest's otherwise (init scripts and evaluated code have no URL). What has no script on its
+  // stack at all (the events and frames the browser hands the page) counts as the app's.
   const sums = { app: 0, rest: 0 };
   const walk = (node, owner) => {
     const f = node.callFrame;
