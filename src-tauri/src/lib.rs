@@ -12,6 +12,8 @@ mod commands;
 pub mod connection;
 mod desktop;
 #[cfg(target_os = "linux")]
+pub mod jit;
+#[cfg(target_os = "linux")]
 pub mod rendering;
 #[cfg(target_os = "linux")]
 pub mod single;

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
     #[allow(unsafe_code)]
     unsafe {
         tokenkeeper_app::rendering::choose();
+        tokenkeeper_app::jit::choose();
     }
     // SAFETY: still before any other thread.
     #[cfg(all(target_os = "linux", target_env = "gnu"))]

@@ -209,6 +209,16 @@ test('without a GPU the window is drawn without compositing (src-tauri/src/rende
   if (gpu && !decided && process.env.LIBGL_ALWAYS_SOFTWARE === undefined) assert.equal(env.get('WEBKIT_DISABLE_COMPOSITING_MODE'), undefined);
 });
 
+test("the page's code is optimised only once it runs hot (src-tauri/src/jit.rs)", () => {
+  const switches = ['JSC_thresholdForOptimizeAfterWarmUp', 'JSC_thresholdForOptimizeAfterLongWarmUp', 'JSC_thresholdForOptimizeSoon'];
+  const env = webProcessEnv(app);
+  if (switches.some((name) => process.env[name] !== undefined)) {
+    for (const name of switches) assert.equal(env.get(name), process.env[name]);
+  } else {
+    for (const name of switches) assert.equal(env.get(name), '30000', name);
+  }
+});
+
 test('a wrong file on the APNs zone is named and routed', async () => {
   // A client with nothing yet, so its APNs zone is the empty one with its file picker.
   await fresh('#/clients');
