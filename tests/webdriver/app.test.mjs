@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Builder, By, until } from 'selenium-webdriver';
 
-import { closedPort, pickInDialog, startPortal, webProcessEnv } from './desktop.mjs';
+import { appEnded, closedPort, pickInDialog, startPortal, webProcessEnv } from './desktop.mjs';
 import { shot as shotOf, shots, sleep, waitText as waitFor, windowGeometry } from './window.mjs';
 
 const app = process.env.TOKENKEEPER_APP_BIN;
@@ -147,6 +147,8 @@ before(async () => {
 
 after(async () => {
   await driver?.quit().catch(() => {});
+  const left = await appEnded(app);
+  if (left) console.log(`# ${left} app process(es) outlived the WebDriver session: killed`);
   driverProcess?.kill();
   monitor?.kill();
   for (const p of helpers) p.kill();
@@ -260,6 +262,8 @@ test('a reminder due now arrives as a native notification, and not again after a
 
   // Restart the app on the same database: the reminder was already sent.
   await driver.quit();
+  // The first app gone before the second starts (else the second hands over to it and exits).
+  if (await appEnded(app)) console.log('# the app outlived its WebDriver session: killed');
   await startApp();
   await waitText('Dashboard');
   await waitText('Harbour');

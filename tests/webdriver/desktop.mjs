@@ -28,18 +28,45 @@ export async function pickInDialog(path) {
   execFileSync('xdotool', ['key', '--window', id, 'Return']);
 }
 
+/** The processes running the app's binary `app` (its pids, as strings). */
+export function appProcesses(app) {
+  const exe = realpathSync(app);
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((p) => {
+      try {
+        return readlinkSync(`/proc/${p}/exe`) === exe;
+      } catch {
+        return false;
+      }
+    });
+}
+
+/**
+ * Waits up to `ms` for every process of the app's binary to end (WebKitWebDriver kills the app
+ * it started once its session is deleted, a moment after answering), then kills what is left
+ * and says how many that was. A test's window must not outlive it: the app inherits the test
+ * runner's output, and one left running keeps the runner waiting for ever.
+ */
+export async function appEnded(app, ms = 10000) {
+  const deadline = Date.now() + ms;
+  while (appProcesses(app).length && Date.now() < deadline) await sleep(100);
+  const left = appProcesses(app);
+  for (const pid of left) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // Ended meanwhile.
+    }
+  }
+  return left.length;
+}
+
 /** The environment WebKit's web process of the running app (binary `app`) started with. */
 export function webProcessEnv(app) {
-  const exe = realpathSync(app);
   const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
   const parent = (pid) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
-  const appPid = procs.find((p) => {
-    try {
-      return readlinkSync(`/proc/${p}/exe`) === exe;
-    } catch {
-      return false;
-    }
-  });
+  const appPid = appProcesses(app)[0];
   assert.ok(appPid, 'the app is running');
   const web = procs.find((p) => {
     try {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Builder, By, until } from 'selenium-webdriver';
 
+import { appEnded } from './desktop.mjs';
 import { shot, sleep, waitText } from './window.mjs';
 
 const app = process.env.TOKENKEEPER_APP_BIN;
@@ -75,6 +76,8 @@ before(async () => {
 after(async () => {
   if (stopped) ctl('start');
   await driver?.quit().catch(() => {});
+  const left = await appEnded(app);
+  if (left) console.log(`# ${left} app process(es) outlived the WebDriver session: killed`);
   driverProcess?.kill();
 });
 
