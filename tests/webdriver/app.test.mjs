@@ -217,7 +217,7 @@ test("the page's code is optimised only once it runs hot (src-tauri/src/jit.rs)"
   if (switches.some((name) => process.env[name] !== undefined)) {
     for (const name of switches) assert.equal(env.get(name), process.env[name]);
   } else {
-    for (const name of switches) assert.equal(env.get(name), '30000', name);
+    for (const name of switches) assert.equal(env.get(name), '20000', name);
   }
 });
 
