@@ -461,7 +461,16 @@ if (againstRounds?.length) {
     const ratios = tkRounds.map((r, i) => (againstRounds[i] ? of(r) / of(againstRounds[i]) : NaN)).filter((x) => Number.isFinite(x));
     const ci = medianInterval(ratios);
     const interval = ci ? `, 95% interval ${ci[0].toFixed(2)}-${ci[1].toFixed(2)}x` : '';
-    console.log(`  ${label}: first build ${median(a).toFixed(1)} ${unit}, against ${median(b).toFixed(1)} ${unit}; ratio run by run ${ratios.length ? `median ${median(ratios).toFixed(2)}x${interval}` : 'not defined (zero in the second build)'}`);
+    console.log(`  ${label}: first build ${median(a).toFixed(1)} ${unit}, against ${median(b).toFixed(1)} ${unit}; ratio run by run ${ratios.length ? `median ${median(ratios).toFixed(2)}x${interval}` : 'not defined'}`);
+  };
+  // Counts of rare events (frames missed), mostly zero: a ratio of two zeros means nothing, so
+  // each build's runs and their sum, sorted, as they are.
+  const counts = (label, of) => {
+    const a = tkRounds.map(of).filter((x) => x != null);
+    const b = againstRounds.map(of).filter((x) => x != null);
+    if (!a.length || !b.length) return;
+    const runs = (xs) => `${[...xs].sort((x, y) => x - y).join(', ')} (sum ${xs.reduce((n, x) => n + x, 0)})`;
+    console.log(`  ${label}: first build ${runs(a)}, against ${runs(b)}`);
   };
   both('start to interactive', (r) => r.ms, 'ms');
   both('idle PSS', (r) => r.mem.kib / 1024, 'MiB');
@@ -469,7 +478,7 @@ if (againstRounds?.length) {
   both('keystroke (median of the run)', (r) => (r.keys?.length ? median(r.keys) : NaN), 'ms');
   both('Clients page (median of the run)', (r) => (r.clients?.length ? median(r.clients) : NaN), 'ms');
   for (const how of ['wheel', 'drag']) {
-    both(`${how} scrolling, frames longer than 20 ms (per run)`, (r) => (r.scrolled ? longFrames(r.scrolled[how].frames) : NaN), 'frames');
+    counts(`${how} scrolling, frames longer than 20 ms, run by run`, (r) => (r.scrolled ? longFrames(r.scrolled[how].frames) : null));
     both(`${how} scrolling, 90th percentile frame (per run)`, (r) => (r.scrolled?.[how].frames.length ? p90(r.scrolled[how].frames) : NaN), 'ms');
   }
   const ak = keystrokes(againstRounds);
